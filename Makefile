@@ -1,0 +1,77 @@
+# Chorus: `make run` sets everything up and serves the portal; `make test` runs every check.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app portal
+NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
+LOCALES := cy ar
+
+.PHONY: run setup test lint format translations compile-translations assets bench clean
+
+run: setup
+	@echo ""
+	@echo "Chorus is starting on http://127.0.0.1:5000"
+	@echo "Demo accounts (password: chorus-demo-password):"
+	@echo "  admin@example.org         site admin"
+	@echo "  coordinator@example.org   coordinator"
+	@echo "  professional@example.org  professional"
+	@echo "  lay@example.org           lay partner"
+	@echo ""
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+setup: $(VENV)/.installed assets compile-translations
+	mkdir -p instance
+	$(FLASK) db upgrade
+	$(FLASK) demo load
+
+test: $(VENV)/.dev-installed assets compile-translations
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# The NHS.UK frontend is copied into a git-ignored static folder.
+assets: node_modules/.installed
+	rm -rf portal/static/nhsuk
+	mkdir -p portal/static/nhsuk
+	cp $(NHSUK)/nhsuk-frontend.min.css $(NHSUK)/nhsuk-frontend.min.js portal/static/nhsuk/
+	cp -R $(NHSUK)/assets portal/static/nhsuk/assets
+
+# Extract every marked string, merge it into each catalogue, and compile.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -o translations/messages.pot .
+	for locale in $(LOCALES); do \
+	  $(BIN)/pybabel update --no-location --no-fuzzy-matching -i translations/messages.pot -d translations -l $$locale; \
+	done
+	$(MAKE) compile-translations
+
+compile-translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d translations
+
+bench: $(VENV)/.dev-installed assets compile-translations
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) node_modules portal/static/nhsuk translations/*/LC_MESSAGES/*.mo

@@ -1,0 +1,88 @@
+"""Command-line tools: `flask --app portal db|demo|outbox ...`.
+
+Each command commits once at its end (or per message, for delivery).
+"""
+
+import time
+from pathlib import Path
+
+import click
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from flask.cli import AppGroup
+
+from . import db
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
+demo_cli = AppGroup("demo", help="Demonstration data.")
+outbox_cli = AppGroup("outbox", help="Notification delivery.")
+
+
+def alembic_config(connection=None):
+    config = AlembicConfig(str(MIGRATIONS / "alembic.ini"))
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(revision="head"):
+    with db.engine().begin() as connection:
+        command.upgrade(alembic_config(connection), revision)
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def upgrade_command(revision):
+    """Migrate the database to the newest schema (or REVISION)."""
+    upgrade(revision)
+    click.echo(f"Database is at {revision}.")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+def downgrade_command(revision):
+    """Step the schema back to REVISION (for example -1)."""
+    with db.engine().begin() as connection:
+        command.downgrade(alembic_config(connection), revision)
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True)
+def revision_command(message):
+    """Write a new migration from the difference between models and database."""
+    from . import models  # noqa: F401 - every table must be known
+
+    with db.engine().begin() as connection:
+        command.revision(alembic_config(connection), message=message, autogenerate=True)
+
+
+@demo_cli.command("load")
+def demo_load():
+    """Load the demo data. Safe to run again: nothing is duplicated."""
+    from .demo import load
+
+    load(echo=click.echo)
+    db.session.commit()
+
+
+@outbox_cli.command("send")
+@click.option("--loop", is_flag=True, help="Keep running, checking every few seconds.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between checks.")
+def outbox_send(loop, interval):
+    """Deliver notifications that are due."""
+    from .outbox import deliver_pending
+
+    while True:
+        sent, failed = deliver_pending()
+        if sent or failed or not loop:
+            click.echo(f"Sent {sent}, failed {failed}.")
+        if not loop:
+            return
+        time.sleep(interval)
+
+
+def init_app(app):
+    for group in (db_cli, demo_cli, outbox_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,94 @@
+"""The database: declarative base, engine per app, and one session per request.
+
+Services add and flush. The request (or CLI command) commits once at the end
+and rolls back on any error: see `init_app`.
+"""
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow():
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A timezone-aware UTC datetime on both SQLite and PostgreSQL."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("Chorus stores aware datetimes only")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+def _session_factory():
+    return current_app.extensions["chorus_db"]["sessionmaker"]()
+
+
+session = scoped_session(_session_factory)
+
+
+def make_engine(url):
+    options = {"future": True}
+    if url.startswith("sqlite"):
+        options["connect_args"] = {"check_same_thread": False}
+    else:
+        options["pool_pre_ping"] = True
+    engine = sa.create_engine(url, **options)
+    if url.startswith("sqlite"):
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection, _record):
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def init_app(app, engine=None):
+    """Bind an engine to the app and commit once per request."""
+    engine = engine or make_engine(app.config["DATABASE_URL"])
+    app.extensions["chorus_db"] = {
+        "engine": engine,
+        "sessionmaker": sessionmaker(bind=engine, expire_on_commit=False),
+    }
+
+    @app.after_request
+    def commit_session(response):
+        if response.status_code < 400:
+            session.commit()
+        else:
+            session.rollback()
+        return response
+
+    @app.teardown_appcontext
+    def remove_session(_exc):
+        session.remove()
+
+
+def engine():
+    return current_app.extensions["chorus_db"]["engine"]

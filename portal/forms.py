@@ -1,0 +1,53 @@
+"""Form rendering: WTForms fields as NHS.UK components, and the error summary.
+
+Templates call `field(form.name)` from `templates/macros/forms.html`, which asks
+`nhs_params` for the component's parameters. Every value the user typed is
+put back, except passwords.
+"""
+
+
+def error_list(form):
+    """One entry per field in error, linking to the input the summary names."""
+    return [
+        {"text": field.errors[0], "href": f"#{field.id}"}
+        for field in form
+        if field.errors and field.type != "CSRFTokenField"
+    ]
+
+
+def nhs_params(field, **options):
+    """The parameters an NHS.UK component needs to show this WTForms field."""
+    params = {
+        "id": field.id,
+        "name": field.name,
+        "label": {"text": field.label.text},
+    }
+    if field.description:
+        params["hint"] = {"text": str(field.description)}
+    if field.errors:
+        params["errorMessage"] = {"text": field.errors[0]}
+    if field.type in ("RadioField", "SelectField"):
+        choices = [(str(value), label) for value, label in field.choices]
+        current = "" if field.data is None else str(field.data)
+        key = "checked" if field.type == "RadioField" else "selected"
+        params["items"] = [
+            {"value": value, "text": str(label), key: value == current} for value, label in choices
+        ]
+        params["idPrefix"] = field.id
+        if field.type == "RadioField":
+            params["fieldset"] = {"legend": {"text": field.label.text, "size": "s"}}
+            del params["label"]
+    elif field.type != "PasswordField":
+        value = field._value()
+        if value:
+            params["value"] = value
+    for key, value in options.items():
+        if isinstance(value, dict) and isinstance(params.get(key), dict):
+            params[key] = {**params[key], **value}
+        else:
+            params[key] = value
+    return params
+
+
+def init_app(app):
+    app.jinja_env.globals.update(nhs_params=nhs_params, error_list=error_list)

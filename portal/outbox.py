@@ -1,0 +1,141 @@
+"""Notifications: written to an outbox in the same transaction as their cause.
+
+`queue` adds a message to the current session; it is stored only when the
+request or command commits. `deliver_pending` sends due messages over SMTP
+(or prints them in development), one transaction per message, and is safe to
+run in several processes on PostgreSQL thanks to `FOR UPDATE SKIP LOCKED`.
+"""
+
+import smtplib
+import ssl
+import sys
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+import sqlalchemy as sa
+from flask import current_app, g, has_request_context, render_template
+from flask_babel import force_locale
+from sqlalchemy.orm import Mapped, mapped_column
+
+from . import db
+from .db import Base, UTCDateTime, utcnow
+
+PENDING, SENT, FAILED = "pending", "sent", "failed"
+
+
+class OutboxMessage(Base):
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        sa.Index("ix_outbox_messages_due", "status", "next_attempt_at"),
+        sa.Index("ix_outbox_messages_inbox", "user_id", "in_app", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    to_email: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text)
+    in_app: Mapped[bool] = mapped_column(default=True)
+    link: Mapped[str | None] = mapped_column(sa.String(500))
+    status: Mapped[str] = mapped_column(sa.String(10), default=PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+def queue(user, kind, *, in_app=True, link=None, **context):
+    """Write one notification for `user`, in their language, to the outbox.
+
+    The subject and body come from `templates/email/<kind>.txt`, whose first
+    line is the subject. Private links (sign-in tokens) must use in_app=False.
+    """
+    with force_locale(user.locale):
+        text = render_template(f"email/{kind}.txt", user=user, link=link, **context)
+    subject, _, body = text.strip().partition("\n")
+    message = OutboxMessage(
+        user_id=user.id,
+        kind=kind,
+        to_email=user.email,
+        subject=subject.strip(),
+        body=body.strip() + "\n",
+        in_app=in_app,
+        link=link if in_app else None,
+    )
+    db.session.add(message)
+    db.session.flush()
+    if has_request_context():
+        g.outbox_queued = True
+    return message
+
+
+def retry_delay(attempts):
+    """Back-off: 1, 2, 4, 8 … minutes, at most six hours."""
+    return timedelta(minutes=min(2 ** (attempts - 1), 360))
+
+
+def deliver_pending(limit=None, now=None):
+    """Send every due message once. Returns (sent, failed) counts."""
+    config = current_app.config
+    limit = limit or config["OUTBOX_BATCH_SIZE"]
+    sent = failed = 0
+    while True:
+        now = utcnow()
+        message = db.session.scalars(
+            sa.select(OutboxMessage)
+            .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now)
+            .order_by(OutboxMessage.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        ).first()
+        if message is None or sent + failed >= limit:
+            db.session.rollback()
+            return sent, failed
+        try:
+            _send(message)
+        except (OSError, smtplib.SMTPException) as exc:
+            message.attempts += 1
+            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if message.attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
+                message.status = FAILED
+            else:
+                message.next_attempt_at = now + retry_delay(message.attempts)
+            failed += 1
+        else:
+            message.attempts += 1
+            message.status = SENT
+            message.sent_at = now
+            sent += 1
+        db.session.commit()
+
+
+def _send(message):
+    config = current_app.config
+    email = EmailMessage()
+    email["From"] = config["MAIL_FROM"]
+    email["To"] = message.to_email
+    email["Subject"] = message.subject
+    email["Message-ID"] = make_msgid(domain="chorus")
+    email.set_content(message.body)
+    if config["MAIL_BACKEND"] == "console":
+        print(f"--- email {message.id} ---\n{email}", file=sys.stdout, flush=True)
+        return
+    connect = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
+    with connect(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls(context=ssl.create_default_context())
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(email)
+
+
+def init_app(app):
+    """In development, deliver (print) new messages as soon as the request has committed."""
+
+    @app.teardown_request
+    def deliver_after_commit(exc):
+        if exc is None and g.pop("outbox_queued", False) and app.config["OUTBOX_SEND_AFTER_COMMIT"]:
+            deliver_pending()
