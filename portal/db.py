@@ -60,13 +60,21 @@ def make_engine(url):
     engine = sa.create_engine(url, **options)
     if url.startswith("sqlite"):
         sa.event.listen(engine, "connect", _sqlite_pragmas)
+        sa.event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
 def _sqlite_pragmas(dbapi_connection, _record):
+    # Let SQLAlchemy, not the sqlite3 driver, decide when transactions begin,
+    # so that savepoints and rollbacks behave as on PostgreSQL.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _sqlite_begin(connection):
+    connection.exec_driver_sql("BEGIN")
 
 
 def init_app(app, engine=None):

@@ -27,11 +27,10 @@ def nhs_params(field, **options):
     if field.errors:
         params["errorMessage"] = {"text": field.errors[0]}
     if field.type in ("RadioField", "SelectField"):
-        choices = [(str(value), label) for value, label in field.choices]
-        current = "" if field.data is None else str(field.data)
         key = "checked" if field.type == "RadioField" else "selected"
         params["items"] = [
-            {"value": value, "text": str(label), key: value == current} for value, label in choices
+            {"value": str(value), "text": str(label), key: bool(selected)}
+            for value, label, selected, *_ in field.iter_choices()
         ]
         params["idPrefix"] = field.id
         if field.type == "RadioField":

@@ -3,11 +3,16 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from .passwords import MAX_LENGTH, MIN_LENGTH, is_common
 
-LANGUAGE_CHOICES = [("en", "English"), ("cy", "Cymraeg"), ("ar", "العربية")]
+LANGUAGE_CHOICES = [
+    SelectChoice("en", "English"),
+    SelectChoice("cy", "Cymraeg"),
+    SelectChoice("ar", "العربية"),
+]
 
 
 def _email_field(label=None):

@@ -1,0 +1,166 @@
+"""Fixtures shared by the whole suite.
+
+The schema is built once per database backend by running the migrations.
+Each test runs inside a transaction that is rolled back at the end; the
+app's own commits only release savepoints inside it.
+"""
+
+import os
+import re
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import sessionmaker
+
+from portal import create_app, db
+from portal.cli import alembic_config
+from portal.extensions import limiter
+from tests import factories
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+def pytest_configure(config):
+    if IN_CI and not os.environ.get("TEST_DATABASE_URL"):
+        pytest.exit("CI=true but TEST_DATABASE_URL is not set: PostgreSQL tests cannot run.", 2)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked postgresql_only exist only for the PostgreSQL backend (never skipped)."""
+    keep, drop = [], []
+    for item in items:
+        backend = getattr(item, "callspec", None) and item.callspec.params.get("database_url")
+        if item.get_closest_marker("postgresql_only") and backend != "postgresql":
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, tmp_path_factory):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'chorus-test.sqlite'}"
+    return os.environ["TEST_DATABASE_URL"]
+
+
+@pytest.fixture(scope="session")
+def engine(database_url):
+    """A database with the schema built by the migrations, from empty."""
+    from alembic import command
+
+    engine = db.make_engine(database_url)
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        command.upgrade(alembic_config(connection), "head")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(engine):
+    return create_app({"ENGINE": engine, "DATABASE_URL": engine.url.render_as_string(False)})
+
+
+@pytest.fixture(autouse=True)
+def _transaction(request, app, engine):
+    """Run the test inside a transaction that is always rolled back."""
+    connection = engine.connect()
+    outer = connection.begin()
+    app.extensions["chorus_db"]["sessionmaker"] = sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    limiter.reset()
+    with app.app_context():
+        yield connection
+        db.session.remove()
+    outer.rollback()
+    connection.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def session():
+    return db.session
+
+
+@pytest.fixture
+def make_user():
+    return factories.make_user
+
+
+@pytest.fixture
+def users(make_user):
+    """One account per role the foundation knows: a member and a site admin."""
+    return {
+        "lay": make_user(email="lay.partner@example.org", display_name="Lay Partner"),
+        "admin": make_user(email="site.admin@example.org", is_site_admin=True),
+    }
+
+
+def csrf_token(client, path="/"):
+    """The CSRF token from a page's forms (every page has the language switcher)."""
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def post_form(client, path, data=None, **kwargs):
+    """Post a form the way a browser would: with the CSRF token from the page."""
+    data = dict(data or {})
+    data.setdefault("csrf_token", csrf_token(client))
+    return client.post(path, data=data, **kwargs)
+
+
+def sign_in_as(client, user):
+    """Put the user's session in the client's cookie, as the sign-in page would."""
+    with client.session_transaction() as flask_session:
+        flask_session["_user_id"] = user.get_id()
+        flask_session["_fresh"] = True
+    return client
+
+
+@pytest.fixture
+def count_queries(engine):
+    """Count the SQL statements a block of code sends (savepoint bookkeeping excluded)."""
+
+    @contextmanager
+    def counter():
+        statements = []
+
+        def before(_conn, _cursor, statement, _params, _context, _executemany):
+            if not re.match(r"\s*(SAVEPOINT|RELEASE|ROLLBACK TO)", statement, re.I):
+                statements.append(statement)
+
+        sa.event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", before)
+
+    return counter
+
+
+def outbox_link(user, kind):
+    """The link in the newest message of this kind sent to this user."""
+    from portal.outbox import OutboxMessage
+
+    message = db.session.scalars(
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.user_id == user.id, OutboxMessage.kind == kind)
+        .order_by(OutboxMessage.id.desc())
+    ).first()
+    assert message is not None, f"no {kind} message for {user.email}"
+    match = re.search(r"https?://\S+", message.body)
+    assert match
+    return match.group(0)
