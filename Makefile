@@ -63,7 +63,7 @@ assets: node_modules/.installed
 translations: $(VENV)/.installed
 	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -o translations/messages.pot .
 	for locale in $(LOCALES); do \
-	  $(BIN)/pybabel update --no-location --no-fuzzy-matching -i translations/messages.pot -d translations -l $$locale; \
+	  $(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i translations/messages.pot -d translations -l $$locale; \
 	done
 	$(MAKE) compile-translations
 
