@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask import current_app
+from flask.globals import app_ctx
 from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
 
 NAMING_CONVENTION = {
@@ -48,7 +49,12 @@ def _session_factory():
     return current_app.extensions["chorus_db"]["sessionmaker"]()
 
 
-session = scoped_session(_session_factory)
+def _app_context_id():
+    return id(app_ctx._get_current_object())
+
+
+# One session per application context (so per request, or per CLI command).
+session = scoped_session(_session_factory, scopefunc=_app_context_id)
 
 
 def make_engine(url):

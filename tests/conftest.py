@@ -11,6 +11,7 @@ from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from sqlalchemy.orm import sessionmaker
 
 from portal import create_app, db
@@ -62,9 +63,20 @@ def engine(database_url):
     engine.dispose()
 
 
+class FreshContextClient(FlaskClient):
+    """Each request gets its own application context, `g` and database session,
+    as in production, even though the test itself holds an app context open."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(engine):
-    return create_app({"ENGINE": engine, "DATABASE_URL": engine.url.render_as_string(False)})
+    app = create_app({"ENGINE": engine, "DATABASE_URL": engine.url.render_as_string(False)})
+    app.test_client_class = FreshContextClient
+    return app
 
 
 @pytest.fixture(autouse=True)

@@ -63,6 +63,10 @@ def _verify_url(token):
     return _external("accounts.verify_email", token=token)
 
 
+def _reset_url(token):
+    return _external("accounts.reset_password", token=token)
+
+
 @bp.route("/register", methods=["GET", "POST"])
 def register():
     if current_user.is_authenticated:
@@ -174,9 +178,7 @@ def sign_out():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        services.request_password_reset(
-            form.email.data, partial(_external, "accounts.reset_password")
-        )
+        services.request_password_reset(form.email.data, _reset_url)
         return render_template(
             "accounts/reset_sent.html", email=form.email.data, title=_("Check your email")
         )
