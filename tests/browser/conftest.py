@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from portal import create_app, db
 from portal.accounts.services import find_by_email
@@ -66,6 +66,13 @@ class LiveServer:
             return find_by_email(email).display_name
 
 
+class QuietRequestHandler(WSGIRequestHandler):
+    """Keep one line per request out of the test output; errors are still logged."""
+
+    def log_request(self, *args, **kwargs):
+        pass
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """Chorus served on 127.0.0.1 from a thread, with a migrated SQLite file and demo data."""
@@ -80,7 +87,7 @@ def live_server(tmp_path_factory):
         load(echo=lambda *_: None)
         db.session.commit()
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
     thread = threading.Thread(target=server.serve_forever, name="chorus-live-server", daemon=True)
     thread.start()
     yield LiveServer(app=app, url=f"http://127.0.0.1:{server.server_port}")
