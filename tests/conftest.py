@@ -42,6 +42,28 @@ def pytest_collection_modifyitems(config, items):
         items[:] = keep
 
 
+def pytest_sessionfinish(session, exitstatus):
+    """Under CI, a run that executed no PostgreSQL or no browser test has failed."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        return
+    passed = reporter.stats.get("passed", [])
+    counts = {
+        "PostgreSQL": sum("[postgresql" in report.nodeid for report in passed),
+        "browser": sum("tests/browser/" in report.nodeid for report in passed),
+    }
+    reporter.ensure_newline()
+    reporter.write_line(
+        f"Chorus: {counts['PostgreSQL']} PostgreSQL tests and "
+        f"{counts['browser']} browser tests passed."
+    )
+    option = session.config.option
+    selected_all = not option.keyword and not option.markexpr
+    if IN_CI and selected_all and exitstatus == 0 and not all(counts.values()):
+        reporter.write_line("CI=true: PostgreSQL and browser tests must both run.", red=True)
+        session.exitstatus = 1
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(request, tmp_path_factory):
     if request.param == "sqlite":
