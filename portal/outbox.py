@@ -114,15 +114,20 @@ def deliver_pending(limit=None, now=None):
 
 def _send(message):
     config = current_app.config
+    if config["MAIL_BACKEND"] == "console":
+        print(
+            f"--- email {message.id} ---\nTo: {message.to_email}\n"
+            f"Subject: {message.subject}\n\n{message.body}--- end of email ---",
+            file=sys.stdout,
+            flush=True,
+        )
+        return
     email = EmailMessage()
     email["From"] = config["MAIL_FROM"]
     email["To"] = message.to_email
     email["Subject"] = message.subject
     email["Message-ID"] = make_msgid(domain="chorus")
     email.set_content(message.body)
-    if config["MAIL_BACKEND"] == "console":
-        print(f"--- email {message.id} ---\n{email}", file=sys.stdout, flush=True)
-        return
     connect = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
     with connect(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
         if config["MAIL_USE_TLS"]:
