@@ -32,6 +32,11 @@ def verify_password(password_hash, password):
         return False
 
 
+def needs_rehash(password_hash):
+    """True when the hash was made with older, weaker settings."""
+    return _hasher().check_needs_rehash(password_hash)
+
+
 @cache
 def _dummy_hash():
     return _hasher().hash("chorus-timing-guard")

@@ -102,6 +102,8 @@ def authenticate(email, password):
         return None
     if not passwords.verify_password(user.password_hash, password):
         return None
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
     return user
 
 

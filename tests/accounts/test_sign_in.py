@@ -98,3 +98,18 @@ def test_signed_in_visitor_skips_the_sign_in_page(client, make_user):
     sign_in_as(client, make_user())
     assert client.get("/sign-in").status_code == 302
     assert client.get("/register").status_code == 302
+
+
+def test_sign_in_upgrades_an_old_password_hash(client, make_user, app, monkeypatch):
+    from argon2 import PasswordHasher
+
+    from portal import db
+
+    user = make_user(email="old@example.org")
+    user.password_hash = PasswordHasher(time_cost=1, memory_cost=512, parallelism=1).hash(
+        PASSWORD
+    )
+    db.session.commit()
+    _sign_in(client, "old@example.org", PASSWORD)
+    db.session.refresh(user)
+    assert "m=1024" in user.password_hash
