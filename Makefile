@@ -52,11 +52,16 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-# The NHS.UK frontend is copied into a git-ignored static folder.
+# The NHS.UK frontend is copied into a git-ignored static folder. Its stylesheet's
+# @font-face rules name the Frutiger font on assets.nhs.uk, which our
+# Content-Security-Policy (fonts from this site only) blocks, with an error, on
+# every page. They are dropped, as `$nhsuk-include-font-face: false` would do,
+# and pages use the design system's own fallback fonts (Arial).
 assets: node_modules/.installed
 	rm -rf portal/static/nhsuk
 	mkdir -p portal/static/nhsuk
-	cp $(NHSUK)/nhsuk-frontend.min.css $(NHSUK)/nhsuk-frontend.min.js portal/static/nhsuk/
+	sed -E 's/@font-face\{[^}]*\}//g' $(NHSUK)/nhsuk-frontend.min.css > portal/static/nhsuk/nhsuk-frontend.min.css
+	cp $(NHSUK)/nhsuk-frontend.min.js portal/static/nhsuk/
 	cp -R $(NHSUK)/assets portal/static/nhsuk/assets
 
 # Extract every marked string, merge it into each catalogue, and compile.

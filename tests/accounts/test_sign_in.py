@@ -106,9 +106,7 @@ def test_sign_in_upgrades_an_old_password_hash(client, make_user, app, monkeypat
     from portal import db
 
     user = make_user(email="old@example.org")
-    user.password_hash = PasswordHasher(time_cost=1, memory_cost=512, parallelism=1).hash(
-        PASSWORD
-    )
+    user.password_hash = PasswordHasher(time_cost=1, memory_cost=512, parallelism=1).hash(PASSWORD)
     db.session.commit()
     _sign_in(client, "old@example.org", PASSWORD)
     db.session.refresh(user)

@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from portal import create_app, db
-from portal.accounts.services import find_by_email
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -61,10 +60,6 @@ class LiveServer:
         assert match, f"no link in the {kind} message for {email}"
         return match.group(0)
 
-    def display_name(self, email):
-        with self.app.app_context():
-            return find_by_email(email).display_name
-
 
 class QuietRequestHandler(WSGIRequestHandler):
     """Keep one line per request out of the test output; errors are still logged."""
@@ -81,7 +76,15 @@ def live_server(tmp_path_factory):
 
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'chorus-browser.sqlite'}"
     engine = db.make_engine(url)
-    app = create_app({"DATABASE_URL": url, "ENGINE": engine, "RATELIMIT_ENABLED": False})
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "ENGINE": engine,
+            "RATELIMIT_ENABLED": False,
+            # Let the browser reuse the design system's files instead of asking on every page.
+            "SEND_FILE_MAX_AGE_DEFAULT": 3600,
+        }
+    )
     with app.app_context():
         upgrade()
         load(echo=lambda *_: None)

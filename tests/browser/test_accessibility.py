@@ -50,6 +50,7 @@ def test_every_get_route_has_a_page_in_the_registry(live_server):
 def test_pages_have_no_axe_violations(browser, live_server, role, locale):
     assert AXE.exists(), f"axe-core is missing at {AXE}: run npm ci"
     context = browser.new_context(bypass_csp=True, locale="en-GB")
+    context.add_init_script(path=AXE)  # axe-core is then present in every page the context opens
     page = context.new_page()
     problems = []
     try:
@@ -75,13 +76,12 @@ def _check_page(page, server, entry, response, locale):
     landed = endpoint_of(server, page.url)
     if landed != entry.endpoint:
         problems.append(f"[{entry}] ended on {page.url} ({landed}), expected {entry.endpoint}")
-    html = page.locator("html")
-    direction = "rtl" if locale in RTL_LOCALES else "ltr"
-    if html.get_attribute("lang") != locale:
-        problems.append(f"[{entry}] <html lang={html.get_attribute('lang')!r}>, expected {locale}")
-    if html.get_attribute("dir") != direction:
-        problems.append(f"[{entry}] <html dir={html.get_attribute('dir')!r}>, expected {direction}")
-    page.add_script_tag(path=AXE)
+    lang, direction = page.evaluate("[document.documentElement.lang, document.documentElement.dir]")
+    if lang != locale:
+        problems.append(f"[{entry}] <html lang={lang!r}>, expected {locale!r}")
+    expected_direction = "rtl" if locale in RTL_LOCALES else "ltr"
+    if direction != expected_direction:
+        problems.append(f"[{entry}] <html dir={direction!r}>, expected {expected_direction!r}")
     for violation in page.evaluate(RUN_AXE, AXE_OPTIONS):
         problems.append(
             f"[{entry}] {violation['id']} ({violation['impact']}): {violation['help']}"
