@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, ROOT
 
-from . import cli, db, errors, forms, i18n, outbox, security
+from . import cli, db, errors, forms, i18n, outbox, permissions, security
 from .extensions import csrf, limiter, login_manager
 
 
@@ -49,15 +49,19 @@ def create_app(config=None):
     i18n.init_app(app)
     security.init_app(app)
     forms.init_app(app)
+    permissions.init_app(app)
     errors.init_app(app)
     outbox.init_app(app)
     cli.init_app(app)
 
     from .accounts.views import bp as accounts_bp
+    from .communities import manage_views  # noqa: F401 - adds its routes to the blueprint
+    from .communities.views import bp as communities_bp
     from .main.views import bp as main_bp
     from .notifications.views import bp as notifications_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(communities_bp)
     return app

@@ -26,14 +26,14 @@ def nhs_params(field, **options):
         params["hint"] = {"text": str(field.description)}
     if field.errors:
         params["errorMessage"] = {"text": field.errors[0]}
-    if field.type in ("RadioField", "SelectField"):
-        key = "checked" if field.type == "RadioField" else "selected"
+    if field.type in ("RadioField", "SelectField", "MultiCheckboxField"):
+        key = "selected" if field.type == "SelectField" else "checked"
         params["items"] = [
             {"value": str(value), "text": str(label), key: bool(selected)}
             for value, label, selected, *_ in field.iter_choices()
         ]
         params["idPrefix"] = field.id
-        if field.type == "RadioField":
+        if field.type in ("RadioField", "MultiCheckboxField"):
             params["fieldset"] = {"legend": {"text": field.label.text, "size": "s"}}
             del params["label"]
     elif field.type != "PasswordField":

@@ -1,7 +1,25 @@
 """Every model, imported in one place so Alembic and the tests see all tables."""
 
 from .accounts.models import User
+from .communities.models import (
+    CommunicationNeeds,
+    Community,
+    ConsentRecord,
+    Invitation,
+    Membership,
+    MembershipEvent,
+)
 from .db import Base
 from .outbox import OutboxMessage
 
-__all__ = ["Base", "OutboxMessage", "User"]
+__all__ = [
+    "Base",
+    "CommunicationNeeds",
+    "Community",
+    "ConsentRecord",
+    "Invitation",
+    "Membership",
+    "MembershipEvent",
+    "OutboxMessage",
+    "User",
+]

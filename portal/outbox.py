@@ -22,6 +22,7 @@ from . import db
 from .db import Base, UTCDateTime, utcnow
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
+IN_APP_ONLY = "in_app"  # the person chose not to get emails: shown in the app only
 
 
 class OutboxMessage(Base):
@@ -51,20 +52,36 @@ def queue(user, kind, *, in_app=True, link=None, **context):
     """Write one notification for `user`, in their language, to the outbox.
 
     The subject and body come from `templates/email/<kind>.txt`, whose first
-    line is the subject. Private links (sign-in tokens) must use in_app=False.
+    line is the subject. Private links (sign-in tokens) must use in_app=False:
+    such messages are always emailed. Others are emailed unless the person
+    chose in-app notifications only.
     """
-    with force_locale(user.locale):
-        text = render_template(f"email/{kind}.txt", user=user, link=link, **context)
+    message = _message(kind, user.email, user.locale, user=user, link=link, **context)
+    message.user_id = user.id
+    message.in_app = in_app
+    message.link = link if in_app else None
+    if in_app and not user.email_notifications:
+        message.status = IN_APP_ONLY
+    return _add(message)
+
+
+def queue_to_address(email, locale, kind, *, link=None, **context):
+    """Write an email to someone who may have no account yet (an invitation)."""
+    message = _message(kind, email, locale, user=None, link=link, **context)
+    message.in_app = False
+    return _add(message)
+
+
+def _message(kind, to_email, locale, **context):
+    with force_locale(locale):
+        text = render_template(f"email/{kind}.txt", **context)
     subject, _, body = text.strip().partition("\n")
-    message = OutboxMessage(
-        user_id=user.id,
-        kind=kind,
-        to_email=user.email,
-        subject=subject.strip(),
-        body=body.strip() + "\n",
-        in_app=in_app,
-        link=link if in_app else None,
+    return OutboxMessage(
+        kind=kind, to_email=to_email, subject=subject.strip(), body=body.strip() + "\n"
     )
+
+
+def _add(message):
     db.session.add(message)
     db.session.flush()
     if has_request_context():

@@ -19,11 +19,18 @@ class Page:
 
 
 def paginate(query, per_page=20):
-    """Run `query` for the page named by `?page=`; a page past the end is a 404."""
+    """Run `query` for the page named by `?page=`; a page past the end is a 404.
+
+    A query of one entity gives objects; a query of several gives rows.
+    """
     number = request.args.get("page", 1, type=int)
     if number < 1:
         abort(404)
-    rows = list(db.session.scalars(query.limit(per_page + 1).offset((number - 1) * per_page)))
+    query = query.limit(per_page + 1).offset((number - 1) * per_page)
+    if len(query.column_descriptions) > 1:
+        rows = db.session.execute(query).all()
+    else:
+        rows = list(db.session.scalars(query))
     if number > 1 and not rows:
         abort(404)
     return Page(items=rows[:per_page], number=number, has_next=len(rows) > per_page)

@@ -91,12 +91,17 @@ def _language_field():
     )
 
 
-class RegisterForm(FlaskForm):
-    email = _email_field()
+class NewAccountForm(FlaskForm):
+    """A new account's details, when the email address is already known (an invitation)."""
+
     display_name = _display_name_field()
     pseudonym = _pseudonym_field()
     password = _new_password_field(_l("Create a password"))
     locale = _language_field()
+
+
+class RegisterForm(NewAccountForm):
+    email = _email_field()
 
 
 class SignInForm(FlaskForm):

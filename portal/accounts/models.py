@@ -23,6 +23,7 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     locale: Mapped[str] = mapped_column(sa.String(8), default="en")
     is_site_admin: Mapped[bool] = mapped_column(default=False)
+    email_notifications: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -39,6 +40,10 @@ class User(Base):
 
     def get_id(self):
         return f"{self.id}:{self.session_token}"
+
+    def public_name(self, use_pseudonym=False):
+        """The name other members see: the pseudonym when chosen, else the display name."""
+        return self.pseudonym if use_pseudonym and self.pseudonym else self.display_name
 
     @property
     def is_verified(self):

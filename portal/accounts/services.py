@@ -70,6 +70,27 @@ def register(*, email, display_name, pseudonym, password, locale, verify_url):
     return user
 
 
+def create_verified_account(*, email, display_name, pseudonym, password, locale):
+    """An account for someone who proved they own the address (an invitation link).
+
+    Returns None if the address already has an account.
+    """
+    if find_by_email(email) is not None:
+        return None
+    _check_pseudonym(pseudonym)
+    user = User(
+        email=normalise_email(email),
+        display_name=display_name,
+        pseudonym=pseudonym,
+        password_hash=passwords.hash_password(password),
+        locale=locale,
+        email_verified_at=utcnow(),
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
 def verification_token(user):
     return make_token(VERIFY, {"u": user.id, "e": user.email})
 

@@ -1,0 +1,101 @@
+"""Who may do what, in one vocabulary for services, views and templates.
+
+Every function takes the user (possibly anonymous) first. Views return 404
+for what the user may not know exists and 403 for what they may see but not
+do; hiding a button is never the protection.
+"""
+
+import sqlalchemy as sa
+from flask import g, has_request_context
+
+from . import db
+from .communities.models import (
+    ACTIVE,
+    COORDINATOR,
+    INVITE,
+    LAY_PARTNER,
+    PENDING,
+    Membership,
+)
+
+
+def _signed_in(user):
+    return user is not None and getattr(user, "is_authenticated", False)
+
+
+def membership(user, community):
+    """The user's membership row in this community (any status), or None.
+
+    Looked up once per request and community.
+    """
+    if not _signed_in(user):
+        return None
+    cache = g.setdefault("memberships", {}) if has_request_context() else {}
+    key = (user.id, community.id)
+    if key not in cache:
+        cache[key] = db.session.scalar(
+            sa.select(Membership).where(
+                Membership.user_id == user.id, Membership.community_id == community.id
+            )
+        )
+    return cache[key]
+
+
+def forget_memberships():
+    """Drop the per-request cache after a service changed a membership."""
+    if has_request_context():
+        g.pop("memberships", None)
+
+
+def is_member(user, community):
+    found = membership(user, community)
+    return found is not None and found.status == ACTIVE
+
+
+def is_coordinator(user, community):
+    found = membership(user, community)
+    return found is not None and found.status == ACTIVE and found.role == COORDINATOR
+
+
+def is_site_admin(user):
+    return _signed_in(user) and user.is_site_admin
+
+
+def can_admin_communities(user):
+    """Create, edit and archive communities, and appoint coordinators."""
+    return is_site_admin(user)
+
+
+def can_manage_members(user, community):
+    """Invite, approve, change roles and remove members; see contact details and needs."""
+    return is_coordinator(user, community) or is_site_admin(user)
+
+
+def can_see_members(user, community):
+    """See who belongs, by display name or pseudonym."""
+    return is_member(user, community) or is_site_admin(user)
+
+
+def can_join(user, community):
+    """Whether the join button applies: not archived, not invitation only, not already in."""
+    if community.is_archived or community.visibility == INVITE:
+        return False
+    found = membership(user, community)
+    return found is None or found.status not in (ACTIVE, PENDING)
+
+
+def must_consent(role):
+    """Lay partners agree to the consent text when they join; professionals do not."""
+    return role == LAY_PARTNER
+
+
+def init_app(app):
+    app.jinja_env.globals.update(
+        is_member=is_member,
+        is_coordinator=is_coordinator,
+        can_admin_communities=can_admin_communities,
+        can_manage_members=can_manage_members,
+        can_see_members=can_see_members,
+        can_join=can_join,
+        membership_of=membership,
+    )
