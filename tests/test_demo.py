@@ -2,6 +2,7 @@ import sqlalchemy as sa
 
 from portal import db
 from portal.accounts.models import User
+from portal.communities.models import Community, Invitation, Membership
 from portal.accounts.passwords import verify_password
 from portal.demo import DEMO_PASSWORD, load
 
@@ -10,13 +11,29 @@ def test_demo_loader_is_idempotent_and_accounts_sign_in(client):
     lines = []
     load(echo=lines.append)
     load(echo=lines.append)
-    emails = db.session.scalars(sa.select(User.email).order_by(User.email)).all()
-    assert emails == [
+    emails = set(db.session.scalars(sa.select(User.email)))
+    assert {
         "admin@example.org",
         "coordinator@example.org",
         "lay@example.org",
         "professional@example.org",
-    ]
+    } <= emails
+    counts = {
+        model.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
+        for model in (User, Community, Membership, Invitation)
+    }
+    load(echo=lines.append)
+    assert counts == {
+        model.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
+        for model in (User, Community, Membership, Invitation)
+    }
+    assert counts["Community"] >= 5
+    visibilities = set(db.session.scalars(sa.select(Community.visibility)))
+    assert visibilities == {"open", "request", "invite"}
+    statuses = set(db.session.scalars(sa.select(Membership.status)))
+    assert {"active", "pending", "declined", "left", "removed"} <= statuses
+    roles = set(db.session.scalars(sa.select(Membership.role)))
+    assert roles == {"lay_partner", "professional", "coordinator"}
     assert any("created  admin@example.org" in line for line in lines)
     assert any("present  admin@example.org" in line for line in lines)
     admin = db.session.scalar(sa.select(User).where(User.email == "admin@example.org"))

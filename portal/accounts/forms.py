@@ -128,6 +128,15 @@ class ProfileForm(FlaskForm):
     display_name = _display_name_field()
     pseudonym = _pseudonym_field()
     locale = _language_field()
+    notifications = RadioField(
+        _l("How should we send you notifications?"),
+        description=_l("Emails about your account and password are always sent."),
+        choices=[
+            SelectChoice("email", _l("By email and in Chorus")),
+            SelectChoice("in_app", _l("In Chorus only")),
+        ],
+        validators=[InputRequired(_l("Select how we should send you notifications"))],
+    )
 
 
 class ConfirmForm(FlaskForm):

@@ -204,11 +204,12 @@ def _set_password(user, new_password):
     db.session.flush()
 
 
-def update_profile(user, *, display_name, pseudonym, locale):
+def update_profile(user, *, display_name, pseudonym, locale, email_notifications=True):
     _check_pseudonym(pseudonym, user)
     user.display_name = display_name
     user.pseudonym = pseudonym
     user.locale = locale
+    user.email_notifications = email_notifications
     db.session.flush()
 
 

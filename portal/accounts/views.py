@@ -222,6 +222,8 @@ def profile():
 @login_required
 def edit_profile():
     form = ProfileForm(obj=current_user)
+    if request.method == "GET":
+        form.notifications.data = "email" if current_user.email_notifications else "in_app"
     if form.validate_on_submit():
         try:
             services.update_profile(
@@ -229,6 +231,7 @@ def edit_profile():
                 display_name=form.display_name.data,
                 pseudonym=form.pseudonym.data,
                 locale=form.locale.data,
+                email_notifications=form.notifications.data == "email",
             )
         except services.PseudonymTaken:
             form.pseudonym.errors.append(_("That pseudonym is taken. Choose a different one"))

@@ -111,6 +111,27 @@ def _send(invitation, community, actor, accept_url, locale, user=None):
     )
 
 
+def invitations_for(user, limit=20):
+    """Open invitations sent to this person's address: [(invitation, community, token)]."""
+    rows = db.session.execute(
+        sa.select(Invitation, Community)
+        .join(Community, Community.id == Invitation.community_id)
+        .where(
+            Invitation.email == normalise_email(user.email),
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > utcnow(),
+        )
+        .order_by(Invitation.created_at.desc())
+        .limit(limit)
+    ).all()
+    return [(invitation, community, token_for(invitation)) for invitation, community in rows]
+
+
+def community_of(invitation):
+    return db.session.get(Community, invitation.community_id)
+
+
 def get_invitation(community, invitation_id):
     return db.session.scalar(
         sa.select(Invitation).where(
@@ -171,7 +192,7 @@ def accept(user, invitation, *, consent, use_pseudonym=False):
                 email=invitation.email,
             )
         )
-    community = db.session.get(Community, invitation.community_id)
+    community = community_of(invitation)
     if community.is_archived:
         raise Refused(_l("This community is archived and is not taking new members."))
     membership = permissions.membership(user, community)

@@ -21,7 +21,7 @@ from .forms import (
     JoinForm,
     NeedsForm,
 )
-from .models import CONSENT_VERSION, LAY_PARTNER, PENDING, Community
+from .models import CONSENT_VERSION, LAY_PARTNER, PENDING
 
 bp = Blueprint("communities", __name__)
 
@@ -229,6 +229,7 @@ def mine():
     return render_template(
         "communities/mine.html",
         page=paginate(services.my_memberships_query(current_user), PER_PAGE),
+        invitations=services_invitations.invitations_for(current_user),
         needs=services.get_needs(current_user),
         title=_("My communities"),
     )
@@ -250,7 +251,7 @@ def accept_invitation(token):
             problem=problem,
             title=_("This invitation cannot be used"),
         ), 400
-    community = services.db.session.get(Community, invitation.community_id)
+    community = services_invitations.community_of(invitation)
     form = None
     if current_user.is_authenticated:
         form = _join_form(community, invitation.role)

@@ -14,7 +14,9 @@ def test_profile_edit_saves_and_keeps_input_on_error(client, make_user):
     user = make_user(display_name="Old Name")
     sign_in_as(client, user)
     bad = post_form(
-        client, "/profile/edit", {"display_name": "", "pseudonym": "Wren", "locale": "cy"}
+        client,
+        "/profile/edit",
+        {"display_name": "", "pseudonym": "Wren", "locale": "cy", "notifications": "email"},
     )
     html = bad.get_data(as_text=True)
     assert "Enter a display name" in html
@@ -23,11 +25,14 @@ def test_profile_edit_saves_and_keeps_input_on_error(client, make_user):
     assert user.display_name == "Old Name"
 
     good = post_form(
-        client, "/profile/edit", {"display_name": "New Name", "pseudonym": "", "locale": "cy"}
+        client,
+        "/profile/edit",
+        {"display_name": "New Name", "pseudonym": "", "locale": "cy", "notifications": "in_app"},
     )
     assert good.headers["Location"] == "/profile"
     db.session.refresh(user)
     assert (user.display_name, user.pseudonym, user.locale) == ("New Name", None, "cy")
+    assert user.email_notifications is False
 
 
 def test_profile_edit_refuses_someone_elses_pseudonym(client, make_user):
@@ -35,11 +40,15 @@ def test_profile_edit_refuses_someone_elses_pseudonym(client, make_user):
     me = make_user(pseudonym="Wren")
     sign_in_as(client, me)
     html = post_form(
-        client, "/profile/edit", {"display_name": "Me", "pseudonym": "KESTREL", "locale": "en"}
+        client,
+        "/profile/edit",
+        {"display_name": "Me", "pseudonym": "KESTREL", "locale": "en", "notifications": "email"},
     ).get_data(as_text=True)
     assert "That pseudonym is taken" in html
     keep = post_form(
-        client, "/profile/edit", {"display_name": "Me", "pseudonym": "Wren", "locale": "en"}
+        client,
+        "/profile/edit",
+        {"display_name": "Me", "pseudonym": "Wren", "locale": "en", "notifications": "email"},
     )
     assert keep.status_code == 302
 
