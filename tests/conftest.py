@@ -198,3 +198,38 @@ def outbox_link(user, kind):
     match = re.search(r"https?://\S+", message.body)
     assert match
     return match.group(0)
+
+
+@pytest.fixture
+def make_community():
+    return factories.make_community
+
+
+@pytest.fixture
+def make_membership():
+    return factories.make_membership
+
+
+@pytest.fixture
+def world(make_user):
+    """Community A with one person in each role, and community B with its own coordinator."""
+    a = factories.make_community(name="Alpha clinic", slug="alpha", visibility="request")
+    b = factories.make_community(name="Beta ward", slug="beta", visibility="open")
+    people = {
+        "lay": make_user(email="lay@example.org", display_name="Lay Person", pseudonym="Robin"),
+        "professional": make_user(email="pro@example.org", display_name="Dr Pro"),
+        "coordinator": make_user(email="coord@example.org", display_name="Coord A"),
+        "other_coordinator": make_user(email="coordb@example.org", display_name="Coord B"),
+        "admin": make_user(email="admin@example.org", is_site_admin=True),
+        "requester": make_user(email="asks@example.org", display_name="Asking Person"),
+    }
+    memberships = {
+        "lay": factories.make_membership(people["lay"], a, use_pseudonym=True),
+        "professional": factories.make_membership(people["professional"], a, "professional"),
+        "coordinator": factories.make_membership(people["coordinator"], a, "coordinator"),
+        "other_coordinator": factories.make_membership(
+            people["other_coordinator"], b, "coordinator"
+        ),
+        "requester": factories.make_membership(people["requester"], a, status="pending"),
+    }
+    return {"a": a, "b": b, "people": people, "memberships": memberships}

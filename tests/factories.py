@@ -23,3 +23,50 @@ def make_user(*, email=None, display_name=None, password=PASSWORD, verified=True
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def make_community(*, name=None, visibility="open", archived=False, **fields):
+    from portal.communities.models import Community
+
+    number = next(_numbers)
+    community = Community(
+        name=name or f"Community {number}",
+        slug=fields.pop("slug", f"community-{number}"),
+        purpose=fields.pop("purpose", "We improve a service together."),
+        service_area=fields.pop("service_area", "Cancer care"),
+        visibility=visibility,
+        role_description=fields.pop("role_description", "Come to one meeting a month."),
+        archived_at=utcnow() if archived else None,
+        **fields,
+    )
+    db.session.add(community)
+    db.session.flush()
+    return community
+
+
+def make_membership(user, community, role="lay_partner", status="active", **fields):
+    from portal.communities.models import Membership
+
+    membership = Membership(
+        user_id=user.id, community_id=community.id, role=role, status=status, **fields
+    )
+    db.session.add(membership)
+    db.session.flush()
+    return membership
+
+
+def make_invitation(community, email, role="lay_partner", *, expires_in_days=14, **fields):
+    from datetime import timedelta
+
+    from portal.communities.models import Invitation
+
+    invitation = Invitation(
+        community_id=community.id,
+        email=email,
+        role=role,
+        expires_at=utcnow() + timedelta(days=expires_in_days),
+        **fields,
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    return invitation
