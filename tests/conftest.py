@@ -232,4 +232,14 @@ def world(make_user):
         ),
         "requester": factories.make_membership(people["requester"], a, status="pending"),
     }
-    return {"a": a, "b": b, "people": people, "memberships": memberships}
+    from portal.communities.models import ConsentRecord
+
+    db.session.add(ConsentRecord(user_id=people["lay"].id, community_id=a.id, version=1))
+    invitation = factories.make_invitation(a, "invitee@example.org")
+    return {
+        "a": a,
+        "b": b,
+        "people": people,
+        "memberships": memberships,
+        "invitation": invitation,
+    }

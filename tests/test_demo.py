@@ -2,8 +2,8 @@ import sqlalchemy as sa
 
 from portal import db
 from portal.accounts.models import User
-from portal.communities.models import Community, Invitation, Membership
 from portal.accounts.passwords import verify_password
+from portal.communities.models import Community, Invitation, Membership
 from portal.demo import DEMO_PASSWORD, load
 
 

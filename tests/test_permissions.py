@@ -1,77 +1,170 @@
 """The permission matrix: every route, for every kind of visitor.
 
-Each later feature adds its routes here, with the roles of its community and a
-member of another community. A test fails when a route is missing.
+Roles: anonymous; a lay partner, a professional and a coordinator of
+community A; the coordinator of another community B; and a site admin (who
+belongs to neither). Objects belong to community A. Each later feature adds
+its routes here; a test fails when a route is missing.
 """
 
 import pytest
 
+from portal.communities.invitations import token_for
 from tests.conftest import csrf_token, sign_in_as
 
-ROLES = ["anonymous", "lay", "admin"]
-
+ROLES = ["anonymous", "lay", "professional", "coordinator", "other_coordinator", "admin"]
+SIGNED_IN = ROLES[1:]
 SIGN_IN = "/sign-in"
 
-# endpoint: (method, path, {role: (status, where a redirect leads or None)})
+
+def everyone(status, location=None):
+    return {role: (status, location) for role in ROLES}
+
+
+def signed_in(status=200, location=None):
+    """Signed-in people get `status`; visitors are sent to sign in."""
+    return {"anonymous": (302, SIGN_IN), **{role: (status, location) for role in SIGNED_IN}}
+
+
+def only(allowed, status=200, location=None, others=403):
+    """The roles in `allowed` get `status`; other signed-in people get `others`."""
+    expected = signed_in(others)
+    expected.update({role: (status, location) for role in allowed})
+    return expected
+
+
+MANAGERS = ("coordinator", "admin")
+MEMBERS = ("lay", "professional", "coordinator", "admin")
+ADMIN = ("admin",)
+
+
+def lay_membership(w):
+    return w["memberships"]["lay"].id
+
+
+# endpoint: (method, path or function of the world, {role: (status, redirect target)})
 MATRIX = {
-    "main.index": ("GET", "/", {r: (200, None) for r in ROLES}),
-    "main.accessibility": ("GET", "/accessibility", {r: (200, None) for r in ROLES}),
-    "main.privacy": ("GET", "/privacy", {r: (200, None) for r in ROLES}),
-    "main.set_language": ("POST", "/language", {r: (302, "/") for r in ROLES}),
+    "main.index": ("GET", "/", everyone(200)),
+    "main.accessibility": ("GET", "/accessibility", everyone(200)),
+    "main.privacy": ("GET", "/privacy", everyone(200)),
+    "main.set_language": ("POST", "/language", everyone(302, "/")),
     "accounts.register": (
         "GET",
         "/register",
-        {"anonymous": (200, None), "lay": (302, "/profile"), "admin": (302, "/profile")},
+        {"anonymous": (200, None), **{r: (302, "/profile") for r in SIGNED_IN}},
     ),
-    "accounts.check_email": (
-        "GET",
-        "/register/check-your-email",
-        {r: (302, "/register") for r in ROLES},
-    ),
-    "accounts.verify_email": ("GET", "/verify-email/forged", {r: (400, None) for r in ROLES}),
+    "accounts.check_email": ("GET", "/register/check-your-email", everyone(302, "/register")),
+    "accounts.verify_email": ("GET", "/verify-email/forged", everyone(400)),
     "accounts.sign_in": (
         "GET",
         "/sign-in",
-        {"anonymous": (200, None), "lay": (302, "/"), "admin": (302, "/")},
+        {"anonymous": (200, None), **{r: (302, "/") for r in SIGNED_IN}},
     ),
-    "accounts.unverified": (
-        "GET",
-        "/sign-in/confirm-your-email",
-        {r: (302, SIGN_IN) for r in ROLES},
-    ),
-    "accounts.sign_out": ("POST", "/sign-out", {r: (302, "/") for r in ROLES}),
-    "accounts.forgot_password": ("GET", "/forgot-password", {r: (200, None) for r in ROLES}),
-    "accounts.reset_password": (
-        "GET",
-        "/reset-password/forged",
-        {r: (400, None) for r in ROLES},
-    ),
-    "accounts.profile": (
-        "GET",
-        "/profile",
-        {"anonymous": (302, SIGN_IN), "lay": (200, None), "admin": (200, None)},
-    ),
-    "accounts.edit_profile": (
-        "GET",
-        "/profile/edit",
-        {"anonymous": (302, SIGN_IN), "lay": (200, None), "admin": (200, None)},
-    ),
-    "accounts.change_password": (
-        "GET",
-        "/profile/password",
-        {"anonymous": (302, SIGN_IN), "lay": (200, None), "admin": (200, None)},
-    ),
+    "accounts.unverified": ("GET", "/sign-in/confirm-your-email", everyone(302, SIGN_IN)),
+    "accounts.sign_out": ("POST", "/sign-out", everyone(302, "/")),
+    "accounts.forgot_password": ("GET", "/forgot-password", everyone(200)),
+    "accounts.reset_password": ("GET", "/reset-password/forged", everyone(400)),
+    "accounts.profile": ("GET", "/profile", signed_in()),
+    "accounts.edit_profile": ("GET", "/profile/edit", signed_in()),
+    "accounts.change_password": ("GET", "/profile/password", signed_in()),
     "accounts.sign_out_everywhere": (
         "POST",
         "/profile/sign-out-everywhere",
-        {r: (302, SIGN_IN) for r in ROLES},
+        everyone(302, SIGN_IN),
     ),
-    "notifications.index": (
+    "notifications.index": ("GET", "/notifications", signed_in()),
+    "communities.directory": ("GET", "/communities", everyone(200)),
+    "communities.show": ("GET", "/communities/alpha", everyone(200)),
+    "communities.join": (
         "GET",
-        "/notifications",
-        {"anonymous": (302, SIGN_IN), "lay": (200, None), "admin": (200, None)},
+        "/communities/beta/join",
+        {**signed_in(), "other_coordinator": (302, "/communities/beta")},
+    ),
+    "communities.needs": ("GET", "/profile/communication-needs", signed_in()),
+    "communities.leave": (
+        "GET",
+        "/communities/alpha/leave",
+        only(("lay", "professional", "coordinator"), others=404),
+    ),
+    "communities.consent": ("GET", "/communities/alpha/consent", only(("lay",), others=404)),
+    "communities.mine": ("GET", "/my/communities", signed_in()),
+    "communities.members": ("GET", "/communities/alpha/members", only(MEMBERS)),
+    "communities.member": (
+        "GET",
+        lambda w: f"/communities/alpha/members/{lay_membership(w)}",
+        only(MANAGERS),
+    ),
+    "communities.change_role": (
+        "POST",
+        lambda w: f"/communities/alpha/members/{lay_membership(w)}/role",
+        only(MANAGERS),  # 200: the form comes back asking for a role
+    ),
+    "communities.remove_member": (
+        "POST",
+        lambda w: f"/communities/alpha/members/{lay_membership(w)}/remove",
+        only(MANAGERS),  # 200: the form comes back asking for a reason
+    ),
+    "communities.requests": ("GET", "/communities/alpha/requests", only(MANAGERS)),
+    "communities.invitations_page": ("GET", "/communities/alpha/invitations", only(MANAGERS)),
+    "communities.resend_invitation": (
+        "POST",
+        lambda w: f"/communities/alpha/invitations/{w['invitation'].id}/resend",
+        only(MANAGERS, 302, "/communities/alpha/invitations"),
+    ),
+    "communities.revoke_invitation": (
+        "POST",
+        lambda w: f"/communities/alpha/invitations/{w['invitation'].id}/revoke",
+        only(MANAGERS, 302, "/communities/alpha/invitations"),
+    ),
+    "communities.accept_invitation": (
+        "GET",
+        lambda w: f"/invitations/{token_for(w['invitation'])}",
+        everyone(200),
+    ),
+    "communities.register_from_invitation": (
+        "GET",
+        lambda w: f"/invitations/{token_for(w['invitation'])}/register",
+        {"anonymous": (200, None), **{r: (302, None) for r in SIGNED_IN}},
+    ),
+    "communities.create": ("GET", "/communities/new", only(ADMIN)),
+    "communities.edit": ("GET", "/communities/alpha/edit", only(ADMIN)),
+    "communities.archive": (
+        "POST",
+        "/communities/alpha/archive",
+        only(ADMIN, 302, "/communities/alpha"),
+    ),
+    "communities.appoint": ("GET", "/communities/alpha/coordinators", only(ADMIN)),
+}
+
+# Routes that name an object of community A through community B's address:
+# the coordinator of B must not reach it (404), nor anyone else.
+CROSS_COMMUNITY = {
+    "communities.member": ("GET", lambda w: f"/communities/beta/members/{lay_membership(w)}"),
+    "communities.change_role": (
+        "POST",
+        lambda w: f"/communities/beta/members/{lay_membership(w)}/role",
+    ),
+    "communities.remove_member": (
+        "POST",
+        lambda w: f"/communities/beta/members/{lay_membership(w)}/remove",
+    ),
+    "communities.resend_invitation": (
+        "POST",
+        lambda w: f"/communities/beta/invitations/{w['invitation'].id}/resend",
+    ),
+    "communities.revoke_invitation": (
+        "POST",
+        lambda w: f"/communities/beta/invitations/{w['invitation'].id}/revoke",
     ),
 }
+
+
+def _request(client, world, role, method, path):
+    if role != "anonymous":
+        sign_in_as(client, world["people"][role])
+    path = path(world) if callable(path) else path
+    if method == "POST":
+        return client.post(path, data={"csrf_token": csrf_token(client)})
+    return client.get(path)
 
 
 def test_every_route_is_in_the_matrix(app):
@@ -82,21 +175,25 @@ def test_every_route_is_in_the_matrix(app):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
-def test_route_answers_each_role_as_expected(client, users, endpoint, role):
+def test_route_answers_each_role_as_expected(client, world, endpoint, role):
     method, path, expected = MATRIX[endpoint]
-    if role != "anonymous":
-        sign_in_as(client, users[role])
-    if method == "POST":
-        response = client.post(path, data={"csrf_token": csrf_token(client)})
-    else:
-        response = client.get(path)
+    response = _request(client, world, role, method, path)
     status, location = expected[role]
     assert response.status_code == status
     if location is not None:
         assert response.headers["Location"].split("?")[0] == location
 
 
-def test_post_routes_refuse_get(client):
+@pytest.mark.parametrize("role", ["other_coordinator", "coordinator"])
+@pytest.mark.parametrize("endpoint", sorted(CROSS_COMMUNITY))
+def test_objects_are_not_reached_through_another_community(client, world, endpoint, role):
+    method, path = CROSS_COMMUNITY[endpoint]
+    response = _request(client, world, role, method, path)
+    assert response.status_code == (404 if role == "other_coordinator" else 403)
+
+
+def test_post_routes_refuse_get(client, world):
     for endpoint, (method, path, _expected) in MATRIX.items():
         if method == "POST":
+            path = path(world) if callable(path) else path
             assert client.get(path).status_code == 405, endpoint

@@ -10,16 +10,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from werkzeug.exceptions import NotFound
+import sqlalchemy as sa
+from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from portal import db
 from portal.accounts import services as accounts
+from portal.accounts.models import User
+from portal.communities import invitations
+from portal.communities.models import Community, Invitation, Membership
+from portal.db import utcnow
 from portal.tokens import make_token
 from tests import factories
 
 ANONYMOUS = "anonymous"
 SIGNED_IN = ("lay", "professional", "coordinator", "admin")
 EVERYONE = (ANONYMOUS, *SIGNED_IN)
+# Who runs a community's membership: its coordinator, and site admins (members of none).
+MANAGERS = ("coordinator", "admin")
 LOCALES = ("en", "cy", "ar")
 RTL_LOCALES = ("ar",)
 
@@ -68,8 +75,12 @@ def open_page(page, server, entry):
 def endpoint_of(server, url):
     """The app's endpoint for a URL the browser shows, or None if no route matches."""
     adapter = server.app.url_map.bind("localhost")
+    path = urlsplit(url).path
     try:
-        endpoint, _args = adapter.match(urlsplit(url).path, method="GET")
+        endpoint, _args = adapter.match(path, method="GET")
+    except MethodNotAllowed:
+        # A form in error shown in answer to a POST-only address (removing a member).
+        endpoint, _args = adapter.match(path, method="POST")
     except NotFound:
         return None
     return endpoint
@@ -101,10 +112,13 @@ def choose_language(page, locale):
         page.locator(f"button[name=locale][value={locale}]").click()
 
 
-def submit(page):
-    """Press the form's main button and wait for the page it leads to."""
+def submit(page, button=SUBMIT):
+    """Press the form's main button and wait for the page it leads to.
+
+    On pages with several forms, `button` names the one to press.
+    """
     with page.expect_navigation() as navigation:
-        page.locator(SUBMIT).click()
+        page.locator(button).click()
     return navigation.value
 
 
@@ -136,6 +150,22 @@ def _sign_in_unverified(page, server):
     return submit(page)
 
 
+def _ask_for_a_call_without_a_number(page, _server):
+    page.locator("input[name=preferred_contact][value=phone]").check()
+    page.locator("#phone").fill("")
+    return submit(page)
+
+
+def _remove_without_a_reason(page, _server):
+    page.locator("#reason").fill("")
+    return submit(page, "#maincontent form:has(#reason) button[type=submit]")
+
+
+def _invite_a_bad_address(page, _server):
+    page.locator("#emails").fill("not-an-email-address")
+    return submit(page, "#maincontent form:has(#emails) button[type=submit]")
+
+
 # Links that carry a token --------------------------------------------------
 
 
@@ -164,6 +194,68 @@ def _reset_link(server):
         # The same token request_password_reset puts in its email.
         payload = {"u": user.id, "p": accounts._password_fingerprint(user)}
         return "/reset-password/" + make_token(accounts.RESET, payload)
+
+
+# Community pages that need the live database --------------------------------
+
+
+def _membership_page(email, slug):
+    """The coordinator's page for one demo membership (its id differs from run to run)."""
+
+    def path(server):
+        with server.app.app_context():
+            membership_id = db.session.scalar(
+                sa.select(Membership.id)
+                .join(User, User.id == Membership.user_id)
+                .join(Community, Community.id == Membership.community_id)
+                .where(User.email == email, Community.slug == slug)
+            )
+        assert membership_id is not None, f"no demo membership for {email} in {slug}"
+        return f"/communities/{slug}/members/{membership_id}"
+
+    return path
+
+
+def _new_invitation_token(server):
+    """An open invitation of its own, to a new address, so using it changes no one else's."""
+    with server.app.app_context():
+        community = db.session.scalar(
+            sa.select(Community).where(Community.slug == "stroke-rehab-home")
+        )
+        invitation = Invitation(
+            community_id=community.id,
+            email=_unique_email("invited"),
+            role="lay_partner",
+            message="We would value your view of rehab at home.",
+            expires_at=utcnow() + invitations.LIFETIME,
+        )
+        db.session.add(invitation)
+        db.session.commit()
+        return invitations.token_for(invitation)
+
+
+def _invitation_link(server):
+    return "/invitations/" + _new_invitation_token(server)
+
+
+def _invitation_register_link(server):
+    return f"/invitations/{_new_invitation_token(server)}/register"
+
+
+def _lay_invitation_link(server):
+    """The demo invitation for lay@example.org to stroke-rehab-home (only looked at, never used)."""
+    with server.app.app_context():
+        invitation = db.session.scalar(
+            sa.select(Invitation)
+            .join(Community, Community.id == Invitation.community_id)
+            .where(
+                Invitation.email == ROLE_EMAILS["lay"],
+                Community.slug == "stroke-rehab-home",
+                Invitation.accepted_at.is_(None),
+            )
+        )
+        assert invitation is not None, "the demo invitation to lay@example.org is gone"
+        return "/invitations/" + invitations.token_for(invitation)
 
 
 PAGES = [
@@ -240,4 +332,191 @@ PAGES = [
         then=_submit_empty,
     ),
     Page("notifications", "notifications.index", "/notifications", SIGNED_IN),
+    # Communities: what everyone can read.
+    Page("communities", "communities.directory", "/communities", EVERYONE),
+    Page(
+        "communities: search, only those I can join",
+        "communities.directory",
+        "/communities?q=cancer&can_join=y",
+        EVERYONE,
+    ),
+    Page("communities: archived", "communities.directory", "/communities?archived=1", EVERYONE),
+    Page(
+        "community: archived",
+        "communities.show",
+        "/communities/winter-vaccines-2025",
+        EVERYONE,
+    ),
+    Page(
+        "community: open, lay partner is a member",
+        "communities.show",
+        "/communities/chemo-day-unit",
+        EVERYONE,
+    ),
+    Page(
+        "community: on request, lay partner is waiting",
+        "communities.show",
+        "/communities/gp-cancer-leads",
+        EVERYONE,
+    ),
+    Page(
+        "community: by invitation only",
+        "communities.show",
+        "/communities/stroke-rehab-home",
+        EVERYONE,
+    ),
+    Page(
+        "invitation: invalid link",
+        "communities.accept_invitation",
+        "/invitations/bad",
+        EVERYONE,
+        status=400,
+    ),
+    # Joining, leaving, consent and communication needs.
+    Page(
+        "join: with a pseudonym to choose",
+        "communities.join",
+        "/communities/childrens-diabetes/join",
+        ("lay",),
+    ),
+    Page(
+        "join with errors: with a pseudonym to choose",
+        "communities.join",
+        "/communities/childrens-diabetes/join",
+        ("lay",),
+        then=_submit_empty,
+    ),
+    Page("join: no pseudonym", "communities.join", "/communities/chemo-day-unit/join", ("admin",)),
+    Page(
+        "join with errors: no pseudonym",
+        "communities.join",
+        "/communities/chemo-day-unit/join",
+        ("admin",),
+        then=_submit_empty,
+    ),
+    Page("communication needs", "communities.needs", "/profile/communication-needs", SIGNED_IN),
+    Page(
+        "communication needs: last step of joining",
+        "communities.needs",
+        "/profile/communication-needs?community=chemo-day-unit",
+        SIGNED_IN,
+    ),
+    Page(
+        "communication needs with errors",
+        "communities.needs",
+        "/profile/communication-needs",
+        SIGNED_IN,
+        then=_ask_for_a_call_without_a_number,
+    ),
+    Page(
+        "leave a community",
+        "communities.leave",
+        "/communities/chemo-day-unit/leave",
+        ("lay", "professional", "coordinator"),
+    ),
+    Page(
+        "leave: cancel a request to join",
+        "communities.leave",
+        "/communities/gp-cancer-leads/leave",
+        ("lay",),
+    ),
+    Page("consent", "communities.consent", "/communities/chemo-day-unit/consent", ("lay",)),
+    Page("my communities", "communities.mine", "/my/communities", SIGNED_IN),
+    # Members: names for members; contact details, needs and status for managers.
+    Page("members", "communities.members", "/communities/maternity-voices/members", SIGNED_IN),
+    Page(
+        "members: who left",
+        "communities.members",
+        "/communities/chemo-day-unit/members?status=left",
+        ("coordinator",),
+    ),
+    Page(
+        "member",
+        "communities.member",
+        _membership_page("fatima.begum@example.org", "maternity-voices"),
+        MANAGERS,
+    ),
+    Page(
+        "member: remove with errors",
+        "communities.remove_member",
+        _membership_page("fatima.begum@example.org", "maternity-voices"),
+        MANAGERS,
+        then=_remove_without_a_reason,
+    ),
+    Page(
+        "requests to join",
+        "communities.requests",
+        "/communities/gp-cancer-leads/requests",
+        MANAGERS,
+    ),
+    Page(
+        "requests to join with errors",
+        "communities.requests",
+        "/communities/gp-cancer-leads/requests",
+        MANAGERS,
+        then=_submit_empty,
+    ),
+    Page(
+        "invitations",
+        "communities.invitations_page",
+        "/communities/stroke-rehab-home/invitations",
+        MANAGERS,
+    ),
+    Page(
+        "invitations with errors",
+        "communities.invitations_page",
+        "/communities/stroke-rehab-home/invitations",
+        MANAGERS,
+        then=_invite_a_bad_address,
+    ),
+    # Site administration.
+    Page("create a community", "communities.create", "/communities/new", ("admin",)),
+    Page(
+        "create a community with errors",
+        "communities.create",
+        "/communities/new",
+        ("admin",),
+        then=_submit_empty,
+    ),
+    Page("edit a community", "communities.edit", "/communities/chemo-day-unit/edit", ("admin",)),
+    Page(
+        "coordinators",
+        "communities.appoint",
+        "/communities/chemo-day-unit/coordinators",
+        ("admin",),
+    ),
+    # Invitations, through their links.
+    Page("invitation", "communities.accept_invitation", _invitation_link, (ANONYMOUS,)),
+    Page(
+        "invitation: with consent to give",
+        "communities.accept_invitation",
+        _lay_invitation_link,
+        ("lay",),
+    ),
+    Page(
+        "invitation with errors",
+        "communities.accept_invitation",
+        _lay_invitation_link,
+        ("lay",),
+        then=_submit_empty,
+    ),
+    Page(
+        "invitation: sent to someone else",
+        "communities.accept_invitation",
+        _lay_invitation_link,
+        ("professional", "coordinator", "admin"),
+    ),
+    Page(
+        "invitation: create an account",
+        "communities.register_from_invitation",
+        _invitation_register_link,
+        (ANONYMOUS,),
+    ),
+    Page(
+        "invitation: create an account with errors",
+        "communities.register_from_invitation",
+        _invitation_register_link,
+        (ANONYMOUS,),
+        then=_submit_empty,
+    ),
 ]

@@ -35,7 +35,9 @@ def test_coordinator_invites_several_people(client, world):
         },
     )
     assert response.headers["Location"] == "/communities/alpha/invitations"
-    emails = db.session.scalars(sa.select(Invitation.email).order_by(Invitation.email)).all()
+    emails = db.session.scalars(
+        sa.select(Invitation.email).where(Invitation.email.like("new.%")).order_by(Invitation.email)
+    ).all()
     assert emails == ["new.one@example.org", "new.two@example.org"]
     sent = db.session.scalars(
         sa.select(OutboxMessage).where(OutboxMessage.kind == "invitation")
@@ -62,7 +64,7 @@ def test_inviting_a_member_or_a_bad_address_invites_nobody(client, world):
     html = bad.get_data(as_text=True)
     assert "not-an-address is not a valid email address" in html
     assert "fresh@example.org" in html  # what was typed is kept
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Invitation)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Invitation)) == 1  # the world's
 
     make_invitation(world["a"], "twice@example.org")
     again = post_form(
@@ -93,7 +95,7 @@ def test_new_person_registers_and_joins_in_one_flow(client, world):
     assert user.is_verified and user.locale == "cy"
 
     accept = client.get(path).get_data(as_text=True)
-    assert "How quotes may be used" in accept  # the consent step for a lay partner
+    assert 'name="consent"' in accept  # the consent step for a lay partner
     refused = post_form(client, path, {})
     assert refused.status_code == 200
     response = post_form(client, path, {"consent": "y"})
@@ -166,7 +168,9 @@ def test_resend_replaces_the_link_and_revoke_ends_it(client, world):
         {"emails": "again@example.org", "role": "lay_partner"},
     )
     first = _link("again@example.org")
-    invitation = db.session.scalar(sa.select(Invitation))
+    invitation = db.session.scalar(
+        sa.select(Invitation).where(Invitation.email == "again@example.org")
+    )
     post_form(client, f"/communities/alpha/invitations/{invitation.id}/resend")
     second = _link("again@example.org")
     assert first != second
