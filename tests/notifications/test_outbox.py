@@ -222,3 +222,16 @@ def test_dev_mode_prints_emails_after_the_request_commits(client, app, monkeypat
         },
     )
     assert "/verify-email/" in capsys.readouterr().out
+
+
+def test_in_app_only_people_get_no_email_but_still_get_security_mail(app, make_user):
+    quiet = make_user(email_notifications=False)
+    with app.test_request_context():
+        notice = queue(quiet, "password_changed")
+        reset = queue(quiet, "reset_password", in_app=False, link="https://example.org/x")
+    db.session.commit()
+    assert deliver_pending() == (1, 0)  # only the reset link is emailed
+    db.session.refresh(notice)
+    db.session.refresh(reset)
+    assert notice.status == "in_app" and notice.sent_at is None
+    assert reset.status == SENT
