@@ -15,6 +15,7 @@ from .communities.models import (
     INVITE,
     LAY_PARTNER,
     PENDING,
+    REMOVED,
     Membership,
 )
 
@@ -77,11 +78,14 @@ def can_see_members(user, community):
 
 
 def can_join(user, community):
-    """Whether the join button applies: not archived, not invitation only, not already in."""
+    """Whether the join button applies: not archived, not invitation only, not already in.
+
+    Someone a coordinator removed cannot rejoin alone; a coordinator can invite them back.
+    """
     if community.is_archived or community.visibility == INVITE:
         return False
     found = membership(user, community)
-    return found is None or found.status not in (ACTIVE, PENDING)
+    return found is None or found.status not in (ACTIVE, PENDING, REMOVED)
 
 
 def must_consent(role):

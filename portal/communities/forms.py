@@ -277,7 +277,7 @@ class InviteForm(FlaskForm):
 
 
 class DecideForm(FlaskForm):
-    selected = MultiCheckboxField(_l("Requests"), coerce=int, validators=[Optional()])
+    selected = MultiCheckboxField(_l("Requests"), coerce=int)
     decision = RadioField(
         _l("Decision"),
         choices=[SelectChoice("approve", _l("Approve")), SelectChoice("decline", _l("Decline"))],

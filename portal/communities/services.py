@@ -157,7 +157,8 @@ def directory_query(user, *, search="", service_area="", can_join=False, archive
         query = query.where(Community.visibility != INVITE, Community.archived_at.is_(None))
         if getattr(user, "is_authenticated", False):
             already = sa.select(Membership.community_id).where(
-                Membership.user_id == user.id, Membership.status.in_((ACTIVE, PENDING))
+                Membership.user_id == user.id,
+                Membership.status.in_((ACTIVE, PENDING, REMOVED)),
             )
             query = query.where(Community.id.not_in(already))
     return query
@@ -204,6 +205,10 @@ def join(user, community, *, consent, use_pseudonym=False, requests_url=None):
         raise Refused(_l("You are already a member of this community."))
     if existing is not None and existing.status == PENDING:
         raise Refused(_l("You have already asked to join. A coordinator will reply."))
+    if existing is not None and existing.status == REMOVED:
+        raise Refused(
+            _l("A coordinator removed you from this community. Only they can invite you back.")
+        )
     if not consent:
         raise Refused(_l("You need to agree to how we use your information to join."))
     membership = existing or Membership(user_id=user.id, community_id=community.id)

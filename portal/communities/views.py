@@ -139,6 +139,8 @@ def _join_refusal(community):
     membership = permissions.membership(current_user, community)
     if membership is not None and membership.status == PENDING:
         return _("You have already asked to join. A coordinator will reply.")
+    if membership is not None and membership.status == "removed":
+        return _("A coordinator removed you from this community. Only they can invite you back.")
     return _("You are already a member of this community.")
 
 

@@ -18,7 +18,6 @@ from portal.accounts import services as accounts
 from portal.accounts.models import User
 from portal.communities import invitations
 from portal.communities.models import Community, Invitation, Membership
-from portal.db import utcnow
 from portal.tokens import make_token
 from tests import factories
 
@@ -161,6 +160,11 @@ def _remove_without_a_reason(page, _server):
     return submit(page, "#maincontent form:has(#reason) button[type=submit]")
 
 
+def _decline_nobody(page, _server):
+    page.locator("input[name=decision][value=decline]").check()
+    return submit(page)
+
+
 def _invite_a_bad_address(page, _server):
     page.locator("#emails").fill("not-an-email-address")
     return submit(page, "#maincontent form:has(#emails) button[type=submit]")
@@ -222,14 +226,11 @@ def _new_invitation_token(server):
         community = db.session.scalar(
             sa.select(Community).where(Community.slug == "stroke-rehab-home")
         )
-        invitation = Invitation(
-            community_id=community.id,
-            email=_unique_email("invited"),
-            role="lay_partner",
+        invitation = factories.make_invitation(
+            community,
+            _unique_email("invited"),
             message="We would value your view of rehab at home.",
-            expires_at=utcnow() + invitations.LIFETIME,
         )
-        db.session.add(invitation)
         db.session.commit()
         return invitations.token_for(invitation)
 
@@ -454,7 +455,7 @@ PAGES = [
         "communities.requests",
         "/communities/gp-cancer-leads/requests",
         MANAGERS,
-        then=_submit_empty,
+        then=_decline_nobody,
     ),
     Page(
         "invitations",

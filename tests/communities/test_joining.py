@@ -229,3 +229,17 @@ def test_community_page_shows_counts_and_coordinators(client, world):
     assert "Coordinators: 1" in html
     assert "Coord A" in html
     assert "coord@example.org" not in html
+
+
+def test_removed_member_cannot_rejoin_alone(client, make_user, make_community, make_membership):
+    me = make_user()
+    community = make_community(name="Removed from", slug="removed-from")
+    make_membership(me, community, status="removed", message="Broke the group agreement")
+    sign_in_as(client, me)
+    assert "Removed from" not in client.get("/communities?can_join=y").get_data(as_text=True)
+    response = post_form(client, "/communities/removed-from/join", {"consent": "y"})
+    assert response.headers["Location"] == "/communities/removed-from"
+    page = client.get("/communities/removed-from").get_data(as_text=True)
+    assert "Only they can invite you back." in page
+    db.session.expire_all()
+    assert _membership(me, community).status == "removed"
