@@ -34,6 +34,9 @@ def nhs_params(field, **options):
         ]
         params["idPrefix"] = field.id
         if field.type in ("RadioField", "MultiCheckboxField"):
+            # The first input takes the field's id (error summary links go there),
+            # so the group itself must not carry the same id.
+            del params["id"]
             params["fieldset"] = {"legend": {"text": field.label.text, "size": "s"}}
             del params["label"]
     elif field.type != "PasswordField":

@@ -34,6 +34,16 @@ RUN_AXE = """async (options) => {
 }"""
 
 
+# Labels, error summaries and ARIA references all point at ids: each must be unique.
+DUPLICATE_IDS = """() => {
+  const seen = new Map();
+  for (const element of document.querySelectorAll("[id]")) {
+    seen.set(element.id, (seen.get(element.id) || 0) + 1);
+  }
+  return [...seen].filter(([, count]) => count > 1).map(([id]) => id);
+}"""
+
+
 def test_every_get_route_has_a_page_in_the_registry(live_server):
     routes = {
         rule.endpoint
@@ -82,6 +92,9 @@ def _check_page(page, server, entry, response, locale):
     expected_direction = "rtl" if locale in RTL_LOCALES else "ltr"
     if direction != expected_direction:
         problems.append(f"[{entry}] <html dir={direction!r}>, expected {expected_direction!r}")
+    duplicates = page.evaluate(DUPLICATE_IDS)
+    if duplicates:
+        problems.append(f"[{entry}] duplicate id attributes: {', '.join(duplicates)}")
     for violation in page.evaluate(RUN_AXE, AXE_OPTIONS):
         problems.append(
             f"[{entry}] {violation['id']} ({violation['impact']}): {violation['help']}"
