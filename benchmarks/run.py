@@ -85,6 +85,7 @@ def seed(database_url, users, notifications):
     from portal import create_app, db
     from portal.accounts.models import User
     from portal.cli import upgrade
+    from portal.communities.models import Community, Membership
     from portal.demo import load
     from portal.outbox import OutboxMessage
 
@@ -106,6 +107,17 @@ def seed(database_url, users, notifications):
                     "session_token": f"t{n}",
                 }
                 for n in range(users)
+            ],
+        )
+        chemo = db.session.scalar(sa.select(Community).where(Community.slug == "chemo-day-unit"))
+        new_ids = db.session.scalars(
+            sa.select(User.id).where(User.email.like("bench%@example.org"))
+        ).all()
+        db.session.execute(
+            sa.insert(Membership),
+            [
+                {"user_id": i, "community_id": chemo.id, "role": "lay_partner", "status": "active"}
+                for i in new_ids
             ],
         )
         db.session.execute(
@@ -179,6 +191,11 @@ def main():
                 ("/profile", cookie),
                 ("/notifications", cookie),
                 ("/notifications?page=50", cookie),
+                ("/communities", None),
+                ("/communities/chemo-day-unit", cookie),
+                ("/communities/chemo-day-unit/members", cookie),
+                ("/communities/chemo-day-unit/members?page=500", cookie),
+                ("/my/communities", cookie),
             ]
             worst = 100.0
             for path, page_cookie in pages:

@@ -1,7 +1,7 @@
 """Languages: the user's setting, then the switcher's cookie, then the browser."""
 
-from flask import current_app, request
-from flask_babel import get_locale
+from flask import current_app, g, request
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
 from .extensions import babel
@@ -23,8 +23,31 @@ def text_direction():
     return "rtl" if str(get_locale()) in current_app.config["RTL_LOCALES"] else "ltr"
 
 
+def current_translations():
+    """The request's translations, looked up once per locale rather than per string.
+
+    Flask-Babel resolves the locale and domain on every call; a page has dozens
+    of strings. The cache follows `force_locale` (emails in the reader's language)
+    because it is keyed on the locale object Flask-Babel holds for the request.
+    """
+    state = g.get("_flask_babel")
+    locale = getattr(state, "babel_locale", None)
+    cached = g.get("_chorus_translations")
+    if cached is not None and locale is not None and cached[0] is locale:
+        return cached[1]
+    translations = get_translations()
+    state = g.get("_flask_babel")
+    g._chorus_translations = (getattr(state, "babel_locale", None), translations)
+    return translations
+
+
 def init_app(app):
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: current_translations().ugettext(string),
+        ngettext=lambda singular, plural, n: current_translations().ungettext(singular, plural, n),
+        newstyle=True,
+    )
 
     @app.context_processor
     def language_context():

@@ -91,6 +91,10 @@ def _language_field():
     )
 
 
+# Made before the other fields, so the error summary lists it first, as the page does.
+_REGISTER_EMAIL = _email_field()
+
+
 class NewAccountForm(FlaskForm):
     """A new account's details, when the email address is already known (an invitation)."""
 
@@ -101,7 +105,7 @@ class NewAccountForm(FlaskForm):
 
 
 class RegisterForm(NewAccountForm):
-    email = _email_field()
+    email = _REGISTER_EMAIL
 
 
 class SignInForm(FlaskForm):
