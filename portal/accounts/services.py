@@ -56,16 +56,7 @@ def register(*, email, display_name, pseudonym, password, locale, verify_url):
     if existing is not None:
         outbox.queue(existing, "already_registered", in_app=False)
         return None
-    _check_pseudonym(pseudonym)
-    user = User(
-        email=normalise_email(email),
-        display_name=display_name,
-        pseudonym=pseudonym,
-        password_hash=passwords.hash_password(password),
-        locale=locale,
-    )
-    db.session.add(user)
-    db.session.flush()
+    user = _new_user(email, display_name, pseudonym, password, locale)
     send_verification(user, verify_url)
     return user
 
@@ -77,6 +68,12 @@ def create_verified_account(*, email, display_name, pseudonym, password, locale)
     """
     if find_by_email(email) is not None:
         return None
+    user = _new_user(email, display_name, pseudonym, password, locale)
+    user.email_verified_at = utcnow()
+    return user
+
+
+def _new_user(email, display_name, pseudonym, password, locale):
     _check_pseudonym(pseudonym)
     user = User(
         email=normalise_email(email),
@@ -84,7 +81,6 @@ def create_verified_account(*, email, display_name, pseudonym, password, locale)
         pseudonym=pseudonym,
         password_hash=passwords.hash_password(password),
         locale=locale,
-        email_verified_at=utcnow(),
     )
     db.session.add(user)
     db.session.flush()

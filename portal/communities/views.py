@@ -244,15 +244,19 @@ def _invitation_or_refusal(token):
         return None, refusal.message
 
 
+def _invitation_unusable(problem):
+    return render_template(
+        "communities/invitation_invalid.html",
+        problem=problem,
+        title=_("This invitation cannot be used"),
+    ), 400
+
+
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
 def accept_invitation(token):
     invitation, problem = _invitation_or_refusal(token)
     if invitation is None:
-        return render_template(
-            "communities/invitation_invalid.html",
-            problem=problem,
-            title=_("This invitation cannot be used"),
-        ), 400
+        return _invitation_unusable(problem)
     community = services_invitations.community_of(invitation)
     form = None
     if current_user.is_authenticated:
@@ -288,11 +292,7 @@ def accept_invitation(token):
 def register_from_invitation(token):
     invitation, problem = _invitation_or_refusal(token)
     if invitation is None:
-        return render_template(
-            "communities/invitation_invalid.html",
-            problem=problem,
-            title=_("This invitation cannot be used"),
-        ), 400
+        return _invitation_unusable(problem)
     if current_user.is_authenticated:
         return redirect(url_for("communities.accept_invitation", token=token))
     form = NewAccountForm()
