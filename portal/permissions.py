@@ -12,10 +12,7 @@ from . import db
 from .communities.models import (
     ACTIVE,
     COORDINATOR,
-    INVITE,
     LAY_PARTNER,
-    PENDING,
-    REMOVED,
     Membership,
 )
 
@@ -77,17 +74,6 @@ def can_see_members(user, community):
     return is_member(user, community) or is_site_admin(user)
 
 
-def can_join(user, community):
-    """Whether the join button applies: not archived, not invitation only, not already in.
-
-    Someone a coordinator removed cannot rejoin alone; a coordinator can invite them back.
-    """
-    if community.is_archived or community.visibility == INVITE:
-        return False
-    found = membership(user, community)
-    return found is None or found.status not in (ACTIVE, PENDING, REMOVED)
-
-
 def must_consent(role):
     """Lay partners agree to the consent text when they join; professionals do not."""
     return role == LAY_PARTNER
@@ -96,10 +82,6 @@ def must_consent(role):
 def init_app(app):
     app.jinja_env.globals.update(
         is_member=is_member,
-        is_coordinator=is_coordinator,
         can_admin_communities=can_admin_communities,
         can_manage_members=can_manage_members,
-        can_see_members=can_see_members,
-        can_join=can_join,
-        membership_of=membership,
     )

@@ -15,7 +15,7 @@ from ..accounts.services import find_by_email, normalise_email
 from ..db import utcnow
 from ..tokens import InvalidToken, make_token, read_token
 from .models import ACTIVE, Community, Invitation, Membership, new_invitation_nonce
-from .services import NotAllowed, Refused, _record_consent, _set_status
+from .services import NotAllowed, Refused, record_consent, set_status
 
 LIFETIME = timedelta(days=14)
 PURPOSE = "invitation"
@@ -203,10 +203,10 @@ def accept(user, invitation, *, consent, use_pseudonym=False):
     membership = membership or Membership(user_id=user.id, community_id=community.id)
     membership.message = None
     membership.use_pseudonym = bool(use_pseudonym and user.pseudonym)
-    _set_status(membership, ACTIVE, user, role=invitation.role, note="accepted invitation")
+    set_status(membership, ACTIVE, user, role=invitation.role, note="accepted invitation")
     db.session.add(membership)
     if permissions.must_consent(invitation.role):
-        _record_consent(user, community)
+        record_consent(user, community)
     invitation.accepted_at = utcnow()
     db.session.flush()
     permissions.forget_memberships()

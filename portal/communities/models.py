@@ -6,7 +6,6 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..accounts.models import User
 from ..db import Base, UTCDateTime, utcnow
 
 OPEN, REQUEST, INVITE = "open", "request", "invite"
@@ -76,9 +75,6 @@ class Membership(Base):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
 
-    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="raise")
-    community: Mapped[Community] = relationship(lazy="raise")
-
     @property
     def is_active(self):
         return self.status == ACTIVE
@@ -126,8 +122,6 @@ class Invitation(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-    community: Mapped[Community] = relationship(lazy="raise")
 
     @property
     def is_open(self):

@@ -167,7 +167,8 @@ def directory_query(user, *, search="", service_area="", can_join=False, archive
 # Joining and leaving ------------------------------------------------------------
 
 
-def _set_status(membership, status, actor, note=None, role=None):
+def set_status(membership, status, actor, note=None, role=None):
+    """Change a membership and add the change, with who made it, to its history."""
     membership.status = status
     if role is not None:
         membership.role = role
@@ -184,10 +185,27 @@ def _set_status(membership, status, actor, note=None, role=None):
     )
 
 
-def _record_consent(user, community):
+def record_consent(user, community):
     db.session.add(
         ConsentRecord(user_id=user.id, community_id=community.id, version=CONSENT_VERSION)
     )
+
+
+def join_refusal(user, community):
+    """Why this person cannot join (or ask to join) this community now, or None."""
+    if community.is_archived:
+        return _l("This community is archived and is not taking new members.")
+    if community.visibility == INVITE:
+        return _l("You can only join this community if a coordinator invites you.")
+    existing = permissions.membership(user, community)
+    status = existing.status if existing is not None else None
+    if status == ACTIVE:
+        return _l("You are already a member of this community.")
+    if status == PENDING:
+        return _l("You have already asked to join. A coordinator will reply.")
+    if status == REMOVED:
+        return _l("A coordinator removed you from this community. Only they can invite you back.")
+    return None
 
 
 def join(user, community, *, consent, use_pseudonym=False, requests_url=None):
@@ -196,28 +214,19 @@ def join(user, community, *, consent, use_pseudonym=False, requests_url=None):
     Returns the membership: active for open communities, pending otherwise,
     in which case every coordinator is told.
     """
-    if community.is_archived:
-        raise Refused(_l("This community is archived and is not taking new members."))
-    if community.visibility == INVITE:
-        raise Refused(_l("You can only join this community if a coordinator invites you."))
+    refusal = join_refusal(user, community)
+    if refusal is not None:
+        raise Refused(refusal)
     existing = permissions.membership(user, community)
-    if existing is not None and existing.status == ACTIVE:
-        raise Refused(_l("You are already a member of this community."))
-    if existing is not None and existing.status == PENDING:
-        raise Refused(_l("You have already asked to join. A coordinator will reply."))
-    if existing is not None and existing.status == REMOVED:
-        raise Refused(
-            _l("A coordinator removed you from this community. Only they can invite you back.")
-        )
     if not consent:
         raise Refused(_l("You need to agree to how we use your information to join."))
     membership = existing or Membership(user_id=user.id, community_id=community.id)
     membership.use_pseudonym = bool(use_pseudonym and user.pseudonym)
     status = ACTIVE if community.visibility == OPEN else PENDING
     membership.message = None
-    _set_status(membership, status, user, role=LAY_PARTNER)
+    set_status(membership, status, user, role=LAY_PARTNER)
     db.session.add(membership)
-    _record_consent(user, community)
+    record_consent(user, community)
     db.session.flush()
     permissions.forget_memberships()
     if status == PENDING:
@@ -237,7 +246,7 @@ def leave(user, community):
     if membership is None or membership.status not in (ACTIVE, PENDING):
         raise Refused(_l("You are not a member of this community."))
     _protect_last_coordinator(membership)
-    _set_status(membership, LEFT, user)
+    set_status(membership, LEFT, user)
     db.session.flush()
     permissions.forget_memberships()
 
@@ -259,7 +268,7 @@ def withdraw_consent(user, community):
     membership = permissions.membership(user, community)
     if membership is not None and membership.status in (ACTIVE, PENDING):
         _protect_last_coordinator(membership)
-        _set_status(membership, LEFT, user, note="consent withdrawn")
+        set_status(membership, LEFT, user, note="consent withdrawn")
     db.session.flush()
     permissions.forget_memberships()
 
@@ -349,7 +358,7 @@ def decide_requests(actor, community, membership_ids, *, approve, message=""):
     }
     for membership in memberships:
         membership.message = message or None
-        _set_status(membership, ACTIVE if approve else DECLINED, actor, note=message or None)
+        set_status(membership, ACTIVE if approve else DECLINED, actor, note=message or None)
         outbox.queue(
             users[membership.user_id],
             "join_decision",
@@ -369,7 +378,7 @@ def change_role(actor, community, membership, role):
         return
     if membership.role == COORDINATOR:
         _protect_last_coordinator(membership)
-    _set_status(membership, ACTIVE, actor, role=role, note="role changed")
+    set_status(membership, ACTIVE, actor, role=role, note="role changed")
     db.session.flush()
     permissions.forget_memberships()
 
@@ -382,7 +391,7 @@ def remove_member(actor, community, membership, reason):
         raise Refused(_l("Enter the reason for removing this member."))
     _protect_last_coordinator(membership)
     membership.message = reason
-    _set_status(membership, REMOVED, actor, note=reason)
+    set_status(membership, REMOVED, actor, note=reason)
     member = db.session.get(User, membership.user_id)
     outbox.queue(member, "membership_removed", community=community, reason=reason)
     db.session.flush()
@@ -400,7 +409,7 @@ def appoint_coordinator(actor, community, email):
         raise Refused(_l("This person is already a coordinator of this community."))
     membership = membership or Membership(user_id=user.id, community_id=community.id)
     membership.message = None
-    _set_status(membership, ACTIVE, actor, role=COORDINATOR, note="appointed coordinator")
+    set_status(membership, ACTIVE, actor, role=COORDINATOR, note="appointed coordinator")
     db.session.add(membership)
     db.session.flush()
     outbox.queue(user, "coordinator_appointed", community=community)

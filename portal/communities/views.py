@@ -21,7 +21,7 @@ from .forms import (
     JoinForm,
     NeedsForm,
 )
-from .models import CONSENT_VERSION, LAY_PARTNER, PENDING
+from .models import ACTIVE, CONSENT_VERSION, LAY_PARTNER, PENDING
 
 bp = Blueprint("communities", __name__)
 
@@ -97,8 +97,9 @@ def _join_form(community, role=LAY_PARTNER):
 @login_required
 def join(slug):
     community = community_or_404(slug)
-    if not permissions.can_join(current_user, community):
-        flash(_join_refusal(community), "info")
+    refusal = services.join_refusal(current_user, community)
+    if refusal is not None:
+        flash(str(refusal), "info")
         return redirect(url_for("communities.show", slug=slug))
     form = _join_form(community)
     if form.validate_on_submit():
@@ -129,19 +130,6 @@ def join(slug):
 
 def _uses_pseudonym(form):
     return "name_choice" in form and form.name_choice.data == "pseudonym"
-
-
-def _join_refusal(community):
-    if community.is_archived:
-        return _("This community is archived and is not taking new members.")
-    if community.visibility == "invite":
-        return _("You can only join this community if a coordinator invites you.")
-    membership = permissions.membership(current_user, community)
-    if membership is not None and membership.status == PENDING:
-        return _("You have already asked to join. A coordinator will reply.")
-    if membership is not None and membership.status == "removed":
-        return _("A coordinator removed you from this community. Only they can invite you back.")
-    return _("You are already a member of this community.")
 
 
 @bp.route("/profile/communication-needs", methods=["GET", "POST"])
@@ -178,7 +166,7 @@ def needs():
 def leave(slug):
     community = community_or_404(slug)
     membership = permissions.membership(current_user, community)
-    if membership is None or membership.status not in ("active", PENDING):
+    if membership is None or membership.status not in (ACTIVE, PENDING):
         abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
