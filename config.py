@@ -72,6 +72,9 @@ class Config:
     OUTBOX_BATCH_SIZE = 50
     OUTBOX_SEND_AFTER_COMMIT = False
 
+    # Briefing views are added up in memory and written at most this often.
+    BRIEFING_VIEWS_FLUSH_SECONDS = 10
+
     SECRET_KEY = None
 
     @classmethod
@@ -133,6 +136,7 @@ class TestingConfig(Config):
     MAIL_BACKEND = "console"
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
+    BRIEFING_VIEWS_FLUSH_SECONDS = 0  # each view is written at once, so tests can see it
 
 
 class ProductionConfig(Config):

@@ -55,6 +55,8 @@ def create_app(config=None):
     cli.init_app(app)
 
     from .accounts.views import bp as accounts_bp
+    from .briefings import author_views, glossary_views  # noqa: F401 - add their routes
+    from .briefings.views import bp as briefings_bp
     from .communities import manage_views  # noqa: F401 - adds its routes to the blueprint
     from .communities.views import bp as communities_bp
     from .main.views import bp as main_bp
@@ -64,4 +66,5 @@ def create_app(config=None):
     app.register_blueprint(accounts_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(communities_bp)
+    app.register_blueprint(briefings_bp)
     return app

@@ -1,6 +1,15 @@
 """Every model, imported in one place so Alembic and the tests see all tables."""
 
 from .accounts.models import User
+from .briefings.models import (
+    Briefing,
+    BriefingDailyViews,
+    BriefingFeedback,
+    BriefingLink,
+    BriefingReader,
+    BriefingVersion,
+    GlossaryTerm,
+)
 from .communities.models import (
     CommunicationNeeds,
     Community,
@@ -14,6 +23,13 @@ from .outbox import OutboxMessage
 
 __all__ = [
     "Base",
+    "Briefing",
+    "BriefingDailyViews",
+    "BriefingFeedback",
+    "BriefingLink",
+    "BriefingReader",
+    "BriefingVersion",
+    "GlossaryTerm",
     "CommunicationNeeds",
     "Community",
     "ConsentRecord",

@@ -9,10 +9,12 @@ import sqlalchemy as sa
 from flask import g, has_request_context
 
 from . import db
+from .briefings.models import PUBLIC
 from .communities.models import (
     ACTIVE,
     COORDINATOR,
     LAY_PARTNER,
+    PROFESSIONAL,
     Membership,
 )
 
@@ -79,8 +81,65 @@ def must_consent(role):
     return role == LAY_PARTNER
 
 
+# Briefings and the glossary -----------------------------------------------------
+
+
+def can_author(user, community):
+    """Write and publish briefings and see how they are read: professionals and coordinators."""
+    found = membership(user, community)
+    return (
+        found is not None and found.status == ACTIVE and found.role in (PROFESSIONAL, COORDINATOR)
+    )
+
+
+def can_publish_above_target(user, community):
+    """Publish a briefing that reads above the community's target, giving a reason."""
+    return is_coordinator(user, community)
+
+
+def can_read_briefing(user, briefing, community):
+    """Published public briefings are for everyone; members-only ones for members only.
+
+    Authors also see drafts. Site admins who are not members do not see
+    members-only briefings.
+    """
+    if can_author(user, community):
+        return True
+    if not briefing.is_published:
+        return False
+    return briefing.visibility == PUBLIC or is_member(user, community)
+
+
+def coordinates_any_community(user):
+    if not _signed_in(user):
+        return False
+    if has_request_context() and "coordinates_any" in g:
+        return g.coordinates_any
+    found = db.session.scalar(
+        sa.select(Membership.id)
+        .where(
+            Membership.user_id == user.id,
+            Membership.role == COORDINATOR,
+            Membership.status == ACTIVE,
+        )
+        .limit(1)
+    )
+    if has_request_context():
+        g.coordinates_any = found is not None
+    return found is not None
+
+
+def can_manage_glossary(user, community=None):
+    """Community terms: its coordinators. Site-wide terms: any coordinator, and site admins."""
+    if community is not None:
+        return is_coordinator(user, community)
+    return is_site_admin(user) or coordinates_any_community(user)
+
+
 def init_app(app):
     app.jinja_env.globals.update(
+        can_author=can_author,
+        can_manage_glossary=can_manage_glossary,
         is_member=is_member,
         can_admin_communities=can_admin_communities,
         can_manage_members=can_manage_members,

@@ -70,3 +70,40 @@ def make_invitation(community, email, role="lay_partner", *, expires_in_days=14,
     db.session.add(invitation)
     db.session.flush()
     return invitation
+
+
+PLAIN_BODY = (
+    "The unit will open from 5pm to 9pm on weekdays.\n\n"
+    "You can choose a time that suits you. Your nurse will help you book."
+)
+
+
+def make_briefing(community, author, *, publish=True, **fields):
+    """A briefing of `community` written by `author`, published as version 1 unless told not to."""
+    from portal.briefings import services
+
+    fields.setdefault("title", "Evening chemotherapy clinic")
+    fields.setdefault("summary", "We plan to open the day unit in the evening.")
+    fields.setdefault("body", PLAIN_BODY)
+    fields.setdefault("visibility", "public")
+    briefing = services.create(author, community, **fields)
+    if publish:
+        services.publish(author, briefing, community, change_note="First version")
+    return briefing
+
+
+def make_term(term, explanation, *, community=None, say_instead="", language="en"):
+    from portal.briefings.glossary import initial_of
+    from portal.briefings.models import GlossaryTerm
+
+    glossary_term = GlossaryTerm(
+        term=term,
+        initial=initial_of(term),
+        explanation=explanation,
+        say_instead=say_instead,
+        language=language,
+        community_id=community.id if community else None,
+    )
+    db.session.add(glossary_term)
+    db.session.flush()
+    return glossary_term

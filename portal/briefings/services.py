@@ -1,0 +1,405 @@
+"""Briefing rules: drafting, the reading-age gate, publishing, translations and feedback.
+
+Services check permission, validate, write and flush; the request commits.
+A rule that refuses raises `Refused` (a message for the person) or
+`NotAllowed` (403), and changes nothing.
+"""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from .. import db, permissions
+from ..accounts.models import User
+from ..communities.models import Community, Membership
+from ..communities.services import NotAllowed, Refused
+from ..db import utcnow
+from . import glossary, readability, readership
+from .models import (
+    PUBLIC,
+    Briefing,
+    BriefingFeedback,
+    BriefingLink,
+    BriefingVersion,
+)
+from .rendering import render_markdown
+
+__all__ = ["NeedsReason", "NotAllowed", "Refused"]
+
+
+class NeedsReason(Refused):
+    """A coordinator publishing above the target reading age must say why."""
+
+
+DRAFT_FIELDS = ("title", "summary", "body", "easy_read", "visibility", "review_by")
+TEXT_FIELDS = ("title", "summary", "body", "easy_read")
+
+
+def _require(allowed):
+    if not allowed:
+        raise NotAllowed
+
+
+def get(briefing_id):
+    """A briefing with its community, or (None, None)."""
+    row = db.session.execute(
+        sa.select(Briefing, Community)
+        .join(Community, Community.id == Briefing.community_id)
+        .where(Briefing.id == briefing_id)
+    ).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def latest_version(briefing):
+    if not briefing.is_published:
+        return None
+    return get_version(briefing, briefing.version_number)
+
+
+def get_version(briefing, number):
+    return db.session.scalar(
+        sa.select(BriefingVersion).where(
+            BriefingVersion.briefing_id == briefing.id, BriefingVersion.number == number
+        )
+    )
+
+
+def versions_query(briefing):
+    """Every published version, newest first, with the name of its author."""
+    return (
+        sa.select(BriefingVersion, User.display_name)
+        .outerjoin(User, User.id == BriefingVersion.author_id)
+        .where(BriefingVersion.briefing_id == briefing.id)
+        .order_by(BriefingVersion.number.desc())
+    )
+
+
+# Writing ---------------------------------------------------------------------------
+
+
+def create(actor, community, *, linked_ids=(), **fields):
+    """A new draft briefing in `community`, in English."""
+    _require(permissions.can_author(actor, community))
+    if community.is_archived:
+        raise Refused(_l("This community is archived. It is not taking new briefings."))
+    briefing = Briefing(community_id=community.id, created_by_id=actor.id, language="en")
+    _apply(briefing, fields)
+    db.session.add(briefing)
+    db.session.flush()
+    set_links(briefing, linked_ids)
+    return briefing
+
+
+def update_draft(actor, briefing, community, *, linked_ids=None, **fields):
+    """Save the working copy. Readers keep seeing the last published version."""
+    _require(permissions.can_author(actor, community))
+    if _apply(briefing, fields):
+        briefing.updated_at = utcnow()
+    if linked_ids is not None:
+        set_links(briefing, linked_ids)
+    db.session.flush()
+
+
+def _apply(briefing, fields):
+    """Set the given fields; True if any of them changed."""
+    changed = False
+    for name in DRAFT_FIELDS:
+        if name in fields:
+            value = fields[name]
+            if name in TEXT_FIELDS:
+                value = (value or "").strip()
+            changed = changed or getattr(briefing, name) != value
+            setattr(briefing, name, value)
+    return changed
+
+
+def set_links(briefing, linked_ids):
+    """Point readers to other briefings of the same community (not to itself)."""
+    allowed = set(
+        db.session.scalars(
+            sa.select(Briefing.id).where(
+                Briefing.community_id == briefing.community_id,
+                Briefing.id.in_(set(linked_ids)),
+                Briefing.id != briefing.id,
+            )
+        )
+    )
+    db.session.execute(sa.delete(BriefingLink).where(BriefingLink.briefing_id == briefing.id))
+    db.session.add_all(BriefingLink(briefing_id=briefing.id, linked_id=i) for i in sorted(allowed))
+
+
+def linked_ids(briefing):
+    return list(
+        db.session.scalars(
+            sa.select(BriefingLink.linked_id).where(BriefingLink.briefing_id == briefing.id)
+        )
+    )
+
+
+def link_choices(briefing, community, limit=100):
+    """Briefings an author may link to: the community's others, newest first."""
+    query = (
+        sa.select(Briefing.id, Briefing.title)
+        .where(Briefing.community_id == community.id, Briefing.original_id.is_(None))
+        .order_by(Briefing.updated_at.desc())
+        .limit(limit)
+    )
+    if briefing is not None:
+        query = query.where(Briefing.id != briefing.id)
+    return db.session.execute(query).all()
+
+
+def check(briefing, community):
+    """The readability report for the working copy."""
+    terms = glossary.terms_for(community.id, briefing.language)
+    return readability.analyse(briefing.summary, briefing.body, briefing.language, terms)
+
+
+def publish(actor, briefing, community, *, change_note, override_reason=""):
+    """Publish the working copy as the next numbered version.
+
+    Above the community's target reading age only a coordinator may publish,
+    and only with a reason, which the version keeps and shows.
+    """
+    _require(permissions.can_author(actor, community))
+    change_note = (change_note or "").strip()
+    override_reason = (override_reason or "").strip()
+    if not change_note:
+        raise Refused(_l("Say what changed in this version"))
+    if not briefing.has_unpublished_changes:
+        raise Refused(_l("There are no changes to publish."))
+    report = check(briefing, community)
+    target = community.target_reading_age
+    if report.above(target):
+        if not permissions.can_publish_above_target(actor, community):
+            raise Refused(
+                _l(
+                    "This briefing reads at about age %(age)d. The target for this "
+                    "community is %(target)d. Make it simpler, or ask a coordinator "
+                    "to publish it.",
+                    age=report.reading_age,
+                    target=target,
+                )
+            )
+        if not override_reason:
+            raise NeedsReason(_l("Give the reason for publishing above the target reading age"))
+    else:
+        override_reason = ""
+    now = utcnow()
+    number = briefing.version_number + 1
+    version = BriefingVersion(
+        briefing_id=briefing.id,
+        number=number,
+        title=briefing.title,
+        summary=briefing.summary,
+        body=briefing.body,
+        easy_read=briefing.easy_read,
+        body_html=render_markdown(briefing.body),
+        easy_read_html=render_markdown(briefing.easy_read),
+        change_note=change_note,
+        reading_age=report.reading_age,
+        target_reading_age=target if report.available else None,
+        override_reason=override_reason or None,
+        author_id=actor.id,
+        created_at=now,
+    )
+    db.session.add(version)
+    briefing.version_number = number
+    briefing.published_at = now
+    briefing.updated_at = now
+    db.session.flush()
+    return version
+
+
+# Translations ----------------------------------------------------------------------
+
+
+def translations(briefing):
+    """The original and its translations, as (id, language, published) rows."""
+    original_id = briefing.original_id or briefing.id
+    return db.session.execute(
+        sa.select(Briefing.id, Briefing.language, Briefing.version_number)
+        .where(sa.or_(Briefing.id == original_id, Briefing.original_id == original_id))
+        .order_by(Briefing.id)
+    ).all()
+
+
+def add_translation(actor, original, community, language):
+    """A draft translation, started from the original's words for the translator to replace."""
+    _require(permissions.can_author(actor, community))
+    if original.original_id is not None:
+        raise Refused(_l("Translate the original briefing, not a translation."))
+    taken = {row.language for row in translations(original)}
+    if language in taken:
+        raise Refused(_l("This briefing already has a version in that language."))
+    translation = Briefing(
+        community_id=original.community_id,
+        original_id=original.id,
+        language=language,
+        visibility=original.visibility,
+        review_by=original.review_by,
+        title=original.title,
+        summary=original.summary,
+        body=original.body,
+        easy_read=original.easy_read,
+        created_by_id=actor.id,
+    )
+    db.session.add(translation)
+    db.session.flush()
+    return translation
+
+
+def in_language(briefing, language):
+    """The published translation of `briefing` in `language`, if there is one."""
+    if briefing.language == language:
+        return briefing
+    original_id = briefing.original_id or briefing.id
+    return db.session.scalar(
+        sa.select(Briefing).where(
+            sa.or_(Briefing.id == original_id, Briefing.original_id == original_id),
+            Briefing.language == language,
+            Briefing.version_number > 0,
+        )
+    )
+
+
+# Reading ---------------------------------------------------------------------------
+
+
+def record_view(briefing, user):
+    readership.record(
+        briefing.id,
+        user.id if getattr(user, "is_authenticated", False) else None,
+        utcnow().date(),
+    )
+
+
+def related(briefing, user):
+    """Published briefings this one links to that `user` may read."""
+    query = (
+        sa.select(Briefing.id, BriefingVersion.title)
+        .join(BriefingLink, BriefingLink.linked_id == Briefing.id)
+        .join(
+            BriefingVersion,
+            sa.and_(
+                BriefingVersion.briefing_id == Briefing.id,
+                BriefingVersion.number == Briefing.version_number,
+            ),
+        )
+        .where(BriefingLink.briefing_id == briefing.id)
+        .order_by(BriefingVersion.title)
+    )
+    return db.session.execute(_readable_by(query, user)).all()
+
+
+def _readable_by(query, user):
+    """Only public briefings, and members-only ones of the user's communities."""
+    if not getattr(user, "is_authenticated", False):
+        return query.where(Briefing.visibility == PUBLIC)
+    mine = sa.select(Membership.community_id).where(
+        Membership.user_id == user.id, Membership.status == "active"
+    )
+    return query.where(sa.or_(Briefing.visibility == PUBLIC, Briefing.community_id.in_(mine)))
+
+
+def listing_query(user, *, search="", community_id=None, language=""):
+    """Published briefings `user` may read, newest first; paginated by the caller."""
+    query = (
+        sa.select(Briefing, BriefingVersion.title, BriefingVersion.summary, Community.name)
+        .join(
+            BriefingVersion,
+            sa.and_(
+                BriefingVersion.briefing_id == Briefing.id,
+                BriefingVersion.number == Briefing.version_number,
+            ),
+        )
+        .join(Community, Community.id == Briefing.community_id)
+        .where(Briefing.version_number > 0)
+        .order_by(Briefing.published_at.desc(), Briefing.id.desc())
+    )
+    if search:
+        pattern = f"%{search.lower()}%"
+        query = query.where(
+            sa.or_(
+                sa.func.lower(BriefingVersion.title).like(pattern),
+                sa.func.lower(BriefingVersion.summary).like(pattern),
+            )
+        )
+    if community_id:
+        query = query.where(Briefing.community_id == community_id)
+    if language:
+        query = query.where(Briefing.language == language)
+    return _readable_by(query, user)
+
+
+def count_for_community(user, community):
+    """How many published briefings of `community` the user may read."""
+    query = sa.select(sa.func.count()).select_from(Briefing)
+    query = query.where(Briefing.community_id == community.id, Briefing.version_number > 0)
+    return db.session.scalar(_readable_by(query, user))
+
+
+def drafts_query(community):
+    """Every briefing of the community, drafts first then newest, for its authors."""
+    return (
+        sa.select(Briefing)
+        .where(Briefing.community_id == community.id)
+        .order_by(
+            (Briefing.version_number > 0).asc(), Briefing.updated_at.desc(), Briefing.id.desc()
+        )
+    )
+
+
+# Feedback and insights -------------------------------------------------------------
+
+
+def feedback_of(user, briefing):
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(
+        sa.select(BriefingFeedback).where(
+            BriefingFeedback.briefing_id == briefing.id, BriefingFeedback.user_id == user.id
+        )
+    )
+
+
+def save_feedback(user, briefing, community, *, useful, comment=""):
+    """Record or change the reader's answer to "Was this useful?"."""
+    _require(permissions.can_read_briefing(user, briefing, community) and briefing.is_published)
+    answer = feedback_of(user, briefing)
+    if answer is None:
+        answer = BriefingFeedback(briefing_id=briefing.id, user_id=user.id)
+        db.session.add(answer)
+    answer.useful = useful
+    answer.comment = (comment or "").strip()
+    answer.updated_at = utcnow()
+    db.session.flush()
+    return answer
+
+
+def insights(briefing):
+    """Views, readers and usefulness totals, in two statements."""
+    views, recent, readers = readership.totals(briefing.id, utcnow().date() - timedelta(days=29))
+    useful, not_useful = db.session.execute(
+        sa.select(
+            sa.func.count().filter(BriefingFeedback.useful.is_(True)),
+            sa.func.count().filter(BriefingFeedback.useful.is_(False)),
+        ).where(BriefingFeedback.briefing_id == briefing.id)
+    ).one()
+    return {
+        "views": views,
+        "recent_views": recent,
+        "readers": readers,
+        "useful": useful,
+        "not_useful": not_useful,
+    }
+
+
+def comments_query(briefing):
+    """Readers' comments, newest first, without who wrote them."""
+    return (
+        sa.select(BriefingFeedback.useful, BriefingFeedback.comment, BriefingFeedback.updated_at)
+        .where(BriefingFeedback.briefing_id == briefing.id, BriefingFeedback.comment != "")
+        .order_by(BriefingFeedback.updated_at.desc(), BriefingFeedback.id.desc())
+    )
