@@ -236,10 +236,22 @@ def world(make_user):
 
     db.session.add(ConsentRecord(user_id=people["lay"].id, community_id=a.id, version=1))
     invitation = factories.make_invitation(a, "invitee@example.org")
+    author = people["professional"]
+    briefings = {
+        "public": factories.make_briefing(a, author, title="Evening clinic"),
+        "members": factories.make_briefing(a, author, title="Staff rota", visibility="members"),
+        "draft": factories.make_briefing(a, author, title="Parking plans", publish=False),
+    }
+    terms = {
+        "site": factories.make_term("oncology", "Care for people with cancer."),
+        "a": factories.make_term("day unit", "Where you have treatment and go home.", community=a),
+    }
     return {
         "a": a,
         "b": b,
         "people": people,
         "memberships": memberships,
         "invitation": invitation,
+        "briefings": briefings,
+        "terms": terms,
     }

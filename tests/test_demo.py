@@ -3,6 +3,7 @@ import sqlalchemy as sa
 from portal import db
 from portal.accounts.models import User
 from portal.accounts.passwords import verify_password
+from portal.briefings.models import Briefing, BriefingVersion
 from portal.communities.models import Community, Invitation, Membership
 from portal.demo import DEMO_PASSWORD, load
 
@@ -39,3 +40,16 @@ def test_demo_loader_is_idempotent_and_accounts_sign_in(client):
     admin = db.session.scalar(sa.select(User).where(User.email == "admin@example.org"))
     assert admin.is_site_admin and admin.is_verified
     assert verify_password(admin.password_hash, DEMO_PASSWORD)
+
+
+def test_demo_briefings_are_published_translated_and_one_is_above_target(client):
+    load(echo=lambda line: None)
+    published = list(db.session.scalars(sa.select(Briefing).where(Briefing.version_number > 0)))
+    english = [b for b in published if b.language == "en"]
+    assert len(english) >= 4
+    assert any(b.language == "cy" and b.original_id for b in published)
+    versions = list(db.session.scalars(sa.select(BriefingVersion)))
+    assert any(v.easy_read for v in versions)
+    above = [v for v in versions if v.override_reason]
+    assert len(above) == 1 and above[0].reading_age > above[0].target_reading_age
+    assert all(v.reading_age <= 11 for v in versions if v.reading_age and not v.override_reason)

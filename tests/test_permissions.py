@@ -35,6 +35,22 @@ def only(allowed, status=200, location=None, others=403):
 MANAGERS = ("coordinator", "admin")
 MEMBERS = ("lay", "professional", "coordinator", "admin")
 ADMIN = ("admin",)
+AUTHORS = ("professional", "coordinator")
+# Site admins are not members of community A, so its members-only briefings stay hidden.
+READERS_OF_A = ("lay", "professional", "coordinator")
+
+
+def members_of_a(status=200, location=None):
+    """Members of A get `status`; others may not know the object exists (404)."""
+    return {
+        "anonymous": (404, None),
+        **{r: (404, None) for r in SIGNED_IN},
+        **{r: (status, location) for r in READERS_OF_A},
+    }
+
+
+def briefing(w, name="members"):
+    return w["briefings"][name].id
 
 
 def lay_membership(w):
@@ -133,6 +149,94 @@ MATRIX = {
         only(ADMIN, 302, "/communities/alpha"),
     ),
     "communities.appoint": ("GET", "/communities/alpha/coordinators", only(ADMIN)),
+    # Briefings: the members-only briefing of A, unless the route is about drafts.
+    "briefings.index": ("GET", "/briefings", everyone(200)),
+    "briefings.show": ("GET", lambda w: f"/briefings/{briefing(w)}", members_of_a()),
+    "briefings.feedback": (
+        "POST",
+        lambda w: f"/briefings/{briefing(w)}/feedback",
+        {**members_of_a(400), "anonymous": (302, SIGN_IN)},  # 400: no answer chosen
+    ),
+    "briefings.versions": ("GET", lambda w: f"/briefings/{briefing(w)}/versions", members_of_a()),
+    "briefings.version": ("GET", lambda w: f"/briefings/{briefing(w)}/versions/1", members_of_a()),
+    "briefings.compare": (
+        "GET",
+        lambda w: f"/briefings/{briefing(w)}/compare?old=1&new=1",
+        members_of_a(),
+    ),
+    "briefings.insights": (
+        "GET",
+        lambda w: f"/briefings/{briefing(w)}/insights",
+        {**members_of_a(), "anonymous": (302, SIGN_IN), "lay": (403, None)},
+    ),
+    "briefings.translate": (
+        "GET",
+        lambda w: f"/briefings/{briefing(w)}/translate",
+        {**members_of_a(), "anonymous": (302, SIGN_IN), "lay": (403, None)},
+    ),
+    "briefings.edit": (
+        "GET",
+        lambda w: f"/briefings/{briefing(w, 'draft')}/edit",
+        only(AUTHORS, others=404),
+    ),
+    "briefings.preview": (
+        "GET",
+        lambda w: f"/briefings/{briefing(w, 'draft')}/preview",
+        only(AUTHORS, others=404),
+    ),
+    "briefings.publish": (
+        "POST",
+        lambda w: f"/briefings/{briefing(w, 'draft')}/publish",
+        only(AUTHORS, 400, others=404),  # 400: the change note is missing
+    ),
+    "briefings.manage": ("GET", "/communities/alpha/briefings", only(AUTHORS)),
+    "briefings.new": ("GET", "/communities/alpha/briefings/new", only(AUTHORS)),
+    "briefings.glossary_index": ("GET", "/glossary", everyone(200)),
+    "briefings.glossary_new": (
+        "GET",
+        "/glossary/new",
+        only(("coordinator", "other_coordinator", "admin")),
+    ),
+    "briefings.glossary_edit": (
+        "GET",
+        lambda w: f"/glossary/{w['terms']['a'].id}/edit",
+        only(("coordinator",)),
+    ),
+    "briefings.glossary_delete": (
+        "POST",
+        lambda w: f"/glossary/{w['terms']['a'].id}/delete",
+        only(("coordinator",), 302, "/glossary"),
+    ),
+}
+
+# The public briefing of A: everyone reads it; only A's authors write about it.
+PUBLIC_BRIEFING = {
+    "briefings.show": ("GET", lambda w: f"/briefings/{briefing(w, 'public')}", everyone(200)),
+    "briefings.versions": (
+        "GET",
+        lambda w: f"/briefings/{briefing(w, 'public')}/versions",
+        everyone(200),
+    ),
+    "briefings.insights": (
+        "GET",
+        lambda w: f"/briefings/{briefing(w, 'public')}/insights",
+        only(AUTHORS),
+    ),
+    "briefings.edit": (
+        "GET",
+        lambda w: f"/briefings/{briefing(w, 'public')}/edit",
+        only(AUTHORS),
+    ),
+    "briefings.feedback": (
+        "POST",
+        lambda w: f"/briefings/{briefing(w, 'public')}/feedback",
+        signed_in(400),
+    ),
+    "briefings.glossary_edit": (
+        "GET",
+        lambda w: f"/glossary/{w['terms']['site'].id}/edit",
+        only(("coordinator", "other_coordinator", "admin")),
+    ),
 }
 
 # Routes that name an object of community A through community B's address:
@@ -177,6 +281,17 @@ def test_every_route_is_in_the_matrix(app):
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
 def test_route_answers_each_role_as_expected(client, world, endpoint, role):
     method, path, expected = MATRIX[endpoint]
+    response = _request(client, world, role, method, path)
+    status, location = expected[role]
+    assert response.status_code == status
+    if location is not None:
+        assert response.headers["Location"].split("?")[0] == location
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", sorted(PUBLIC_BRIEFING))
+def test_public_briefing_answers_each_role_as_expected(client, world, endpoint, role):
+    method, path, expected = PUBLIC_BRIEFING[endpoint]
     response = _request(client, world, role, method, path)
     status, location = expected[role]
     assert response.status_code == status

@@ -48,6 +48,12 @@ def terms_for(community_id, language):
     return cache[key]
 
 
+def forget_terms():
+    """Drop the per-request list after the glossary changed."""
+    if has_request_context():
+        g.pop("glossary_terms", None)
+
+
 def get(term_id):
     """A term and its community (None for site-wide), or (None, None)."""
     term = db.session.get(GlossaryTerm, term_id)
@@ -94,6 +100,7 @@ def save(actor, community, *, term=None, language, word, explanation, say_instea
     term.updated_by_id = actor.id
     term.updated_at = utcnow()
     db.session.flush()
+    forget_terms()
     return term
 
 
@@ -101,6 +108,7 @@ def delete(actor, term, community):
     _check(actor, community)
     db.session.delete(term)
     db.session.flush()
+    forget_terms()
 
 
 def listing_query(*, letter="", language="", community_id=None):

@@ -121,6 +121,8 @@ def show(briefing_id):
 def render_show(briefing, community, feedback_form, status=200):
     """The latest version, in the reader's language when it has been translated."""
     wanted = request.args.get("language") or str(get_locale())
+    if "language" not in request.args and briefing.original_id is not None:
+        wanted = briefing.language  # a translation's own address shows that translation
     shown = briefing
     if wanted in LANGUAGE_NAMES and briefing.language != wanted:
         translated = services.in_language(briefing, wanted)
