@@ -77,8 +77,70 @@ def measure(port, path, seconds, cookie=None, clients=4):
     return sum(counts) / seconds
 
 
-def seed(database_url, users, notifications):
-    """Fill a fresh database: demo accounts, many users, many notifications."""
+def seed_briefings(db, sa, community, author, count):
+    """Many published briefings, each with a version, a month of views and an answer."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from portal.briefings.models import (
+        Briefing,
+        BriefingDailyViews,
+        BriefingFeedback,
+        BriefingVersion,
+    )
+    from portal.briefings.rendering import render_markdown
+
+    body = (ROOT / "README.md").read_text()[:3000]
+    body_html = render_markdown(body)
+    now = datetime.now(UTC)
+    first = (db.session.scalar(sa.select(sa.func.max(Briefing.id))) or 0) + 1
+    ids = range(first, first + count)
+    rows = dict(community_id=community.id, summary="A summary.", body=body, version_number=1)
+    db.session.execute(
+        sa.insert(Briefing),
+        [
+            {
+                **rows,
+                "id": i,
+                "title": f"Briefing {i}",
+                "published_at": now - timedelta(minutes=i),
+                "updated_at": now - timedelta(minutes=i),
+            }
+            for i in ids
+        ],
+    )
+    db.session.execute(
+        sa.insert(BriefingVersion),
+        [
+            {
+                "briefing_id": i,
+                "number": 1,
+                "title": f"Briefing {i}",
+                "summary": "A summary.",
+                "body": body,
+                "body_html": body_html,
+                "change_note": "First version",
+                "author_id": author.id,
+            }
+            for i in ids
+        ],
+    )
+    today = date.today()
+    db.session.execute(
+        sa.insert(BriefingDailyViews),
+        [
+            {"briefing_id": i, "day": today - timedelta(days=d), "views": 10}
+            for i in ids
+            for d in range(30)
+        ],
+    )
+    db.session.execute(
+        sa.insert(BriefingFeedback),
+        [{"briefing_id": i, "user_id": author.id, "useful": True} for i in ids],
+    )
+
+
+def seed(database_url, users, notifications, briefings):
+    """Fill a fresh database: demo accounts, many users, notifications and briefings."""
     sys.path.insert(0, str(ROOT))
     import sqlalchemy as sa
 
@@ -135,7 +197,13 @@ def seed(database_url, users, notifications):
                 for n in range(notifications)
             ],
         )
+        seed_briefings(db, sa, chemo, lay, briefings)
         db.session.commit()
+        from portal.briefings.models import Briefing
+
+        return db.session.scalar(
+            sa.select(Briefing.id).where(Briefing.title == "A new evening chemotherapy clinic")
+        )
 
 
 def sign_in_cookie(port):
@@ -163,12 +231,16 @@ def main():
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--users", type=int, default=100_000)
     parser.add_argument("--notifications", type=int, default=100_000)
+    parser.add_argument("--briefings", type=int, default=20_000)
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
         database_url = f"sqlite:///{folder}/bench.sqlite"
-        print(f"Seeding {args.users} users and {args.notifications} notifications...")
-        seed(database_url, args.users, args.notifications)
+        print(
+            f"Seeding {args.users} users, {args.notifications} notifications "
+            f"and {args.briefings} briefings..."
+        )
+        briefing = seed(database_url, args.users, args.notifications, args.briefings)
         env = dict(
             os.environ,
             CHORUS_ENV="production",
@@ -196,6 +268,12 @@ def main():
                 ("/communities/chemo-day-unit/members", cookie),
                 ("/communities/chemo-day-unit/members?page=500", cookie),
                 ("/my/communities", cookie),
+                ("/briefings", None),
+                ("/briefings?page=500", cookie),
+                (f"/briefings/{briefing}", None),
+                (f"/briefings/{briefing}", cookie),
+                (f"/briefings/{briefing}/versions", cookie),
+                ("/glossary", None),
             ]
             worst = 100.0
             for path, page_cookie in pages:

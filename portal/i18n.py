@@ -1,5 +1,10 @@
 """Languages: the user's setting, then the switcher's cookie, then the browser."""
 
+from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from babel import dates
 from flask import current_app, g, request
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
@@ -41,8 +46,24 @@ def current_translations():
     return translations
 
 
+@lru_cache(maxsize=4096)
+def _format_date(value, format, locale):
+    return dates.format_date(value, format, locale=locale)
+
+
+def dateformat(value, format="medium"):
+    """A day in the reader's language, in UK time. Formatted once per day and language.
+
+    Babel takes about 70 microseconds a date; a list shows twenty.
+    """
+    if isinstance(value, datetime):
+        value = value.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+    return _format_date(value, format, str(get_locale()))
+
+
 def init_app(app):
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters["dateformat"] = dateformat
     app.jinja_env.install_gettext_callables(
         gettext=lambda string: current_translations().ugettext(string),
         ngettext=lambda singular, plural, n: current_translations().ungettext(singular, plural, n),

@@ -60,7 +60,7 @@ def upgrade():
         batch_op.create_index(
             "ix_briefings_listing", ["community_id", "published_at"], unique=False
         )
-        batch_op.create_index("ix_briefings_published_at", ["published_at"], unique=False)
+        batch_op.create_index("ix_briefings_published_at", ["published_at", "id"], unique=False)
 
     op.create_table(
         "glossary_terms",

@@ -25,7 +25,7 @@ class Briefing(Base):
     __table_args__ = (
         sa.UniqueConstraint("original_id", "language"),
         sa.Index("ix_briefings_listing", "community_id", "published_at"),
-        sa.Index("ix_briefings_published_at", "published_at"),
+        sa.Index("ix_briefings_published_at", "published_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import load_only
 
 from .. import db, permissions
 from ..accounts.models import User
@@ -307,6 +308,15 @@ def listing_query(user, *, search="", community_id=None, language=""):
     """Published briefings `user` may read, newest first; paginated by the caller."""
     query = (
         sa.select(Briefing, BriefingVersion.title, BriefingVersion.summary, Community.name)
+        .options(
+            load_only(
+                Briefing.id,
+                Briefing.language,
+                Briefing.visibility,
+                Briefing.published_at,
+                raiseload=True,
+            )
+        )
         .join(
             BriefingVersion,
             sa.and_(
