@@ -2,8 +2,8 @@
 
 Markdown is rendered by markdown-it-py with raw HTML turned off, then
 cleaned by nh3 with a short list of tags, so nothing an author writes can
-run script in a reader's browser. Headings move down one level: the page's
-own title is the only first-level heading.
+run script in a reader's browser. Headings move so that the body's highest
+one is a second-level heading: the page's title is the only first-level one.
 """
 
 import html
@@ -62,9 +62,13 @@ MARKDOWN = _markdown()
 
 
 def _shift_headings(tokens):
-    for token in tokens:
-        if token.type in ("heading_open", "heading_close"):
-            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+    """The body's highest heading becomes a second-level heading, the rest follow."""
+    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    if levels:
+        shift = 2 - min(levels)
+        for token in tokens:
+            if token.type in ("heading_open", "heading_close"):
+                token.tag = f"h{min(int(token.tag[1]) + shift, 6)}"
     return tokens
 
 

@@ -8,6 +8,7 @@ A rule that refuses raises `Refused` (a message for the person) or
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import load_only
 
@@ -43,19 +44,37 @@ def _require(allowed):
 
 
 def get(briefing_id):
-    """A briefing with its community, or (None, None)."""
+    """A briefing with its community, or (None, None). Its latest version comes along."""
     row = db.session.execute(
-        sa.select(Briefing, Community)
+        sa.select(Briefing, Community, BriefingVersion)
         .join(Community, Community.id == Briefing.community_id)
+        .outerjoin(
+            BriefingVersion,
+            sa.and_(
+                BriefingVersion.briefing_id == Briefing.id,
+                BriefingVersion.number == Briefing.version_number,
+            ),
+        )
         .where(Briefing.id == briefing_id)
     ).first()
-    return (row[0], row[1]) if row else (None, None)
+    if row is None:
+        return None, None
+    _latest_cache()[row[0].id] = row[2]
+    return row[0], row[1]
+
+
+def _latest_cache():
+    return g.setdefault("latest_versions", {}) if has_request_context() else {}
 
 
 def latest_version(briefing):
     if not briefing.is_published:
         return None
-    return get_version(briefing, briefing.version_number)
+    cache = _latest_cache()
+    version = cache.get(briefing.id)
+    if version is None or version.number != briefing.version_number:
+        version = cache[briefing.id] = get_version(briefing, briefing.version_number)
+    return version
 
 
 def get_version(briefing, number):

@@ -73,6 +73,11 @@ def test_ordinary_markdown_keeps_its_meaning():
     assert '<table class="nhsuk-table">' in html
 
 
+def test_the_highest_heading_of_the_body_is_a_second_level_heading():
+    html = render_markdown("## Before you come\n\nText.\n\n### Parking\n\nMore.")
+    assert "<h2>Before you come</h2>" in html and "<h3>Parking</h3>" in html
+
+
 def test_images_show_their_words_instead():
     html = render_markdown("See ![a map of the unit](https://example.org/map.png).")
     assert "a map of the unit" in html
@@ -97,7 +102,7 @@ def test_terms_are_not_marked_inside_links_headings_or_code():
     )
     marked, used = mark_terms(html, (("term-1", "oncology"),))
     assert used == ("term-1",)
-    assert "<h3>Oncology</h3>" in marked
+    assert "<h2>Oncology</h2>" in marked
     assert "<code>oncology</code>" in marked
     assert 'then <a class="chorus-term" href="#term-1"' in marked
 
