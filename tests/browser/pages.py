@@ -16,7 +16,11 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from portal import db
 from portal.accounts import services as accounts
 from portal.accounts.models import User
+from portal.briefings import demo as briefings_demo
+from portal.briefings import services as briefings
+from portal.briefings.models import PUBLIC, Briefing, GlossaryTerm
 from portal.communities import invitations
+from portal.communities import services as communities
 from portal.communities.models import Community, Invitation, Membership
 from portal.tokens import make_token
 from tests import factories
@@ -26,6 +30,11 @@ SIGNED_IN = ("lay", "professional", "coordinator", "admin")
 EVERYONE = (ANONYMOUS, *SIGNED_IN)
 # Who runs a community's membership: its coordinator, and site admins (members of none).
 MANAGERS = ("coordinator", "admin")
+# Who writes briefings: professionals and coordinators who are members (both are, of every demo
+# community). The members-only demo briefing is in stroke-rehab-home, where lay is not a member.
+AUTHORS = ("professional", "coordinator")
+# Who looks after the site-wide glossary: any coordinator, and site admins.
+GLOSSARY_KEEPERS = ("coordinator", "admin")
 LOCALES = ("en", "cy", "ar")
 RTL_LOCALES = ("ar",)
 
@@ -170,6 +179,29 @@ def _invite_a_bad_address(page, _server):
     return submit(page, "#maincontent form:has(#emails) button[type=submit]")
 
 
+def _press_save_draft(page, _server):
+    return submit(page, "#maincontent form button[value=save]")
+
+
+def _save_without_a_title(page, server):
+    page.locator("#title").fill("")
+    return _press_save_draft(page, server)
+
+
+def _send_feedback_without_an_answer(page, _server):
+    # A reader who has answered before finds their answer ticked: untick it, so that the
+    # form is sent with no choice, as a first-time reader who forgot to choose would.
+    page.locator("input[name=useful]").evaluate_all(
+        "(radios) => radios.forEach((radio) => { radio.checked = false; })"
+    )
+    return submit(page, "#maincontent form:has(input[name=useful]) button[type=submit]")
+
+
+def _publish_above_target_without_a_reason(page, _server):
+    page.locator("#change_note").fill("Plainer words in the methods section.")
+    return submit(page)
+
+
 # Links that carry a token --------------------------------------------------
 
 
@@ -257,6 +289,122 @@ def _lay_invitation_link(server):
         )
         assert invitation is not None, "the demo invitation to lay@example.org is gone"
         return "/invitations/" + invitations.token_for(invitation)
+
+
+# Briefings that need the live database ---------------------------------------
+
+
+def _briefing_page(title, then_path=""):
+    """A page of the demo briefing with this title (its id differs from run to run)."""
+
+    def path(server):
+        with server.app.app_context():
+            briefing_id = db.session.scalar(
+                sa.select(Briefing.id).where(Briefing.title == title).order_by(Briefing.id)
+            )
+        assert briefing_id is not None, f"no demo briefing titled {title!r}"
+        return f"/briefings/{briefing_id}{then_path}"
+
+    return path
+
+
+EVENING = briefings_demo.EVENING_TITLE  # public, chemo-day-unit, 2 versions, a Welsh translation
+EVENING_WELSH = briefings_demo.EVENING_WELSH["title"]
+MEMBERS_ONLY = briefings_demo.TRANSPORT["title"]  # stroke-rehab-home
+ABOVE_TARGET = briefings_demo.INDUCTION["title"]  # published by a coordinator, with a reason
+DRAFT = briefings_demo.CRISIS_LINE["title"]  # never published, below the target
+ABOVE_TARGET_DRAFT = "Induction of labour: the next guidance, not yet plain (browser tests)"
+
+
+def _above_target_draft(server):
+    """An unpublished draft that reads above its community's target (made once, never published)."""
+    with server.app.app_context():
+        briefing_id = db.session.scalar(
+            sa.select(Briefing.id).where(
+                Briefing.title == ABOVE_TARGET_DRAFT, Briefing.version_number == 0
+            )
+        )
+        if briefing_id is None:
+            briefing = briefings.create(
+                accounts.find_by_email(ROLE_EMAILS["professional"]),
+                communities.get_by_slug("maternity-voices"),
+                title=ABOVE_TARGET_DRAFT,
+                summary=briefings_demo.INDUCTION["summary"],
+                body=briefings_demo.INDUCTION["body"],
+                visibility=PUBLIC,
+            )
+            db.session.commit()
+            briefing_id = briefing.id
+        return f"/briefings/{briefing_id}/preview"
+
+
+LONG_ADDRESS = (
+    "https://www.example.org/services/cancer/urgent-suspected-cancer-referrals/what-to-expect"
+)
+LONG_ADDRESSES = "Where to read more about urgent referrals (browser tests)"
+
+
+def _briefing_with_long_addresses(then_path=""):
+    """A published briefing whose words hold long web addresses, that must wrap at 320 px."""
+
+    def path(server):
+        with server.app.app_context():
+            briefing = db.session.scalar(
+                sa.select(Briefing).where(Briefing.title == LONG_ADDRESSES)
+            )
+            if briefing is None:
+                community = communities.get_by_slug("gp-cancer-leads")
+                coordinator = accounts.find_by_email(ROLE_EMAILS["coordinator"])
+                briefing = briefings.create(
+                    coordinator,
+                    community,
+                    title=LONG_ADDRESSES,
+                    summary=f"Read more at {LONG_ADDRESS} or ask your GP.",
+                    body=f"## Read more\n\nGo to {LONG_ADDRESS} to read more.\n\n"
+                    f"| Where | Address |\n|---|---|\n| Online | {LONG_ADDRESS} |\n",
+                    visibility=PUBLIC,
+                )
+                reason = f"The address is given in full, as on {LONG_ADDRESS}."
+                briefings.publish(
+                    coordinator,
+                    briefing,
+                    community,
+                    change_note="First version.",
+                    override_reason=reason,
+                )
+                briefings.update_draft(
+                    coordinator,
+                    briefing,
+                    community,
+                    body=f"{briefing.body}\n\nSee also {LONG_ADDRESS}/\n",
+                )
+                briefings.publish(
+                    coordinator,
+                    briefing,
+                    community,
+                    change_note=f"Added {LONG_ADDRESS}/",
+                    override_reason=reason,
+                )
+                db.session.commit()
+            return f"/briefings/{briefing.id}{then_path}"
+
+    return path
+
+
+def _site_wide_term(word):
+    """The glossary page to change a site-wide demo term."""
+
+    def path(server):
+        with server.app.app_context():
+            term_id = db.session.scalar(
+                sa.select(GlossaryTerm.id).where(
+                    GlossaryTerm.term == word, GlossaryTerm.community_id.is_(None)
+                )
+            )
+        assert term_id is not None, f"no site-wide glossary term {word!r}"
+        return f"/glossary/{term_id}/edit"
+
+    return path
 
 
 PAGES = [
@@ -519,5 +667,161 @@ PAGES = [
         _invitation_register_link,
         (ANONYMOUS,),
         then=_submit_empty,
+    ),
+    # Briefings: reading, for whoever may read each one.
+    Page("briefings", "briefings.index", "/briefings", EVERYONE),
+    Page(
+        "briefings: search in Welsh",
+        "briefings.index",
+        "/briefings?q=clinig&language=cy",
+        EVERYONE,
+    ),
+    Page(
+        "briefings: of one community",
+        "briefings.index",
+        "/briefings?community=chemo-day-unit",
+        EVERYONE,
+    ),
+    Page("briefing", "briefings.show", _briefing_page(EVENING), EVERYONE),
+    Page(
+        "briefing: members only",
+        "briefings.show",
+        _briefing_page(MEMBERS_ONLY),
+        AUTHORS,
+    ),
+    Page("briefing: Welsh translation", "briefings.show", _briefing_page(EVENING_WELSH), EVERYONE),
+    Page(
+        "briefing: published above the target reading age",
+        "briefings.show",
+        _briefing_page(ABOVE_TARGET),
+        EVERYONE,
+    ),
+    Page(
+        "briefing: feedback with errors",
+        "briefings.feedback",
+        _briefing_page(EVENING),
+        SIGNED_IN,
+        status=400,
+        then=_send_feedback_without_an_answer,
+    ),
+    Page(
+        "briefing: long web addresses",
+        "briefings.show",
+        _briefing_with_long_addresses(),
+        EVERYONE,
+    ),
+    Page(
+        "briefing: changes to long web addresses",
+        "briefings.compare",
+        _briefing_with_long_addresses("/compare?old=1&new=2"),
+        EVERYONE,
+    ),
+    Page("briefing versions", "briefings.versions", _briefing_page(EVENING, "/versions"), EVERYONE),
+    Page(
+        "briefing versions: published above the target",
+        "briefings.versions",
+        _briefing_page(ABOVE_TARGET, "/versions"),
+        EVERYONE,
+    ),
+    Page(
+        "briefing: an older version",
+        "briefings.version",
+        _briefing_page(EVENING, "/versions/1"),
+        EVERYONE,
+    ),
+    Page(
+        "briefing: changes between versions",
+        "briefings.compare",
+        _briefing_page(EVENING, "/compare?old=1&new=2"),
+        EVERYONE,
+    ),
+    # Briefings: writing, for their community's authors.
+    Page("briefing insights", "briefings.insights", _briefing_page(EVENING, "/insights"), AUTHORS),
+    Page(
+        "briefing: add a translation",
+        "briefings.translate",
+        _briefing_page(EVENING, "/translate"),
+        AUTHORS,
+    ),
+    Page("edit a briefing", "briefings.edit", _briefing_page(EVENING, "/edit"), AUTHORS),
+    Page(
+        "edit a briefing: Welsh translation",
+        "briefings.edit",
+        _briefing_page(EVENING_WELSH, "/edit"),
+        AUTHORS,
+    ),
+    Page(
+        "edit a briefing with errors",
+        "briefings.edit",
+        _briefing_page(EVENING, "/edit"),
+        AUTHORS,
+        then=_save_without_a_title,
+    ),
+    Page(
+        "preview a draft",
+        "briefings.preview",
+        _briefing_page(DRAFT, "/preview"),
+        AUTHORS,
+    ),
+    Page(
+        "preview a draft: publish with errors",
+        "briefings.publish",
+        _briefing_page(DRAFT, "/preview"),
+        AUTHORS,
+        status=400,
+        then=_submit_empty,
+    ),
+    Page(
+        "preview a draft above the target reading age",
+        "briefings.preview",
+        _above_target_draft,
+        AUTHORS,
+    ),
+    Page(
+        "preview above the target: publish with errors",
+        "briefings.publish",
+        _above_target_draft,
+        ("coordinator",),
+        status=400,
+        then=_submit_empty,
+    ),
+    Page(
+        "preview above the target: publish without a reason",
+        "briefings.publish",
+        _above_target_draft,
+        ("coordinator",),
+        status=400,
+        then=_publish_above_target_without_a_reason,
+    ),
+    Page(
+        "briefings of a community",
+        "briefings.manage",
+        "/communities/chemo-day-unit/briefings",
+        AUTHORS,
+    ),
+    Page("write a briefing", "briefings.new", "/communities/chemo-day-unit/briefings/new", AUTHORS),
+    Page(
+        "write a briefing with errors",
+        "briefings.new",
+        "/communities/chemo-day-unit/briefings/new",
+        AUTHORS,
+        then=_press_save_draft,
+    ),
+    # The glossary.
+    Page("glossary", "briefings.glossary_index", "/glossary", EVERYONE),
+    Page("glossary: one letter", "briefings.glossary_index", "/glossary?letter=O", EVERYONE),
+    Page("glossary: add a term", "briefings.glossary_new", "/glossary/new", GLOSSARY_KEEPERS),
+    Page(
+        "glossary: add a term with errors",
+        "briefings.glossary_new",
+        "/glossary/new",
+        GLOSSARY_KEEPERS,
+        then=_submit_empty,
+    ),
+    Page(
+        "glossary: change a site-wide term",
+        "briefings.glossary_edit",
+        _site_wide_term("oncology"),
+        GLOSSARY_KEEPERS,
     ),
 ]

@@ -1,8 +1,11 @@
 """A new lay partner's journeys through communities, in a real browser, as a person would."""
 
-import pytest
+import uuid
 
-from .pages import DEMO_PASSWORD
+import pytest
+from playwright.sync_api import expect
+
+from .pages import DEMO_PASSWORD, choose_language
 
 pytestmark = pytest.mark.browser
 
@@ -130,3 +133,168 @@ def test_invitation_to_someone_without_an_account(browser, live_server):
     finally:
         coordinator.close()
         newcomer.close()
+
+
+HARD_BODY = """## Background
+
+Notwithstanding the aforementioned organisational reconfiguration of multidisciplinary \
+chemotherapeutic administration arrangements, individuals experiencing contraindications \
+should communicate comprehensively with their designated healthcare practitioners, who will \
+subsequently undertake individualised pharmacological assessments prior to any intravenous \
+administration.
+
+Consequently, appointment scheduling methodologies will be systematically reconsidered \
+following consultation with representative stakeholder organisations throughout the \
+forthcoming implementation period.
+"""
+LONG_SENTENCE_START = "Notwithstanding the aforementioned organisational reconfiguration"
+# Short sentences; "oncology" is in the glossary and is not explained here.
+PLAIN_BODY = """## What is new
+
+The oncology team has a new phone line.
+
+You can call it at any time of day or night.
+
+A nurse will answer. They will help you book your next visit.
+"""
+ONCOLOGY_EXPLAINED = "The part of the health service that finds and treats cancer."
+EVENING_TITLE = "A new evening chemotherapy clinic"
+EVENING_TITLE_CY = "Clinig cemotherapi newydd gyda'r nos"
+
+
+def demo_person(browser, server, email):
+    """A browser context of their own for a demo account, signed in, with pages in English."""
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    sign_in(page, server, email, DEMO_PASSWORD)
+    page.wait_for_selector("form[action='/sign-out'] button")
+    choose_language(page, "en")  # the account may keep the language of an earlier test
+    return context, page
+
+
+def write_a_draft(page, server, title, summary, body):
+    page.goto(server("/communities/chemo-day-unit"))
+    page.get_by_role("link", name="Write a briefing", exact=True).click()
+    page.fill("#title", title)
+    page.fill("#summary", summary)
+    page.fill("#body", body)
+
+
+def flash(page):
+    return page.locator(".nhsuk-notification-banner")
+
+
+def _total(page, key):
+    row = page.locator(".nhsuk-summary-list__row").filter(
+        has=page.locator("dt").get_by_text(key, exact=True)
+    )
+    return row.locator("dd").inner_text().strip()
+
+
+def test_briefing_written_gated_published_read_and_found_useful(browser, live_server):
+    contexts = []
+    try:
+        # 1. A professional writes a hard briefing, is stopped by the reading age, makes it
+        # plain and publishes it.
+        context, author = demo_person(browser, live_server, "professional@example.org")
+        contexts.append(context)
+        title = f"A new phone line for the day unit {uuid.uuid4().hex[:8]}"
+        summary = "The day unit is changing how it books treatment. This tells you what is new."
+        write_a_draft(author, live_server, title, summary, HARD_BODY)
+        author.get_by_role("button", name="Save draft and check readability").click()
+        panel = author.locator("#readability")
+        expect(panel).to_contain_text("Estimated reading age")
+        long_sentences = panel.locator(
+            "h3:has-text('Sentences over 20 words') + ul.chorus-readability__list li"
+        )
+        expect(long_sentences.first).to_contain_text(LONG_SENTENCE_START)
+
+        author.get_by_role("button", name="Save and preview").click()
+        expect(author.locator("h1")).to_have_text("Preview and publish")
+        expect(author.locator("#maincontent")).to_contain_text("You cannot publish this yet")
+        expect(author.locator("form[action$='/publish']")).to_have_count(0)
+
+        author.get_by_role("link", name="Go back and edit the draft").click()
+        author.fill("#body", PLAIN_BODY)
+        author.get_by_role("button", name="Save and preview").click()
+        author.fill("#change_note", "First version.")
+        expect(author.locator("#maincontent")).not_to_contain_text("You cannot publish this yet")
+        author.get_by_role("button", name="Publish", exact=True).click()
+        expect(flash(author)).to_contain_text("Version 1 is published.")
+        expect(author.locator("h1")).to_have_text(title)
+
+        # 2. A coordinator publishes a hard briefing above the target, but only with a reason.
+        context, coordinator = demo_person(browser, live_server, "coordinator@example.org")
+        contexts.append(context)
+        hard_title = f"Changes to chemotherapy scheduling {uuid.uuid4().hex[:8]}"
+        reason = f"Agreed wording from the cancer network, reason {uuid.uuid4().hex[:8]}."
+        write_a_draft(coordinator, live_server, hard_title, summary, HARD_BODY)
+        coordinator.get_by_role("button", name="Save and preview").click()
+        expect(coordinator.locator("#maincontent")).to_contain_text("Above the target reading age")
+        coordinator.fill("#change_note", "First version.")
+        coordinator.get_by_role("button", name="Publish above the target").click()
+        errors = coordinator.locator(".nhsuk-error-summary")
+        expect(errors).to_contain_text("There is a problem")
+        expect(errors).to_contain_text(
+            "Give the reason for publishing above the target reading age"
+        )
+        coordinator.fill("#override_reason", reason)
+        coordinator.get_by_role("button", name="Publish above the target").click()
+        expect(flash(coordinator)).to_contain_text("Version 1 is published.")
+        coordinator.get_by_role("link", name="Versions and changes").click()
+        expect(coordinator.locator("h1")).to_have_text("Versions of this briefing")
+        expect(coordinator.locator("#maincontent")).to_contain_text(reason)
+
+        # 3. A lay partner reads the plain briefing, follows a glossary word, reads the evening
+        # clinic briefing in Welsh, and says the plain briefing was useful.
+        context, reader = demo_person(browser, live_server, "lay@example.org")
+        contexts.append(context)
+        reader.goto(live_server("/communities/chemo-day-unit"))
+        reader.get_by_role("link", name=title).click()
+        expect(reader.locator("h1")).to_have_text(title)
+        term = reader.locator(".chorus-briefing-body a.chorus-term", has_text="oncology")
+        anchor = term.get_attribute("href")
+        assert anchor.startswith("#term-")
+        target = reader.locator(anchor)
+        explained = reader.locator("section.chorus-explained", has=target)
+        expect(explained.locator("h2")).to_have_text("Words explained")
+        expect(reader.locator(f"{anchor}-explained")).to_contain_text(ONCOLOGY_EXPLAINED)
+        term.focus()
+        reader.keyboard.press("Enter")
+        reader.wait_for_function("(hash) => window.location.hash === hash", arg=anchor)
+        assert reader.url.endswith(anchor)
+        expect(target).to_be_in_viewport()
+
+        reader.goto(live_server("/briefings"))
+        reader.fill("#q", "evening chemotherapy")
+        reader.get_by_role("button", name="Show briefings").click()
+        reader.get_by_role("link", name=EVENING_TITLE, exact=True).click()
+        expect(reader.locator("h1")).to_have_text(EVENING_TITLE)
+        choose_language(reader, "cy")
+        expect(reader.locator("h1")).to_have_text(EVENING_TITLE_CY)
+        choose_language(reader, "en")  # back to the lay partner's usual language
+
+        reader.goto(live_server("/communities/chemo-day-unit"))
+        reader.get_by_role("link", name=title).click()
+        comment = f"Clear and short. I will save the number. ({uuid.uuid4().hex[:8]})"
+        reader.get_by_role("group", name="Was this briefing useful?").get_by_label("Yes").check()
+        reader.fill("#comment", comment)
+        reader.get_by_role("button", name="Send your answer").click()
+        expect(flash(reader)).to_contain_text(
+            "Thank you. Your answer helps us write clearer briefings."
+        )
+
+        # 4. The professional sees how their briefing is read (views are written at once
+        # under the testing configuration: BRIEFING_VIEWS_FLUSH_SECONDS is 0).
+        author.goto(live_server("/communities/chemo-day-unit"))
+        author.get_by_role("link", name=title).click()
+        author.get_by_role("link", name="Insights: how it is read").click()
+        expect(author.locator("h1")).to_have_text("Insights: how this briefing is read")
+        expect(author.locator(".nhsuk-summary-list")).to_contain_text("Signed-in readers")
+        # The author (shown the briefing on publishing) and the lay partner.
+        assert _total(author, "Signed-in readers") == "2"
+        assert _total(author, "Found it useful") == "1"
+        expect(author.locator("#maincontent")).to_contain_text(comment)
+    finally:
+        for context in contexts:
+            context.close()
