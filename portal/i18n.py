@@ -12,6 +12,8 @@ from flask_login import current_user
 from .extensions import babel
 
 LANGUAGE_NAMES = {"en": "English", "cy": "Cymraeg", "ar": "العربية"}
+# Dates follow British English ("26 November 2026"), not Babel's American default.
+DATE_LOCALES = {"en": "en_GB"}
 
 
 def select_locale():
@@ -57,13 +59,27 @@ def dateformat(value, format="medium"):
     Babel takes about 70 microseconds a date; a list shows twenty.
     """
     if isinstance(value, datetime):
-        value = value.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
-    return _format_date(value, format, str(get_locale()))
+        value = _uk_time(value).date()
+    return _format_date(value, format, _date_locale())
+
+
+def datetimeformat(value, format="medium"):
+    """A date and time in the reader's language, in UK time."""
+    return dates.format_datetime(_uk_time(value), format, locale=_date_locale())
+
+
+def _uk_time(value):
+    return value.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+
+
+def _date_locale():
+    locale = str(get_locale())
+    return DATE_LOCALES.get(locale, locale)
 
 
 def init_app(app):
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.filters["dateformat"] = dateformat
+    app.jinja_env.filters.update(dateformat=dateformat, datetimeformat=datetimeformat)
     app.jinja_env.install_gettext_callables(
         gettext=lambda string: current_translations().ugettext(string),
         ngettext=lambda singular, plural, n: current_translations().ungettext(singular, plural, n),

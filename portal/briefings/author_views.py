@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from .. import permissions
 from ..communities.views import community_or_404
+from ..db import utcnow
 from ..i18n import LANGUAGE_NAMES
 from ..pagination import paginate
 from . import glossary, readability, services
@@ -53,6 +54,7 @@ def manage(slug):
         "briefings/manage.html",
         community=community,
         page=paginate(services.drafts_query(community), PER_PAGE),
+        today=utcnow().date(),
         title=_("Briefings of %(name)s", name=community.name),
     )
 
@@ -174,7 +176,7 @@ def translate(briefing_id):
     existing = services.translations(briefing)
     taken = {row.language for row in existing}
     form = TranslationForm()
-    form.language.choices = [
+    form.language.choices = [("", _("Choose a language"))] + [
         (code, LANGUAGE_NAMES[code])
         for code in current_app.config["SUPPORTED_LOCALES"]
         if code not in taken

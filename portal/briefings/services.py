@@ -296,9 +296,9 @@ def record_view(briefing, user):
 
 
 def related(briefing, user):
-    """Published briefings this one links to that `user` may read."""
+    """Published briefings that `user` may read, linked from this one or its original."""
     query = (
-        sa.select(Briefing.id, BriefingVersion.title)
+        sa.select(Briefing.id, Briefing.language, BriefingVersion.title)
         .join(BriefingLink, BriefingLink.linked_id == Briefing.id)
         .join(
             BriefingVersion,
@@ -307,7 +307,7 @@ def related(briefing, user):
                 BriefingVersion.number == Briefing.version_number,
             ),
         )
-        .where(BriefingLink.briefing_id == briefing.id)
+        .where(BriefingLink.briefing_id == (briefing.original_id or briefing.id))
         .order_by(BriefingVersion.title)
     )
     return db.session.execute(_readable_by(query, user)).all()
@@ -360,13 +360,6 @@ def listing_query(user, *, search="", community_id=None, language=""):
     if language:
         query = query.where(Briefing.language == language)
     return _readable_by(query, user)
-
-
-def count_for_community(user, community):
-    """How many published briefings of `community` the user may read."""
-    query = sa.select(sa.func.count()).select_from(Briefing)
-    query = query.where(Briefing.community_id == community.id, Briefing.version_number > 0)
-    return db.session.scalar(_readable_by(query, user))
 
 
 def drafts_query(community):

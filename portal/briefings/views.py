@@ -79,9 +79,12 @@ def document_context(title, summary, body_html, easy_read_html, language, commun
 
 @bp.app_template_global()
 def community_briefings(community, limit=5):
-    """The newest briefings of a community the user may read, and how many there are."""
+    """The newest briefings of a community the user may read.
+
+    No count: counting every briefing a reader may see grows with the data.
+    """
     query = services.listing_query(current_user, community_id=community.id).limit(limit)
-    return db.session.execute(query).all(), services.count_for_community(current_user, community)
+    return db.session.execute(query).all()
 
 
 @bp.get("/briefings")
@@ -118,7 +121,7 @@ def show(briefing_id):
     return render_show(briefing, community, FeedbackForm(formdata=None))
 
 
-def render_show(briefing, community, feedback_form, status=200):
+def render_show(briefing, community, feedback_form, status=200, count_view=True):
     """The latest version, in the reader's language when it has been translated."""
     wanted = request.args.get("language") or str(get_locale())
     if "language" not in request.args and briefing.original_id is not None:
@@ -131,7 +134,8 @@ def render_show(briefing, community, feedback_form, status=200):
         ):
             shown = translated
     version = services.latest_version(shown)
-    services.record_view(shown, current_user)
+    if count_view:
+        services.record_view(shown, current_user)
     answer = services.feedback_of(current_user, shown)
     if answer is not None and not feedback_form.is_submitted():
         feedback_form.useful.data = "yes" if answer.useful else "no"
@@ -161,7 +165,7 @@ def feedback(briefing_id):
         abort(404)
     form = FeedbackForm()
     if not form.validate_on_submit():
-        return render_show(briefing, community, form, status=400)
+        return render_show(briefing, community, form, status=400, count_view=False)
     services.save_feedback(
         current_user,
         briefing,

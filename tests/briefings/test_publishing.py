@@ -261,3 +261,16 @@ def test_comparing_versions_shows_the_words_added_and_removed(client, world):
     assert [r.strip() for r in removed] == ["5pm", "9pm"]
     assert [a.strip() for a in added] == ["4pm", "8pm"]
     assert client.get(f"/briefings/{briefing.id}/compare?old=1&new=9").status_code == 404
+
+
+def test_a_translation_needs_a_language_chosen(client, world):
+    briefing = world["briefings"]["public"]
+    sign_in_as(client, world["people"]["professional"])
+    response = post_form(client, f"/briefings/{briefing.id}/translate", {"language": ""})
+    assert "Select a language" in response.get_data(as_text=True)
+    assert [row.language for row in services.translations(briefing)] == ["en"]
+    response = post_form(client, f"/briefings/{briefing.id}/translate", {"language": "cy"})
+    welsh = services.in_language(briefing, "cy")
+    assert welsh is None  # a draft translation is not shown to readers yet
+    assert [row.language for row in services.translations(briefing)] == ["en", "cy"]
+    assert response.headers["Location"].endswith("/edit")

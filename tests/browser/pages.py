@@ -743,6 +743,13 @@ PAGES = [
         _briefing_page(EVENING, "/translate"),
         AUTHORS,
     ),
+    Page(
+        "briefing: add a translation without choosing a language",
+        "briefings.translate",
+        _briefing_page(EVENING, "/translate"),
+        AUTHORS,
+        then=_submit_empty,
+    ),
     Page("edit a briefing", "briefings.edit", _briefing_page(EVENING, "/edit"), AUTHORS),
     Page(
         "edit a briefing: Welsh translation",
