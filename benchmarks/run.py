@@ -147,6 +147,7 @@ def seed(database_url, users, notifications, briefings):
     from portal import create_app, db
     from portal.accounts.models import User
     from portal.cli import upgrade
+    from portal.communities import listing
     from portal.communities.models import Community, Membership
     from portal.demo import load
     from portal.outbox import OutboxMessage
@@ -198,6 +199,7 @@ def seed(database_url, users, notifications, briefings):
             ],
         )
         seed_briefings(db, sa, chemo, lay, briefings)
+        listing.refresh(db.session.connection())  # the inserts above bypass the ORM
         db.session.commit()
         from portal.briefings.models import Briefing
 

@@ -41,6 +41,10 @@ class Community(Base):
     service_area: Mapped[str] = mapped_column(sa.String(80), index=True)
     visibility: Mapped[str] = mapped_column(sa.String(10), default=OPEN)
     target_reading_age: Mapped[int] = mapped_column(default=11)
+    # Active members by role, kept by portal/communities/listing.py.
+    lay_partner_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    professional_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    coordinator_count: Mapped[int] = mapped_column(default=0, server_default="0")
     role_description: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -60,6 +64,7 @@ class Membership(Base):
     __table_args__ = (
         sa.UniqueConstraint("user_id", "community_id"),
         sa.Index("ix_memberships_listing", "community_id", "status", "role"),
+        sa.Index("ix_memberships_sorted", "community_id", "status", "sort_name", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,6 +73,8 @@ class Membership(Base):
     role: Mapped[str] = mapped_column(sa.String(20))
     status: Mapped[str] = mapped_column(sa.String(10))
     use_pseudonym: Mapped[bool] = mapped_column(default=False)
+    # The name other members see, lower-cased, kept by portal/communities/listing.py.
+    sort_name: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
     message: Mapped[str | None] = mapped_column(sa.Text)  # decision or removal reason
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

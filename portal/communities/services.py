@@ -15,6 +15,7 @@ from .. import db, outbox, permissions
 from ..accounts.models import User
 from ..accounts.services import find_by_email
 from ..db import utcnow
+from . import listing
 from .models import (
     ACTIVE,
     CONSENT_VERSION,
@@ -109,13 +110,15 @@ def restore_community(actor, community):
 
 
 def member_counts(community):
-    """Active members by role, in one query."""
-    rows = db.session.execute(
-        sa.select(Membership.role, sa.func.count())
-        .where(Membership.community_id == community.id, Membership.status == ACTIVE)
-        .group_by(Membership.role)
-    )
-    return dict(rows.all())
+    """Active members by role, as stored (not counted on each request)."""
+    row = db.session.execute(
+        sa.select(
+            Community.lay_partner_count,
+            Community.professional_count,
+            Community.coordinator_count,
+        ).where(Community.id == community.id)
+    ).one()
+    return dict(zip(listing.COUNT_COLUMNS, row, strict=True))
 
 
 def coordinators(community):
@@ -313,7 +316,7 @@ def members_query(community, *, role="", status=ACTIVE):
         sa.select(Membership, User)
         .join(User, User.id == Membership.user_id)
         .where(Membership.community_id == community.id)
-        .order_by(User.display_name, Membership.id)
+        .order_by(Membership.sort_name, Membership.id)
     )
     if role:
         query = query.where(Membership.role == role)

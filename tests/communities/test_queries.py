@@ -1,9 +1,12 @@
 """Lists cost the same number of SQL statements with 10 members or 2,000."""
 
+import re
+
 import sqlalchemy as sa
 
 from portal import db
 from portal.accounts.models import User
+from portal.communities import listing
 from portal.communities.models import CommunicationNeeds, Community, Membership
 from tests.conftest import sign_in_as
 
@@ -42,6 +45,7 @@ def _add_members(community, start, count):
             for n in range(start, start + count)
         ],
     )
+    listing.refresh(db.session.connection())  # the inserts above bypass the ORM
     db.session.flush()
 
 
@@ -75,4 +79,41 @@ def test_list_pages_do_not_grow_with_the_data(client, world, count_queries):
     assert max(many) <= 8
     html = client.get("/communities/alpha/members").get_data(as_text=True)
     assert html.count('class="nhsuk-table__row"') == 20  # one page of members
-    assert html.count("Large print") == 17  # with their needs (3 world members have none)
+    # Sorted by the name members see: Coord A and Dr Pro (no needs), then Member 0, 1, 10…
+    assert html.count("Large print") == 18
+
+
+def test_members_are_sorted_by_the_name_members_see(client, world):
+    """A pseudonymous member sorts under the pseudonym, so the order reveals no real name."""
+    from portal.accounts import services as accounts
+
+    sign_in_as(client, world["people"]["lay"])
+    html = client.get("/communities/alpha/members").get_data(as_text=True)
+    names = [n.strip() for n in sa_names(html)]
+    assert names == ["Coord A", "Dr Pro", "Robin"]
+    accounts.update_profile(
+        world["people"]["professional"], display_name="Zara Pro", pseudonym=None, locale="en"
+    )
+    db.session.commit()  # as the profile page's request would
+    html = client.get("/communities/alpha/members").get_data(as_text=True)
+    assert [n.strip() for n in sa_names(html)] == ["Coord A", "Robin", "Zara Pro"]
+
+
+def test_member_counts_follow_joining_and_leaving(world):
+    from portal.communities import services
+
+    assert services.member_counts(world["a"]) == {
+        "lay_partner": 1,
+        "professional": 1,
+        "coordinator": 1,
+    }
+    services.set_status(world["memberships"]["requester"], "active", world["people"]["coordinator"])
+    db.session.flush()
+    assert services.member_counts(world["a"])["lay_partner"] == 2
+    services.leave(world["people"]["lay"], world["a"])
+    db.session.flush()
+    assert services.member_counts(world["a"])["lay_partner"] == 1
+
+
+def sa_names(html):
+    return re.findall(r'aria-hidden="true">Name </span>\s*([^<]+?)\s*</td>', html)
