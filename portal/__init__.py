@@ -59,6 +59,8 @@ def create_app(config=None):
     from .briefings.views import bp as briefings_bp
     from .communities import manage_views  # noqa: F401 - adds its routes to the blueprint
     from .communities.views import bp as communities_bp
+    from .consultations import author_views as consultation_author_views  # noqa: F401
+    from .consultations.views import bp as consultations_bp
     from .main.views import bp as main_bp
     from .notifications.views import bp as notifications_bp
 
@@ -67,4 +69,5 @@ def create_app(config=None):
     app.register_blueprint(notifications_bp)
     app.register_blueprint(communities_bp)
     app.register_blueprint(briefings_bp)
+    app.register_blueprint(consultations_bp)
     return app

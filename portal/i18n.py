@@ -4,7 +4,7 @@ from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from babel import dates
+from babel import Locale, dates
 from flask import current_app, g, request
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
@@ -63,9 +63,19 @@ def dateformat(value, format="medium"):
     return _format_date(value, format, _date_locale())
 
 
+@lru_cache(maxsize=32)
+def _date_and_minutes(format, locale):
+    """The locale's pattern for a date with a time to the minute (no seconds)."""
+    parsed = Locale.parse(locale)
+    return parsed.datetime_formats[format].format(
+        parsed.time_formats["short"].pattern, parsed.date_formats[format].pattern
+    )
+
+
 def datetimeformat(value, format="medium"):
-    """A date and time in the reader's language, in UK time."""
-    return dates.format_datetime(_uk_time(value), format, locale=_date_locale())
+    """A date and time to the minute, in the reader's language and UK time."""
+    locale = _date_locale()
+    return dates.format_datetime(_uk_time(value), _date_and_minutes(format, locale), locale=locale)
 
 
 def _uk_time(value):

@@ -18,11 +18,29 @@ from .communities.models import (
     Membership,
     MembershipEvent,
 )
+from .consultations.models import (
+    Answer,
+    Contribution,
+    ContributionDraft,
+    ContributionRevision,
+    HeldForm,
+    Proposal,
+    ProposalBriefing,
+    Question,
+)
 from .db import Base
 from .outbox import OutboxMessage
 
 __all__ = [
+    "Answer",
     "Base",
+    "Contribution",
+    "ContributionDraft",
+    "ContributionRevision",
+    "HeldForm",
+    "Proposal",
+    "ProposalBriefing",
+    "Question",
     "Briefing",
     "BriefingDailyViews",
     "BriefingFeedback",

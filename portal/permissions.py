@@ -110,6 +110,19 @@ def can_read_briefing(user, briefing, community):
     return briefing.visibility == PUBLIC or is_member(user, community)
 
 
+def can_read_proposal(user, proposal, community):
+    """Published proposals are for the community's members; drafts for its authors."""
+    if can_author(user, community):
+        return True
+    return not proposal.is_draft and is_member(user, community)
+
+
+def can_contribute(user, community):
+    """Give views on the community's proposals: its active lay partners."""
+    found = membership(user, community)
+    return found is not None and found.status == ACTIVE and found.role == LAY_PARTNER
+
+
 def coordinates_any_community(user):
     if not _signed_in(user):
         return False

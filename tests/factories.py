@@ -107,3 +107,35 @@ def make_term(term, explanation, *, community=None, say_instead="", language="en
     db.session.add(glossary_term)
     db.session.flush()
     return glossary_term
+
+
+def make_proposal(community, author, *, status="open", questions=None, **fields):
+    """A proposal of `community` with questions, published so that it is in `status` now.
+
+    `status` is "draft", "upcoming", "open" or "closed". `questions` is a list of
+    dicts for `save_question` (a required free-text question by default).
+    """
+    from datetime import timedelta
+
+    from portal.consultations import services
+
+    now = utcnow()
+    fields.setdefault("title", "Evening clinic hours")
+    fields.setdefault("summary", "We want to open the clinic until 8pm on weekdays.")
+    fields.setdefault("problem", "Many people cannot come in the day.")
+    fields.setdefault("change", "Open until 8pm, Monday to Friday.")
+    fields.setdefault("affects", "People who have treatment at the unit.")
+    proposal = services.create(author, community, **fields)
+    for question in questions or [
+        {"prompt": "What do you think?", "kind": "text", "required": True}
+    ]:
+        services.save_question(author, proposal, community, **question)
+    if status == "draft":
+        return proposal
+    opens = {"upcoming": now + timedelta(days=2), "open": now - timedelta(days=1)}
+    proposal.opens_at = opens.get(status, now - timedelta(days=20))
+    proposal.closes_at = now + timedelta(days=14) if status != "closed" else now - timedelta(days=1)
+    proposal.published_at = proposal.opens_at if status != "upcoming" else now
+    proposal.announced_at = proposal.published_at if status != "upcoming" else None
+    db.session.flush()
+    return proposal

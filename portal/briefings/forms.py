@@ -4,9 +4,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Optional
 
 from ..communities.forms import MultiCheckboxField
+from ..forms import max_length, strip
 from .models import MEMBERS, PUBLIC
 
 VISIBILITY_LABELS = {
@@ -19,14 +20,6 @@ PART_LABELS = {
     "body": _l("Briefing"),
     "easy_read": _l("Easy read summary"),
 }
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def _max(length):
-    return Length(max=length, message=_l("Must be %(max)d characters or fewer", max=length))
 
 
 class PlainDateField(DateField):
@@ -42,14 +35,14 @@ class PlainDateField(DateField):
 class BriefingForm(FlaskForm):
     title = StringField(
         _l("Title"),
-        validators=[DataRequired(_l("Enter a title")), _max(150)],
-        filters=[_strip],
+        validators=[DataRequired(_l("Enter a title")), max_length(150)],
+        filters=[strip],
     )
     summary = TextAreaField(
         _l("Summary"),
         description=_l("One short paragraph: what this is about and why it matters to readers."),
-        validators=[DataRequired(_l("Enter a summary")), _max(600)],
-        filters=[_strip],
+        validators=[DataRequired(_l("Enter a summary")), max_length(600)],
+        filters=[strip],
     )
     body = TextAreaField(
         _l("Briefing"),
@@ -57,14 +50,14 @@ class BriefingForm(FlaskForm):
             "Written in Markdown. Start a line with ## for a heading and with - for a "
             "list. Put a link in [words](https://address). Pictures are not shown."
         ),
-        validators=[DataRequired(_l("Enter the briefing")), _max(50000)],
-        filters=[_strip],
+        validators=[DataRequired(_l("Enter the briefing")), max_length(50000)],
+        filters=[strip],
     )
     easy_read = TextAreaField(
         _l("Easy read summary (optional)"),
         description=_l("Short sentences, one idea in each. Put each sentence on its own line."),
-        validators=[_max(3000)],
-        filters=[_strip],
+        validators=[max_length(3000)],
+        filters=[strip],
     )
     visibility = RadioField(
         _l("Who can read it"),
@@ -86,14 +79,14 @@ class PublishForm(FlaskForm):
     change_note = StringField(
         _l("What changed in this version"),
         description=_l("For example: First version, or Added the new opening times."),
-        validators=[DataRequired(_l("Say what changed in this version")), _max(300)],
-        filters=[_strip],
+        validators=[DataRequired(_l("Say what changed in this version")), max_length(300)],
+        filters=[strip],
     )
     override_reason = TextAreaField(
         _l("Reason for publishing above the target reading age"),
         description=_l("Readers will see this reason in the version history."),
-        validators=[_max(1000)],
-        filters=[_strip],
+        validators=[max_length(1000)],
+        filters=[strip],
     )
 
 
@@ -110,8 +103,8 @@ class FeedbackForm(FlaskForm):
     comment = TextAreaField(
         _l("Tell us more (optional)"),
         description=_l("Do not include personal or medical details."),
-        validators=[_max(1000)],
-        filters=[_strip],
+        validators=[max_length(1000)],
+        filters=[strip],
     )
 
 
@@ -119,7 +112,7 @@ class BriefingSearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Search briefings"), filters=[_strip])
+    q = StringField(_l("Search briefings"), filters=[strip])
     community = SelectField(_l("Community"), validators=[Optional()])
     language = SelectField(_l("Language"), validators=[Optional()])
 
@@ -136,20 +129,20 @@ class GlossaryTermForm(FlaskForm):
     word = StringField(
         _l("Term"),
         description=_l("The word or phrase as it appears in briefings."),
-        validators=[DataRequired(_l("Enter the term")), _max(80)],
-        filters=[_strip],
+        validators=[DataRequired(_l("Enter the term")), max_length(80)],
+        filters=[strip],
     )
     explanation = TextAreaField(
         _l("Plain explanation"),
         description=_l("One or two short sentences a reader of 11 would understand."),
-        validators=[DataRequired(_l("Enter a plain explanation")), _max(400)],
-        filters=[_strip],
+        validators=[DataRequired(_l("Enter a plain explanation")), max_length(400)],
+        filters=[strip],
     )
     say_instead = StringField(
         _l("Say instead (optional)"),
         description=_l("A plainer word to use, if there is one."),
-        validators=[_max(80)],
-        filters=[_strip],
+        validators=[max_length(80)],
+        filters=[strip],
     )
     language = SelectField(_l("Language of the term"))
     scope = SelectField(_l("Where it applies"))

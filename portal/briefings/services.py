@@ -310,10 +310,10 @@ def related(briefing, user):
         .where(BriefingLink.briefing_id == (briefing.original_id or briefing.id))
         .order_by(BriefingVersion.title)
     )
-    return db.session.execute(_readable_by(query, user)).all()
+    return db.session.execute(readable_by(query, user)).all()
 
 
-def _readable_by(query, user):
+def readable_by(query, user):
     """Only public briefings, and members-only ones of the user's communities."""
     if not getattr(user, "is_authenticated", False):
         return query.where(Briefing.visibility == PUBLIC)
@@ -359,7 +359,7 @@ def listing_query(user, *, search="", community_id=None, language=""):
         query = query.where(Briefing.community_id == community_id)
     if language:
         query = query.where(Briefing.language == language)
-    return _readable_by(query, user)
+    return readable_by(query, user)
 
 
 def drafts_query(community):

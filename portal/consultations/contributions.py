@@ -1,0 +1,297 @@
+"""Contribution rules: answering, drafts, held answers, changing and withdrawing.
+
+Nothing a lay partner writes may be lost: a draft keeps unfinished answers,
+a held form keeps answers sent after the session ended, and the idempotency
+key makes a second submit of the same form return the first contribution
+instead of storing another.
+"""
+
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from .. import db, outbox, permissions
+from ..communities.models import Community
+from ..communities.services import NotAllowed, Refused
+from ..db import utcnow
+from .models import (
+    ANONYMOUS,
+    IDENTITIES,
+    MULTIPLE,
+    ONLINE,
+    OPEN,
+    SCALE,
+    SINGLE,
+    Answer,
+    Contribution,
+    ContributionDraft,
+    ContributionRevision,
+    HeldForm,
+    Proposal,
+)
+
+HELD_FOR = timedelta(days=1)
+
+
+def _require(allowed):
+    if not allowed:
+        raise NotAllowed
+
+
+def _require_open(proposal):
+    if proposal.status() != OPEN:
+        raise Refused(_l("This proposal is not open for views."))
+
+
+def new_key():
+    return secrets.token_urlsafe(24)
+
+
+# Drafts and held answers --------------------------------------------------------------
+
+
+def get_draft(user, proposal):
+    return db.session.get(ContributionDraft, (user.id, proposal.id))
+
+
+def save_draft(user, proposal, community, data):
+    """Keep unfinished answers (the form's fields, as sent) to finish later."""
+    _require(permissions.can_contribute(user, community))
+    _require_open(proposal)
+    draft = get_draft(user, proposal)
+    if draft is None:
+        draft = ContributionDraft(user_id=user.id, proposal_id=proposal.id, data=data)
+        db.session.add(draft)
+    draft.data = data
+    draft.updated_at = utcnow()
+    db.session.flush()
+    return draft
+
+
+def drafts_of(user, limit=20):
+    """The person's unfinished answers, newest first, with their proposals."""
+    return db.session.execute(
+        sa.select(ContributionDraft, Proposal.title, Proposal.closes_at)
+        .join(Proposal, Proposal.id == ContributionDraft.proposal_id)
+        .where(ContributionDraft.user_id == user.id)
+        .order_by(ContributionDraft.updated_at.desc())
+        .limit(limit)
+    ).all()
+
+
+def hold(proposal, data):
+    """Keep answers sent without a live session; return the token to find them again."""
+    db.session.execute(sa.delete(HeldForm).where(HeldForm.created_at < utcnow() - HELD_FOR))
+    token = secrets.token_urlsafe(32)
+    db.session.add(HeldForm(token=token, proposal_id=proposal.id, data=data))
+    db.session.flush()
+    return token
+
+
+def take_held(token, proposal):
+    """The held answers for this proposal, once; None if unknown or too old."""
+    held = db.session.get(HeldForm, token) if token else None
+    if held is None or held.proposal_id != proposal.id:
+        return None
+    data = held.data if held.created_at > utcnow() - HELD_FOR else None
+    db.session.delete(held)
+    db.session.flush()
+    return data
+
+
+# Answers -------------------------------------------------------------------------------
+
+
+def answers_of(contribution):
+    """{question id: Answer}"""
+    rows = db.session.scalars(sa.select(Answer).where(Answer.contribution_id == contribution.id))
+    return {answer.question_id: answer for answer in rows}
+
+
+def _check_answers(questions, answers):
+    """`answers` maps question id to (text, scale, choices). Required ones must be answered."""
+    for question in questions:
+        text, scale, choices = answers.get(question.id, ("", None, []))
+        if scale is not None and not 1 <= scale <= 5:
+            raise Refused(_l("Choose a number from 1 to 5"))
+        if any(choice not in question.options for choice in choices):
+            raise Refused(_l("Choose from the list"))
+        if question.kind == SINGLE and len(choices) > 1:
+            raise Refused(_l("Choose one answer"))
+        empty = not text.strip() and scale is None and not choices
+        if question.required and empty:
+            raise Refused(_l("Answer every question marked as needing an answer"))
+
+
+def _write_answers(contribution, questions, answers):
+    existing = answers_of(contribution)
+    for question in questions:
+        text, scale, choices = answers.get(question.id, ("", None, []))
+        answer = existing.get(question.id)
+        if answer is None:
+            answer = Answer(contribution_id=contribution.id, question_id=question.id)
+            db.session.add(answer)
+        answer.text = text.strip()
+        answer.scale = scale if question.kind == SCALE else None
+        answer.choices = list(choices) if question.kind in (SINGLE, MULTIPLE) else []
+
+
+def snapshot(contribution):
+    """The answers as stored now, for the history."""
+    return {
+        str(question_id): {"text": a.text, "scale": a.scale, "choices": a.choices}
+        for question_id, a in answers_of(contribution).items()
+    }
+
+
+# Giving, changing and withdrawing --------------------------------------------------------
+
+
+def own(user, proposal):
+    """The person's own online contribution to a proposal (not withdrawn), if any."""
+    return db.session.scalar(
+        sa.select(Contribution)
+        .where(
+            Contribution.proposal_id == proposal.id,
+            Contribution.author_id == user.id,
+            Contribution.source == ONLINE,
+            Contribution.withdrawn_at.is_(None),
+        )
+        .order_by(Contribution.id.desc())
+        .limit(1)
+    )
+
+
+def submit(user, proposal, community, questions, *, key, identity, quote_consent, answers):
+    """Store a contribution once.
+
+    Returns (contribution, True) when new. The same form sent again (same key)
+    returns the first contribution; answers sent from a second form change the
+    person's earlier contribution, keeping the earlier answers in its history.
+    """
+    _require(permissions.can_contribute(user, community))
+    _require_open(proposal)
+    if identity not in IDENTITIES:
+        raise Refused(_l("Choose how reviewers may see your name"))
+    _check_answers(questions, answers)
+    existing = _by_key(proposal, key)
+    if existing is not None:
+        return existing, False
+    earlier = own(user, proposal)
+    if earlier is not None:  # sent from a second tab: keep both, as a change
+        change(
+            user,
+            earlier,
+            proposal,
+            community,
+            questions,
+            identity=identity,
+            quote_consent=quote_consent,
+            answers=answers,
+        )
+        return earlier, False
+    contribution = Contribution(
+        proposal_id=proposal.id,
+        author_id=user.id,
+        identity=identity,
+        quote_consent=quote_consent,
+        source=ONLINE,
+        idempotency_key=key,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(contribution)
+            db.session.flush()
+    except IntegrityError:  # the same form, sent at the same moment by another request
+        return _by_key(proposal, key), False
+    _write_answers(contribution, questions, answers)
+    db.session.execute(
+        sa.delete(ContributionDraft).where(
+            ContributionDraft.user_id == user.id, ContributionDraft.proposal_id == proposal.id
+        )
+    )
+    outbox.queue(
+        user,
+        "contribution_received",
+        link=url_for("consultations.contribution", contribution_id=contribution.id, _external=True),
+        proposal=proposal,
+        community=community,
+        anonymous=identity == ANONYMOUS,
+    )
+    db.session.flush()
+    return contribution, True
+
+
+def _by_key(proposal, key):
+    return db.session.scalar(
+        sa.select(Contribution).where(
+            Contribution.proposal_id == proposal.id, Contribution.idempotency_key == key
+        )
+    )
+
+
+def change(user, contribution, proposal, community, questions, *, identity, quote_consent, answers):
+    """Change one's answers while the proposal is open; the earlier answers are kept."""
+    _require(contribution.author_id == user.id and contribution.source == ONLINE)
+    _require_open(proposal)
+    if contribution.is_withdrawn:
+        raise Refused(_l("You withdrew this contribution."))
+    if identity not in IDENTITIES:
+        raise Refused(_l("Choose how reviewers may see your name"))
+    _check_answers(questions, answers)
+    db.session.add(
+        ContributionRevision(
+            contribution_id=contribution.id,
+            answers=snapshot(contribution),
+            identity=contribution.identity,
+        )
+    )
+    contribution.identity = identity
+    contribution.quote_consent = quote_consent
+    contribution.updated_at = utcnow()
+    _write_answers(contribution, questions, answers)
+    db.session.flush()
+
+
+def withdraw(user, contribution, proposal):
+    """Take a contribution back while the proposal is open. It is kept, marked withdrawn."""
+    _require(contribution.author_id == user.id and contribution.source == ONLINE)
+    _require_open(proposal)
+    if contribution.is_withdrawn:
+        raise Refused(_l("You withdrew this contribution."))
+    contribution.withdrawn_at = utcnow()
+    db.session.flush()
+
+
+def get_own(user, contribution_id):
+    """A contribution of the person's own with its proposal and community, or (None,)*3."""
+    row = db.session.execute(
+        sa.select(Contribution, Proposal, Community)
+        .join(Proposal, Proposal.id == Contribution.proposal_id)
+        .join(Community, Community.id == Proposal.community_id)
+        .where(Contribution.id == contribution_id, Contribution.author_id == user.id)
+    ).first()
+    return tuple(row) if row else (None, None, None)
+
+
+def revisions(contribution):
+    return db.session.scalars(
+        sa.select(ContributionRevision)
+        .where(ContributionRevision.contribution_id == contribution.id)
+        .order_by(ContributionRevision.created_at.desc(), ContributionRevision.id.desc())
+    ).all()
+
+
+def mine_query(user):
+    """The person's contributions, newest first, with proposal and community names."""
+    return (
+        sa.select(Contribution, Proposal, Community.name)
+        .join(Proposal, Proposal.id == Contribution.proposal_id)
+        .join(Community, Community.id == Proposal.community_id)
+        .where(Contribution.author_id == user.id)
+        .order_by(Contribution.submitted_at.desc(), Contribution.id.desc())
+    )

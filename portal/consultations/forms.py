@@ -1,0 +1,290 @@
+"""Proposal and question forms."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    HiddenField,
+    RadioField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
+
+from ..communities.forms import MultiCheckboxField
+from ..forms import max_length, strip
+from .models import ANONYMOUS, MULTIPLE, NAMED, PSEUDONYM, SCALE, SINGLE, TEXT
+
+KIND_LABELS = {
+    TEXT: _l("Free text: people write their answer"),
+    SCALE: _l("A scale from 1 to 5, with room for a comment"),
+    SINGLE: _l("Choose one of a list"),
+    MULTIPLE: _l("Choose any of a list"),
+}
+STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "upcoming": _l("Opens soon"),
+    "open": _l("Open for views"),
+    "closed": _l("Closed"),
+    "decided": _l("Decided"),
+}
+
+
+class UKTimeField(DateTimeLocalField):
+    """A date and time typed in UK time (Europe/London), stored in UTC."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("format", ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"])
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(
+                _l("Enter a real date and time, for example 31/3/2027 17:00")
+            ) from None
+        if self.data is not None:
+            zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+            self.data = self.data.replace(tzinfo=zone)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        if isinstance(self.data, datetime):
+            zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+            return self.data.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
+        return ""
+
+
+class ProposalForm(FlaskForm):
+    title = StringField(
+        _l("Title"),
+        validators=[DataRequired(_l("Enter a title")), max_length(150)],
+        filters=[strip],
+    )
+    summary = TextAreaField(
+        _l("Summary in plain words"),
+        description=_l("What you propose and why, in a few short sentences. Everyone reads this."),
+        validators=[DataRequired(_l("Enter a summary")), max_length(1000)],
+        filters=[strip],
+    )
+    problem = TextAreaField(
+        _l("The problem today"),
+        validators=[DataRequired(_l("Describe the problem today")), max_length(4000)],
+        filters=[strip],
+    )
+    change = TextAreaField(
+        _l("The change we propose"),
+        validators=[DataRequired(_l("Describe the change you propose")), max_length(4000)],
+        filters=[strip],
+    )
+    affects = TextAreaField(
+        _l("Who it affects"),
+        validators=[DataRequired(_l("Say who the change affects")), max_length(2000)],
+        filters=[strip],
+    )
+    opens_at = UKTimeField(
+        _l("Opens for views (optional)"),
+        description=_l("UK time. Leave empty to open it as soon as you publish."),
+        validators=[Optional()],
+    )
+    closes_at = UKTimeField(
+        _l("Closes for views"),
+        description=_l("UK time. Give people at least two weeks."),
+        validators=[Optional()],
+    )
+    briefings = MultiCheckboxField(
+        _l("Briefings that explain the background (optional)"), coerce=int
+    )
+
+    def validate_closes_at(self, field):
+        if field.data and self.opens_at.data and field.data <= self.opens_at.data:
+            raise ValidationError(_l("The closing time must be after the opening time"))
+
+
+class QuestionForm(FlaskForm):
+    prompt = StringField(
+        _l("Question"),
+        validators=[DataRequired(_l("Enter the question")), max_length(300)],
+        filters=[strip],
+    )
+    hint = TextAreaField(
+        _l("Help text (optional)"),
+        validators=[max_length(1000)],
+        filters=[strip],
+    )
+    kind = RadioField(
+        _l("How people answer"),
+        choices=[SelectChoice(key, label) for key, label in KIND_LABELS.items()],
+        default=TEXT,
+        validators=[InputRequired(_l("Select how people answer"))],
+    )
+    options = TextAreaField(
+        _l("Choices (for a list)"),
+        description=_l("One choice on each line, from 2 to 10."),
+        validators=[max_length(2000)],
+    )
+    required = BooleanField(_l("People must answer this question"))
+    added_note = TextAreaField(
+        _l("Why you are adding it now"),
+        description=_l("The proposal is already open. People who answered will see this note."),
+        validators=[max_length(1000)],
+        filters=[strip],
+    )
+
+    def validate_options(self, field):
+        if self.kind.data in (SINGLE, MULTIPLE):
+            choices = [line.strip() for line in (field.data or "").splitlines() if line.strip()]
+            if not 2 <= len(choices) <= 10:
+                raise ValidationError(_l("Give between 2 and 10 choices, one on each line"))
+
+
+class PublishForm(FlaskForm):
+    override_reason = TextAreaField(
+        _l("Reason for publishing above the target reading age"),
+        validators=[max_length(1000)],
+        filters=[strip],
+    )
+
+
+# Answering -----------------------------------------------------------------------------
+
+SCALE_CHOICES = [
+    SelectChoice("1", _l("1 (lowest)")),
+    SelectChoice("2", "2"),
+    SelectChoice("3", "3"),
+    SelectChoice("4", "4"),
+    SelectChoice("5", _l("5 (highest)")),
+]
+IDENTITY_LABELS = {
+    NAMED: _l("Show my name to the people who review views"),
+    PSEUDONYM: _l("Show my pseudonym instead of my name"),
+    ANONYMOUS: _l("Anonymous: reviewers will not see who I am"),
+}
+
+
+IDENTITY_SUMMARIES = {
+    NAMED: _l("Reviewers see your name."),
+    PSEUDONYM: _l("Reviewers see your pseudonym."),
+    ANONYMOUS: _l("Reviewers do not see who you are."),
+}
+
+
+def _answer_validators(question):
+    if question.required:
+        return [InputRequired(_l("Answer this question"))]
+    return [Optional()]
+
+
+def contribution_form(questions, *, has_pseudonym, **kwargs):
+    """A form with one field (two for a scale) for each question, plus identity and consent."""
+
+    class ContributionForm(FlaskForm):
+        submission_key = HiddenField()
+        identity = RadioField(
+            _l("Who can see that these are your views?"),
+            choices=[
+                SelectChoice(key, label)
+                for key, label in IDENTITY_LABELS.items()
+                if key != PSEUDONYM or has_pseudonym
+            ],
+            default=NAMED,
+            validators=[InputRequired(_l("Choose who can see that these are your views"))],
+        )
+        quote_consent = BooleanField(
+            _l("You may quote what I wrote in public, after removing anything that identifies me"),
+            description=_l("A coordinator checks every quote before it is shown."),
+        )
+
+    for question in questions:
+        name = f"q{question.id}"
+        label = question.prompt
+        if not question.required:
+            label = _l("%(question)s (optional)", question=question.prompt)
+        hint = question.hint or None
+        if question.kind == TEXT:
+            field = TextAreaField(
+                label,
+                description=hint,
+                validators=[
+                    DataRequired(_l("Answer this question")) if question.required else Optional(),
+                    max_length(10000),
+                ],
+                filters=[strip],
+            )
+        elif question.kind == SCALE:
+            field = RadioField(
+                label,
+                description=hint,
+                choices=SCALE_CHOICES,
+                validators=_answer_validators(question),
+            )
+            setattr(
+                ContributionForm,
+                f"{name}_comment",
+                TextAreaField(
+                    _l("Tell us why (optional)"), validators=[max_length(10000)], filters=[strip]
+                ),
+            )
+        elif question.kind == SINGLE:
+            field = RadioField(
+                label,
+                description=hint,
+                choices=[SelectChoice(str(i), o) for i, o in enumerate(question.options)],
+                validators=_answer_validators(question),
+            )
+        else:
+            field = MultiCheckboxField(
+                label,
+                description=hint,
+                choices=[SelectChoice(str(i), o) for i, o in enumerate(question.options)],
+                validators=[InputRequired(_l("Choose at least one"))] if question.required else [],
+            )
+        setattr(ContributionForm, name, field)
+    return ContributionForm(**kwargs)  # formdata: the request's form unless given
+
+
+def answers_from(form, questions):
+    """{question id: (text, scale, choices)} from a validated contribution form."""
+    answers = {}
+    for question in questions:
+        value = form[f"q{question.id}"].data
+        if question.kind == TEXT:
+            answers[question.id] = (value or "", None, [])
+        elif question.kind == SCALE:
+            comment = form[f"q{question.id}_comment"].data or ""
+            answers[question.id] = (comment, int(value) if value else None, [])
+        elif question.kind == SINGLE:
+            chosen = [question.options[int(value)]] if value not in (None, "", "None") else []
+            answers[question.id] = ("", None, chosen)
+        else:
+            answers[question.id] = ("", None, [question.options[int(v)] for v in value or []])
+    return answers
+
+
+def form_data_of(questions, answers):
+    """Form data (field name: value) for stored answers, to fill the form to change them."""
+    data = {}
+    for question in questions:
+        answer = answers.get(question.id)
+        if answer is None:
+            continue
+        name = f"q{question.id}"
+        if question.kind == TEXT:
+            data[name] = answer.text
+        elif question.kind == SCALE:
+            data[name] = str(answer.scale) if answer.scale else None
+            data[f"{name}_comment"] = answer.text
+        elif question.kind == SINGLE:
+            chosen = [str(i) for i, o in enumerate(question.options) if o in answer.choices]
+            data[name] = chosen[0] if chosen else None
+        else:
+            data[name] = [str(i) for i, o in enumerate(question.options) if o in answer.choices]
+    return data

@@ -1,0 +1,214 @@
+"""Proposals put to a community, and the questions they ask."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import Base, UTCDateTime, utcnow
+
+DRAFT, UPCOMING, OPEN, CLOSED, DECIDED = "draft", "upcoming", "open", "closed", "decided"
+STATUSES = (DRAFT, UPCOMING, OPEN, CLOSED, DECIDED)
+
+TEXT, SCALE, SINGLE, MULTIPLE = "text", "scale", "single", "multiple"
+QUESTION_KINDS = (TEXT, SCALE, SINGLE, MULTIPLE)
+
+
+class Proposal(Base):
+    """A proposed change to a service, put to the community for a set window.
+
+    Its status follows from its times: a draft until published, then upcoming
+    until `opens_at`, open until `closes_at`, then closed until a decision is
+    recorded. Nothing has to run at the opening or closing time.
+    """
+
+    __tablename__ = "proposals"
+    __table_args__ = (
+        sa.Index("ix_proposals_window", "community_id", "published_at", "closes_at"),
+        sa.Index("ix_proposals_to_announce", "announced_at", "opens_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(sa.String(150))
+    summary: Mapped[str] = mapped_column(sa.Text)
+    problem: Mapped[str] = mapped_column(sa.Text, default="")
+    change: Mapped[str] = mapped_column(sa.Text, default="")
+    affects: Mapped[str] = mapped_column(sa.Text, default="")
+    opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reading_age: Mapped[int | None]
+    override_reason: Mapped[str | None] = mapped_column(sa.Text)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def __repr__(self):
+        return f"<Proposal {self.id}>"
+
+    def status(self, now=None):
+        now = now or utcnow()
+        if self.published_at is None:
+            return DRAFT
+        if self.decided_at is not None:
+            return DECIDED
+        if now < self.opens_at:
+            return UPCOMING
+        if now < self.closes_at:
+            return OPEN
+        return CLOSED
+
+    @property
+    def is_draft(self):
+        return self.published_at is None
+
+
+class Question(Base):
+    """One prompt of a proposal. Fixed once anyone has answered the proposal."""
+
+    __tablename__ = "questions"
+    __table_args__ = (sa.Index("ix_questions_order", "proposal_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposals.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[str] = mapped_column(sa.String(10), default=TEXT)
+    prompt: Mapped[str] = mapped_column(sa.String(300))
+    hint: Mapped[str] = mapped_column(sa.Text, default="")
+    required: Mapped[bool] = mapped_column(default=False)
+    options: Mapped[list] = mapped_column(sa.JSON, default=list)  # for single and multiple choice
+    # Why a question was added after people had answered, shown beside it.
+    added_note: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ProposalBriefing(Base):
+    """A briefing that explains the background of a proposal."""
+
+    __tablename__ = "proposal_briefings"
+
+    proposal_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("proposals.id", ondelete="CASCADE"), primary_key=True
+    )
+    briefing_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("briefings.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+# Contributions -----------------------------------------------------------------------
+
+NAMED, PSEUDONYM, ANONYMOUS = "named", "pseudonym", "anonymous"
+IDENTITIES = (NAMED, PSEUDONYM, ANONYMOUS)
+
+ONLINE = "online"
+OFFLINE_SOURCES = ("meeting", "phone", "letter", "email", "paper_survey")
+SOURCES = (ONLINE, *OFFLINE_SOURCES)
+
+NEW, ACKNOWLEDGED, RESPONDED = "new", "acknowledged", "responded"
+REVIEW_STATUSES = (NEW, ACKNOWLEDGED, RESPONDED)
+
+
+class Contribution(Base):
+    """One piece of lay input on a proposal: answers given online, or recorded from elsewhere.
+
+    `author_id` lets the author find and change their own contribution. For an
+    anonymous contribution no reviewer page, export, notification or count
+    ever reads it. Input recorded from a meeting or letter may have no author
+    ("unnamed lay partners", `people_count` of them).
+    """
+
+    __tablename__ = "contributions"
+    __table_args__ = (
+        sa.UniqueConstraint("proposal_id", "idempotency_key"),
+        sa.Index("ix_contributions_inbox", "proposal_id", "withdrawn_at", "submitted_at"),
+        sa.Index("ix_contributions_author", "author_id", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposals.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    identity: Mapped[str] = mapped_column(sa.String(10), default=NAMED)
+    quote_consent: Mapped[bool] = mapped_column(default=False)
+    source: Mapped[str] = mapped_column(sa.String(20), default=ONLINE)
+    source_date: Mapped[date | None] = mapped_column(sa.Date)
+    people_count: Mapped[int] = mapped_column(default=1)
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    review_status: Mapped[str] = mapped_column(sa.String(15), default=NEW)
+    idempotency_key: Mapped[str] = mapped_column(sa.String(64))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def is_withdrawn(self):
+        return self.withdrawn_at is not None
+
+
+class Answer(Base):
+    """The answer to one question in a contribution."""
+
+    __tablename__ = "answers"
+    __table_args__ = (sa.UniqueConstraint("contribution_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contribution_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("contributions.id", ondelete="CASCADE")
+    )
+    question_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("questions.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    scale: Mapped[int | None]
+    choices: Mapped[list] = mapped_column(sa.JSON, default=list)
+
+
+class ContributionRevision(Base):
+    """What a contribution said before its author changed it."""
+
+    __tablename__ = "contribution_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contribution_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("contributions.id", ondelete="CASCADE"), index=True
+    )
+    answers: Mapped[dict] = mapped_column(sa.JSON)
+    identity: Mapped[str] = mapped_column(sa.String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ContributionDraft(Base):
+    """Answers saved to finish later: one per person and proposal, deleted when sent."""
+
+    __tablename__ = "contribution_drafts"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    proposal_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("proposals.id", ondelete="CASCADE"), primary_key=True
+    )
+    data: Mapped[dict] = mapped_column(sa.JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class HeldForm(Base):
+    """Answers sent after the person's session had ended, kept until they sign in again.
+
+    Found only by its random token, which travels in the sign-in link back to
+    the form; deleted when used or after a day.
+    """
+
+    __tablename__ = "held_forms"
+
+    token: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposals.id", ondelete="CASCADE"))
+    data: Mapped[dict] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

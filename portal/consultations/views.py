@@ -1,0 +1,299 @@
+"""Proposals for members: the community's list, a proposal, and giving views on it."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
+
+from .. import db, permissions
+from ..communities.views import community_or_404
+from ..extensions import csrf
+from ..pagination import paginate
+from . import contributions, services
+from .forms import (
+    IDENTITY_LABELS,
+    IDENTITY_SUMMARIES,
+    KIND_LABELS,
+    STATUS_LABELS,
+    answers_from,
+    contribution_form,
+    form_data_of,
+)
+from .models import CLOSED, DRAFT, OPEN, UPCOMING
+
+bp = Blueprint("consultations", __name__)
+
+PER_PAGE = 20
+LIST_STATUSES = (OPEN, UPCOMING, CLOSED, DRAFT)
+
+
+@bp.app_context_processor
+def labels():
+    return {
+        "proposal_status_labels": STATUS_LABELS,
+        "question_kind_labels": KIND_LABELS,
+        "identity_labels": IDENTITY_LABELS,
+        "identity_summaries": IDENTITY_SUMMARIES,
+    }
+
+
+def readable_or_404(proposal_id):
+    proposal, community = services.get(proposal_id)
+    if proposal is None or not permissions.can_read_proposal(current_user, proposal, community):
+        abort(404)
+    return proposal, community
+
+
+@bp.app_template_global()
+def community_proposals(community):
+    """Open and upcoming proposals for the community page (members only)."""
+    if not permissions.is_member(current_user, community):
+        return None
+    return {
+        OPEN: db.session.scalars(services.by_status(community, OPEN, limit=5)).all(),
+        UPCOMING: db.session.scalars(services.by_status(community, UPCOMING, limit=3)).all(),
+    }
+
+
+@bp.app_template_global()
+def proposals_linking(briefing):
+    """Published proposals that link to a briefing (for its insights page)."""
+    return services.proposals_linking(briefing)
+
+
+@bp.get("/communities/<slug>/proposals")
+@login_required
+def index(slug):
+    community = community_or_404(slug)
+    author = permissions.can_author(current_user, community)
+    if not (author or permissions.is_member(current_user, community)):
+        abort(403)
+    status = request.args.get("status", OPEN)
+    if status not in LIST_STATUSES or (status == DRAFT and not author):
+        abort(404)
+    query = (
+        services.drafts_query(community)
+        if status == DRAFT
+        else services.by_status(community, status)
+    )
+    return render_template(
+        "consultations/index.html",
+        community=community,
+        status=status,
+        statuses=LIST_STATUSES if author else LIST_STATUSES[:3],
+        page=paginate(query, PER_PAGE),
+        title=_("Proposals of %(name)s", name=community.name),
+    )
+
+
+@bp.get("/proposals/<int:proposal_id>")
+def show(proposal_id):
+    proposal, community = readable_or_404(proposal_id)
+    lay = permissions.can_contribute(current_user, community)
+    return render_template(
+        "consultations/show.html",
+        proposal=proposal,
+        community=community,
+        status=proposal.status(),
+        questions=services.questions(proposal),
+        briefings=services.linked_briefings(proposal, current_user),
+        own=contributions.own(current_user, proposal) if lay else None,
+        draft=contributions.get_draft(current_user, proposal) if lay else None,
+        may_contribute=lay,
+        title=proposal.title,
+    )
+
+
+# Giving views ----------------------------------------------------------------------------
+
+
+def _contribution_page(proposal, community, form, questions, contribution=None, status=200):
+    return (
+        render_template(
+            "consultations/contribute.html",
+            proposal=proposal,
+            community=community,
+            form=form,
+            questions=questions,
+            contribution=contribution,
+            title=_("Change your views") if contribution else _("Give your views"),
+        ),
+        status,
+    )
+
+
+def _form(questions, **kwargs):
+    return contribution_form(questions, has_pseudonym=bool(current_user.pseudonym), **kwargs)
+
+
+@bp.route("/proposals/<int:proposal_id>/contribute", methods=["GET", "POST"])
+@csrf.exempt  # checked by the form itself, so that answers with a stale token come back
+def contribute(proposal_id):
+    proposal, community = services.get(proposal_id)
+    if proposal is None:
+        abort(404)
+    if request.method == "POST" and not current_user.is_authenticated:
+        # The session ended while they wrote: keep the answers until they sign in.
+        token = contributions.hold(proposal, request.form.to_dict(flat=False))
+        flash(_("You were signed out. Sign in again and your answers will be waiting."), "info")
+        back = url_for("consultations.contribute", proposal_id=proposal.id, held=token)
+        return redirect(url_for("accounts.sign_in", next=back))
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.sign_in", next=request.full_path))
+    if not permissions.can_read_proposal(current_user, proposal, community):
+        abort(404)
+    if not permissions.can_contribute(current_user, community):
+        abort(403)
+    if proposal.status() != OPEN:
+        flash(_("This proposal is not open for views."), "info")
+        return redirect(url_for("consultations.show", proposal_id=proposal.id))
+    questions = services.questions(proposal)
+    earlier = contributions.own(current_user, proposal)
+    if request.method == "GET":
+        held = contributions.take_held(request.args.get("held"), proposal)
+        if earlier is not None and held is None:
+            return redirect(url_for("consultations.contribution", contribution_id=earlier.id))
+        draft = contributions.get_draft(current_user, proposal)
+        saved = held or (draft.data if draft else None)
+        form = _form(questions, formdata=_multidict(saved) if saved else None)
+        if not form.submission_key.data:
+            form.submission_key.data = contributions.new_key()
+        return _contribution_page(proposal, community, form, questions)
+    form = _form(questions)
+    if request.form.get("action") == "save":
+        contributions.save_draft(
+            current_user, proposal, community, _without_token(request.form.to_dict(flat=False))
+        )
+        flash(
+            _("Your answers are saved. You can come back to them until the proposal closes."),
+            "success",
+        )
+        return redirect(url_for("consultations.show", proposal_id=proposal.id))
+    if not form.validate():
+        if form.csrf_token.errors:
+            form.csrf_token.errors = []
+            flash(_("Your answers are here. Check them and send them again."), "info")
+        return _contribution_page(proposal, community, form, questions, status=400)
+    try:
+        contribution, _new = contributions.submit(
+            current_user,
+            proposal,
+            community,
+            questions,
+            key=form.submission_key.data or contributions.new_key(),
+            identity=form.identity.data,
+            quote_consent=form.quote_consent.data,
+            answers=answers_from(form, questions),
+        )
+    except contributions.Refused as refusal:
+        flash(str(refusal.message), "info")
+        return _contribution_page(proposal, community, form, questions, status=400)
+    return redirect(url_for("consultations.contribution", contribution_id=contribution.id, sent=1))
+
+
+def _without_token(data):
+    return {key: value for key, value in data.items() if key != "csrf_token"}
+
+
+def _multidict(data):
+    return MultiDict([(key, v) for key, values in data.items() for v in values])
+
+
+@bp.post("/proposals/<int:proposal_id>/draft")
+@login_required
+def autosave(proposal_id):
+    """Saves unfinished answers as the person types (with JavaScript). No page: 204."""
+    proposal, community = readable_or_404(proposal_id)
+    try:
+        contributions.save_draft(
+            current_user, proposal, community, _without_token(request.form.to_dict(flat=False))
+        )
+    except contributions.Refused:
+        return "", 409
+    except contributions.NotAllowed:
+        abort(403)
+    return "", 204
+
+
+def _own_or_404(contribution_id):
+    contribution, proposal, community = contributions.get_own(current_user, contribution_id)
+    if contribution is None:
+        abort(404)
+    return contribution, proposal, community
+
+
+@bp.get("/contributions/<int:contribution_id>")
+@login_required
+def contribution(contribution_id):
+    contribution, proposal, community = _own_or_404(contribution_id)
+    questions = services.questions(proposal)
+    return render_template(
+        "consultations/contribution.html",
+        contribution=contribution,
+        proposal=proposal,
+        community=community,
+        questions=questions,
+        answers=contributions.answers_of(contribution),
+        revisions=contributions.revisions(contribution),
+        sent=request.args.get("sent") == "1",
+        open=proposal.status() == OPEN,
+        title=_("Your views on: %(title)s", title=proposal.title),
+    )
+
+
+@bp.route("/contributions/<int:contribution_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_contribution(contribution_id):
+    contribution, proposal, community = _own_or_404(contribution_id)
+    if proposal.status() != OPEN or contribution.is_withdrawn:
+        flash(_("You can no longer change this contribution."), "info")
+        return redirect(url_for("consultations.contribution", contribution_id=contribution.id))
+    questions = services.questions(proposal)
+    if request.method == "GET":
+        data = form_data_of(questions, contributions.answers_of(contribution))
+        data.update(identity=contribution.identity, quote_consent=contribution.quote_consent)
+        form = _form(questions, data=data)
+        return _contribution_page(proposal, community, form, questions, contribution)
+    form = _form(questions)
+    if not form.validate_on_submit():
+        return _contribution_page(proposal, community, form, questions, contribution, 400)
+    try:
+        contributions.change(
+            current_user,
+            contribution,
+            proposal,
+            community,
+            questions,
+            identity=form.identity.data,
+            quote_consent=form.quote_consent.data,
+            answers=answers_from(form, questions),
+        )
+    except contributions.Refused as refusal:
+        flash(str(refusal.message), "info")
+        return _contribution_page(proposal, community, form, questions, contribution, 400)
+    flash(_("Your changes are saved. We keep your earlier answers too."), "success")
+    return redirect(url_for("consultations.contribution", contribution_id=contribution.id))
+
+
+@bp.post("/contributions/<int:contribution_id>/withdraw")
+@login_required
+def withdraw(contribution_id):
+    contribution, proposal, _community = _own_or_404(contribution_id)
+    try:
+        contributions.withdraw(current_user, contribution, proposal)
+    except contributions.Refused as refusal:
+        flash(str(refusal.message), "info")
+    else:
+        flash(_("You have withdrawn your views. Reviewers will not use them."), "success")
+    return redirect(url_for("consultations.contribution", contribution_id=contribution.id))
+
+
+@bp.get("/my/contributions")
+@login_required
+def mine():
+    return render_template(
+        "consultations/mine.html",
+        page=paginate(contributions.mine_query(current_user), PER_PAGE),
+        drafts=contributions.drafts_of(current_user),
+        title=_("My contributions"),
+    )
