@@ -211,7 +211,7 @@ def make_membership():
 
 
 @pytest.fixture
-def world(make_user):
+def world(app, make_user):
     """Community A with one person in each role, and community B with its own coordinator."""
     a = factories.make_community(name="Alpha clinic", slug="alpha", visibility="request")
     b = factories.make_community(name="Beta ward", slug="beta", visibility="open")
@@ -246,6 +246,22 @@ def world(make_user):
         "site": factories.make_term("oncology", "Care for people with cancer."),
         "a": factories.make_term("day unit", "Where you have treatment and go home.", community=a),
     }
+    with app.test_request_context():  # notifications carry links
+        proposals = {
+            "open": factories.make_proposal(
+                a,
+                author,
+                questions=[
+                    {"prompt": "What do you think?", "kind": "text", "required": True},
+                    {"prompt": "How good is it?", "kind": "scale"},
+                ],
+            ),
+            "draft": factories.make_proposal(a, author, status="draft", title="Parking changes"),
+            "b": factories.make_proposal(
+                b, people["other_coordinator"], status="draft", title="Beta ward visiting"
+            ),
+        }
+        contribution = factories.make_contribution(proposals["open"], a, people["lay"])
     return {
         "a": a,
         "b": b,
@@ -254,4 +270,6 @@ def world(make_user):
         "invitation": invitation,
         "briefings": briefings,
         "terms": terms,
+        "proposals": proposals,
+        "contribution": contribution,
     }

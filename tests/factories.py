@@ -139,3 +139,26 @@ def make_proposal(community, author, *, status="open", questions=None, **fields)
     proposal.announced_at = proposal.published_at if status != "upcoming" else None
     db.session.flush()
     return proposal
+
+
+def make_contribution(proposal, community, author, *, identity="named", answers=None, **fields):
+    """An online contribution answering every question of `proposal` (in a request context)."""
+    from portal.consultations import contributions, services
+
+    questions = services.questions(proposal)
+    if answers is None:
+        answers = {
+            q.id: ("I would come in the evening.", 4 if q.kind == "scale" else None, [])
+            for q in questions
+        }
+    contribution, _new = contributions.submit(
+        author,
+        proposal,
+        community,
+        questions,
+        key=fields.pop("key", contributions.new_key()),
+        identity=identity,
+        quote_consent=fields.pop("quote_consent", False),
+        answers=answers,
+    )
+    return contribution

@@ -53,6 +53,19 @@ def briefing(w, name="members"):
     return w["briefings"][name].id
 
 
+def proposal(w, name="open"):
+    return w["proposals"][name].id
+
+
+def draft_question(w):
+    from portal.consultations.services import questions
+
+    return questions(w["proposals"]["draft"])[0].id
+
+
+OWNER = ("lay",)  # the lay partner who wrote the world's contribution
+
+
 def lay_membership(w):
     return w["memberships"]["lay"].id
 
@@ -209,6 +222,85 @@ MATRIX = {
     ),
 }
 
+MATRIX.update(
+    {
+        # Proposals: members of A read published ones; A's lay partners answer them.
+        "consultations.index": (
+            "GET",
+            "/communities/alpha/proposals",
+            only(("lay", "professional", "coordinator")),
+        ),
+        "consultations.show": ("GET", lambda w: f"/proposals/{proposal(w)}", members_of_a()),
+        "consultations.contribute": (
+            "GET",
+            lambda w: f"/proposals/{proposal(w)}/contribute",
+            {
+                **members_of_a(403),
+                "anonymous": (302, SIGN_IN),
+                "lay": (302, None),  # to the contribution they already gave
+            },
+        ),
+        "consultations.autosave": (
+            "POST",
+            lambda w: f"/proposals/{proposal(w)}/draft",
+            {**members_of_a(403), "anonymous": (302, SIGN_IN), "lay": (204, None)},
+        ),
+        "consultations.contribution": (
+            "GET",
+            lambda w: f"/contributions/{w['contribution'].id}",
+            only(OWNER, others=404),
+        ),
+        "consultations.edit_contribution": (
+            "GET",
+            lambda w: f"/contributions/{w['contribution'].id}/edit",
+            only(OWNER, others=404),
+        ),
+        "consultations.withdraw": (
+            "POST",
+            lambda w: f"/contributions/{w['contribution'].id}/withdraw",
+            only(OWNER, 302, others=404),
+        ),
+        "consultations.mine": ("GET", "/my/contributions", signed_in()),
+        # Writing proposals: A's professionals and coordinators; drafts unseen by others.
+        "consultations.new": ("GET", "/communities/alpha/proposals/new", only(AUTHORS)),
+        "consultations.edit": (
+            "GET",
+            lambda w: f"/proposals/{proposal(w, 'draft')}/edit",
+            only(AUTHORS, others=404),
+        ),
+        "consultations.questions": (
+            "GET",
+            lambda w: f"/proposals/{proposal(w, 'draft')}/questions",
+            only(AUTHORS, others=404),
+        ),
+        "consultations.question_new": (
+            "GET",
+            lambda w: f"/proposals/{proposal(w, 'draft')}/questions/new",
+            only(AUTHORS, others=404),
+        ),
+        "consultations.question_edit": (
+            "GET",
+            lambda w: f"/proposals/{proposal(w, 'draft')}/questions/{draft_question(w)}/edit",
+            only(AUTHORS, others=404),
+        ),
+        "consultations.question_move": (
+            "POST",
+            lambda w: f"/proposals/{proposal(w, 'draft')}/questions/{draft_question(w)}/move",
+            only(AUTHORS, 302, others=404),
+        ),
+        "consultations.question_delete": (
+            "POST",
+            lambda w: f"/proposals/{proposal(w, 'draft')}/questions/{draft_question(w)}/delete",
+            only(AUTHORS, 302, others=404),
+        ),
+        "consultations.publish": (
+            "GET",
+            lambda w: f"/proposals/{proposal(w, 'draft')}/publish",
+            only(AUTHORS, others=404),
+        ),
+    }
+)
+
 # The public briefing of A: everyone reads it; only A's authors write about it.
 PUBLIC_BRIEFING = {
     "briefings.show": ("GET", lambda w: f"/briefings/{briefing(w, 'public')}", everyone(200)),
@@ -259,6 +351,22 @@ CROSS_COMMUNITY = {
         "POST",
         lambda w: f"/communities/beta/invitations/{w['invitation'].id}/revoke",
     ),
+    # A question of A's draft through B's draft proposal: nobody of A may see B's draft.
+    "consultations.question_edit": (
+        "GET",
+        lambda w: f"/proposals/{proposal(w, 'b')}/questions/{draft_question(w)}/edit",
+        404,
+    ),
+    "consultations.question_move": (
+        "POST",
+        lambda w: f"/proposals/{proposal(w, 'b')}/questions/{draft_question(w)}/move",
+        404,
+    ),
+    "consultations.question_delete": (
+        "POST",
+        lambda w: f"/proposals/{proposal(w, 'b')}/questions/{draft_question(w)}/delete",
+        404,
+    ),
 }
 
 
@@ -302,9 +410,10 @@ def test_public_briefing_answers_each_role_as_expected(client, world, endpoint, 
 @pytest.mark.parametrize("role", ["other_coordinator", "coordinator"])
 @pytest.mark.parametrize("endpoint", sorted(CROSS_COMMUNITY))
 def test_objects_are_not_reached_through_another_community(client, world, endpoint, role):
-    method, path = CROSS_COMMUNITY[endpoint]
+    method, path, *coordinator_of_a = CROSS_COMMUNITY[endpoint]
     response = _request(client, world, role, method, path)
-    assert response.status_code == (404 if role == "other_coordinator" else 403)
+    expected = coordinator_of_a[0] if coordinator_of_a else 403
+    assert response.status_code == (404 if role == "other_coordinator" else expected)
 
 
 def test_post_routes_refuse_get(client, world):
