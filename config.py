@@ -72,6 +72,12 @@ class Config:
     OUTBOX_BATCH_SIZE = 50
     OUTBOX_SEND_AFTER_COMMIT = False
 
+    # A contribution without a reply after this many days is flagged as overdue.
+    REVIEW_OVERDUE_DAYS = 10
+
+    # Where people reach Chorus: the start of links in emails sent by the worker.
+    PUBLIC_URL = "http://127.0.0.1:5000"
+
     # Briefing views are added up in memory and written at most this often.
     BRIEFING_VIEWS_FLUSH_SECONDS = 10
 
@@ -93,6 +99,7 @@ class Config:
             "MAIL_FROM",
             "SERVER_NAME",
             "PREFERRED_URL_SCHEME",
+            "PUBLIC_URL",
         ):
             if os.environ.get(key):
                 settings[key] = os.environ[key]

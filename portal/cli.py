@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from flask import current_app
 from flask.cli import AppGroup
 
 from . import db
@@ -71,16 +72,27 @@ def demo_load():
 @click.option("--loop", is_flag=True, help="Keep running, checking every few seconds.")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between checks.")
 def outbox_send(loop, interval):
-    """Deliver notifications that are due."""
+    """Announce proposals that have opened, then deliver notifications that are due."""
     from .outbox import deliver_pending
 
     while True:
+        announce_opened_proposals()
         sent, failed = deliver_pending()
         if sent or failed or not loop:
             click.echo(f"Sent {sent}, failed {failed}.")
         if not loop:
             return
         time.sleep(interval)
+
+
+def announce_opened_proposals():
+    """Tell lay partners about proposals whose opening time has come (links use PUBLIC_URL)."""
+    from .consultations.services import announce_due
+
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        count = announce_due()
+    db.session.commit()
+    return count
 
 
 def init_app(app):

@@ -117,6 +117,11 @@ def can_read_proposal(user, proposal, community):
     return not proposal.is_draft and is_member(user, community)
 
 
+def can_review(user, community):
+    """Read every contribution (never the author of an anonymous one), reply and theme them."""
+    return can_author(user, community)
+
+
 def can_contribute(user, community):
     """Give views on the community's proposals: its active lay partners."""
     found = membership(user, community)

@@ -5,6 +5,13 @@ from portal.accounts.models import User
 from portal.accounts.passwords import verify_password
 from portal.briefings.models import Briefing, BriefingVersion
 from portal.communities.models import Community, Invitation, Membership
+from portal.consultations.models import (
+    Answer,
+    Contribution,
+    ContributionDraft,
+    Proposal,
+    Question,
+)
 from portal.demo import DEMO_PASSWORD, load
 
 
@@ -53,3 +60,21 @@ def test_demo_briefings_are_published_translated_and_one_is_above_target(client)
     above = [v for v in versions if v.override_reason]
     assert len(above) == 1 and above[0].reading_age > above[0].target_reading_age
     assert all(v.reading_age <= 11 for v in versions if v.reading_age and not v.override_reason)
+
+
+def test_demo_consultations_cover_every_status_and_identity(client):
+    models = (Proposal, Question, Contribution, Answer, ContributionDraft)
+
+    def counts():
+        return [db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in models]
+
+    load(echo=lambda line: None)
+    first = counts()
+    load(echo=lambda line: None)
+    assert counts() == first
+    proposals = list(db.session.scalars(sa.select(Proposal)))
+    assert {p.status() for p in proposals} == {"draft", "upcoming", "open", "closed"}
+    given = list(db.session.scalars(sa.select(Contribution)))
+    assert {c.identity for c in given} == {"named", "pseudonym", "anonymous"}
+    assert any(c.is_withdrawn for c in given)
+    assert first[-1] >= 1  # a saved draft

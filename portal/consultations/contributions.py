@@ -132,6 +132,10 @@ def _write_answers(contribution, questions, answers):
     for question in questions:
         text, scale, choices = answers.get(question.id, ("", None, []))
         answer = existing.get(question.id)
+        if not text.strip() and scale is None and not choices:  # nothing said: no row
+            if answer is not None:
+                db.session.delete(answer)
+            continue
         if answer is None:
             answer = Answer(contribution_id=contribution.id, question_id=question.id)
             db.session.add(answer)

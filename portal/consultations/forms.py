@@ -11,6 +11,7 @@ from wtforms import (
     DateTimeLocalField,
     HiddenField,
     RadioField,
+    SelectField,
     StringField,
     TextAreaField,
 )
@@ -19,7 +20,19 @@ from wtforms.validators import DataRequired, InputRequired, Optional, Validation
 
 from ..communities.forms import MultiCheckboxField
 from ..forms import max_length, strip
-from .models import ANONYMOUS, MULTIPLE, NAMED, PSEUDONYM, SCALE, SINGLE, TEXT
+from .models import (
+    ACKNOWLEDGED,
+    ANONYMOUS,
+    MULTIPLE,
+    NAMED,
+    NEW,
+    ONLINE,
+    PSEUDONYM,
+    RESPONDED,
+    SCALE,
+    SINGLE,
+    TEXT,
+)
 
 KIND_LABELS = {
     TEXT: _l("Free text: people write their answer"),
@@ -288,3 +301,125 @@ def form_data_of(questions, answers):
         else:
             data[name] = [str(i) for i, o in enumerate(question.options) if o in answer.choices]
     return data
+
+
+# Reviewing -----------------------------------------------------------------------------
+
+REVIEW_STATUS_LABELS = {
+    NEW: _l("New"),
+    ACKNOWLEDGED: _l("Acknowledged"),
+    RESPONDED: _l("Replied to"),
+}
+REVIEW_EVENT_LABELS = {
+    "acknowledged": _l("acknowledged"),
+    "responded": _l("replied to"),
+    "themed": _l("theme added"),
+    "unthemed": _l("theme taken off"),
+    "hidden": _l("hidden"),
+    "shown": _l("shown again"),
+}
+SOURCE_LABELS = {
+    ONLINE: _l("Online"),
+    "meeting": _l("Meeting"),
+    "phone": _l("Phone call"),
+    "letter": _l("Letter"),
+    "email": _l("Email"),
+    "paper_survey": _l("Survey on paper"),
+}
+
+
+class InboxFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    community = SelectField(_l("Community"), validators=[Optional()])
+    proposal = SelectField(_l("Proposal"), validators=[Optional()])
+    question = SelectField(_l("Question"), validators=[Optional()])
+    theme = SelectField(_l("Theme"), validators=[Optional()])
+    status = SelectField(
+        _l("Status"),
+        choices=[SelectChoice("", _l("Any status"))]
+        + [SelectChoice(k, v) for k, v in REVIEW_STATUS_LABELS.items()],
+        validators=[Optional()],
+    )
+    source = SelectField(
+        _l("Source"),
+        choices=[SelectChoice("", _l("Any source"))]
+        + [SelectChoice(k, v) for k, v in SOURCE_LABELS.items()],
+        validators=[Optional()],
+    )
+    q = StringField(_l("Search the answers"), filters=[strip])
+    overdue = BooleanField(_l("Only overdue (no reply yet)"))
+    sort = SelectField(
+        _l("Order"),
+        choices=[
+            SelectChoice("newest", _l("Newest first")),
+            SelectChoice("oldest", _l("Oldest first")),
+        ],
+        validators=[Optional()],
+    )
+
+
+class BulkForm(FlaskForm):
+    selected = MultiCheckboxField(_l("Contributions"), coerce=int)
+    action = RadioField(
+        _l("What to do with the selected contributions"),
+        choices=[
+            SelectChoice("acknowledge", _l("Acknowledge")),
+            SelectChoice("theme", _l("Add a theme")),
+            SelectChoice("reply", _l("Send a reply")),
+        ],
+        validators=[InputRequired(_l("Choose what to do"))],
+    )
+    theme = StringField(
+        _l("Theme (for “Add a theme”)"),
+        description=_l("An existing theme of the proposal, or a new one."),
+        validators=[max_length(80)],
+        filters=[strip],
+    )
+    reply = TextAreaField(
+        _l("Reply (for “Send a reply”)"),
+        description=_l("Each person sees this reply with their contribution and is told about it."),
+        validators=[max_length(5000)],
+        filters=[strip],
+    )
+
+    def validate_selected(self, field):
+        if not field.data:
+            raise ValidationError(_l("Select at least one contribution"))
+
+    def validate_theme(self, field):
+        if self.action.data == "theme" and not field.data:
+            raise ValidationError(_l("Enter a theme"))
+
+    def validate_reply(self, field):
+        if self.action.data == "reply" and not field.data:
+            raise ValidationError(_l("Write your reply"))
+
+
+class ReplyForm(FlaskForm):
+    reply = TextAreaField(
+        _l("Your reply"),
+        description=_l("The person sees it with their contribution and is told about it."),
+        validators=[DataRequired(_l("Write your reply")), max_length(5000)],
+        filters=[strip],
+    )
+
+
+class ThemesForm(FlaskForm):
+    themes = MultiCheckboxField(_l("Themes"), coerce=int)
+    new_theme = StringField(
+        _l("New theme (optional)"), validators=[max_length(80)], filters=[strip]
+    )
+
+
+class RenameThemeForm(FlaskForm):
+    name = StringField(
+        _l("New name"),
+        validators=[DataRequired(_l("Enter a name")), max_length(80)],
+        filters=[strip],
+    )
+
+
+class MergeThemeForm(FlaskForm):
+    into = SelectField(_l("Merge into"), coerce=int)

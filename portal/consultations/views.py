@@ -9,7 +9,7 @@ from .. import db, permissions
 from ..communities.views import community_or_404
 from ..extensions import csrf
 from ..pagination import paginate
-from . import contributions, services
+from . import contributions, review, services
 from .forms import (
     IDENTITY_LABELS,
     IDENTITY_SUMMARIES,
@@ -235,6 +235,7 @@ def contribution(contribution_id):
         questions=questions,
         answers=contributions.answers_of(contribution),
         revisions=contributions.revisions(contribution),
+        responses=review.responses(contribution),
         sent=request.args.get("sent") == "1",
         open=proposal.status() == OPEN,
         title=_("Your views on: %(title)s", title=proposal.title),

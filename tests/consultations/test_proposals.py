@@ -211,3 +211,19 @@ def test_proposal_lists_cost_the_same_statements_with_many_proposals(
     with count_queries() as many:
         assert client.get(path).status_code == 200
     assert len(many) == len(few)
+
+
+def test_the_outbox_worker_announces_proposals_as_they_open(app, world):
+    a, professional = world["a"], world["people"]["professional"]
+    proposal = factories.make_proposal(a, professional, status="draft")
+    proposal.opens_at = utcnow() + timedelta(seconds=1)
+    proposal.closes_at = utcnow() + timedelta(days=10)
+    services.publish(professional, proposal, a)
+    proposal.opens_at = utcnow() - timedelta(minutes=1)  # its time has come
+    db.session.flush()
+    result = app.test_cli_runner().invoke(args=["outbox", "send"])
+    assert result.exit_code == 0, result.output
+    (message,) = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.kind == "proposal_opened")
+    ).all()
+    assert message.link == f"http://127.0.0.1:5000/proposals/{proposal.id}"

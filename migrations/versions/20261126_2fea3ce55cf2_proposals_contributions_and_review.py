@@ -1,8 +1,8 @@
-"""proposals and contributions
+"""proposals, contributions and review
 
-Revision ID: 92de86c0b1b8
+Revision ID: 2fea3ce55cf2
 Revises: 3a9afe79af7b
-Create Date: 2026-11-26 09:53:58.008405
+Create Date: 2026-11-26 09:59:09.384892
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 
 import portal.db
 
-revision = "92de86c0b1b8"
+revision = "2fea3ce55cf2"
 down_revision = "3a9afe79af7b"
 branch_labels = None
 depends_on = None
@@ -96,6 +96,8 @@ def upgrade():
         sa.Column("updated_at", portal.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("first_response_at", portal.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("withdrawn_at", portal.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("hidden_at", portal.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("hidden_reason", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["author_id"],
             ["users.id"],
@@ -191,6 +193,23 @@ def upgrade():
         batch_op.create_index("ix_questions_order", ["proposal_id", "position"], unique=False)
 
     op.create_table(
+        "themes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("proposal_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=80), nullable=False),
+        sa.Column("created_at", portal.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["proposal_id"],
+            ["proposals.id"],
+            name=op.f("fk_themes_proposal_id_proposals"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_themes")),
+    )
+    with op.batch_alter_table("themes", schema=None) as batch_op:
+        batch_op.create_index("ix_themes_proposal", ["proposal_id", "name"], unique=False)
+
+    op.create_table(
         "answers",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("contribution_id", sa.Integer(), nullable=False),
@@ -240,11 +259,99 @@ def upgrade():
             unique=False,
         )
 
+    op.create_table(
+        "contribution_themes",
+        sa.Column("contribution_id", sa.Integer(), nullable=False),
+        sa.Column("theme_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["contribution_id"],
+            ["contributions.id"],
+            name=op.f("fk_contribution_themes_contribution_id_contributions"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["theme_id"],
+            ["themes.id"],
+            name=op.f("fk_contribution_themes_theme_id_themes"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("contribution_id", "theme_id", name=op.f("pk_contribution_themes")),
+    )
+    with op.batch_alter_table("contribution_themes", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_contribution_themes_theme_id"), ["theme_id"], unique=False
+        )
+
+    op.create_table(
+        "responses",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("contribution_id", sa.Integer(), nullable=False),
+        sa.Column("author_id", sa.Integer(), nullable=True),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("created_at", portal.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["author_id"],
+            ["users.id"],
+            name=op.f("fk_responses_author_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["contribution_id"],
+            ["contributions.id"],
+            name=op.f("fk_responses_contribution_id_contributions"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_responses")),
+    )
+    with op.batch_alter_table("responses", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_responses_contribution_id"), ["contribution_id"], unique=False
+        )
+
+    op.create_table(
+        "review_events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("contribution_id", sa.Integer(), nullable=False),
+        sa.Column("actor_id", sa.Integer(), nullable=True),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("detail", sa.Text(), nullable=False),
+        sa.Column("created_at", portal.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["actor_id"],
+            ["users.id"],
+            name=op.f("fk_review_events_actor_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["contribution_id"],
+            ["contributions.id"],
+            name=op.f("fk_review_events_contribution_id_contributions"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_review_events")),
+    )
+    with op.batch_alter_table("review_events", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_review_events_contribution_id"), ["contribution_id"], unique=False
+        )
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("review_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_review_events_contribution_id"))
+
+    op.drop_table("review_events")
+    with op.batch_alter_table("responses", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_responses_contribution_id"))
+
+    op.drop_table("responses")
+    with op.batch_alter_table("contribution_themes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_contribution_themes_theme_id"))
+
+    op.drop_table("contribution_themes")
     with op.batch_alter_table("contribution_revisions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_contribution_revisions_contribution_id"))
 
@@ -253,6 +360,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_answers_question_id"))
 
     op.drop_table("answers")
+    with op.batch_alter_table("themes", schema=None) as batch_op:
+        batch_op.drop_index("ix_themes_proposal")
+
+    op.drop_table("themes")
     with op.batch_alter_table("questions", schema=None) as batch_op:
         batch_op.drop_index("ix_questions_order")
 

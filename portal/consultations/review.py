@@ -1,0 +1,497 @@
+"""Reviewing contributions: the inbox, acknowledging, replying, themes and history.
+
+Anonymity is kept here. No query in this module hands a reviewer the author
+of an anonymous contribution: the name shown is worked out in SQL, and is
+empty for anonymous contributions; the author's id never leaves the database
+for them.
+"""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+
+from .. import db, outbox, permissions
+from ..accounts.models import User
+from ..communities.models import ACTIVE, COORDINATOR, PROFESSIONAL, Community, Membership
+from ..communities.services import NotAllowed, Refused
+from ..db import utcnow
+from .models import (
+    ACKNOWLEDGED,
+    ANONYMOUS,
+    NAMED,
+    NEW,
+    PSEUDONYM,
+    RESPONDED,
+    Answer,
+    Contribution,
+    ContributionTheme,
+    Proposal,
+    Question,
+    Response,
+    ReviewEvent,
+    Theme,
+)
+
+__all__ = ["NotAllowed", "Refused"]
+
+
+def _require(allowed):
+    if not allowed:
+        raise NotAllowed
+
+
+def reviewed_community_ids(reviewer):
+    """Communities whose contributions `reviewer` reviews (as a professional or coordinator)."""
+    return sa.select(Membership.community_id).where(
+        Membership.user_id == reviewer.id,
+        Membership.status == ACTIVE,
+        Membership.role.in_((PROFESSIONAL, COORDINATOR)),
+    )
+
+
+def shown_name():
+    """The author's name as reviewers may see it: nothing for anonymous contributions."""
+    return sa.case(
+        (Contribution.identity == NAMED, User.display_name),
+        (
+            sa.and_(Contribution.identity == PSEUDONYM, sa.func.coalesce(User.pseudonym, "") != ""),
+            User.pseudonym,
+        ),
+        (Contribution.identity == PSEUDONYM, User.display_name),
+        else_=sa.null(),
+    ).label("shown_name")
+
+
+def overdue_before(now=None):
+    return (now or utcnow()) - timedelta(days=current_app.config["REVIEW_OVERDUE_DAYS"])
+
+
+def is_overdue(contribution, now=None):
+    return (
+        contribution.first_response_at is None
+        and contribution.withdrawn_at is None
+        and contribution.submitted_at < overdue_before(now)
+    )
+
+
+def inbox_query(
+    reviewer,
+    *,
+    community_id=None,
+    proposal_id=None,
+    question_id=None,
+    status="",
+    theme_id=None,
+    source="",
+    overdue=False,
+    search="",
+    oldest_first=False,
+):
+    """Contributions to the reviewer's communities, filtered; paginated by the caller."""
+    query = (
+        sa.select(Contribution, Proposal.title, Community.name, shown_name())
+        .join(Proposal, Proposal.id == Contribution.proposal_id)
+        .join(Community, Community.id == Proposal.community_id)
+        .outerjoin(User, User.id == Contribution.author_id)
+        .where(
+            Proposal.community_id.in_(reviewed_community_ids(reviewer)),
+            Contribution.withdrawn_at.is_(None),
+        )
+    )
+    if community_id:
+        query = query.where(Proposal.community_id == community_id)
+    if proposal_id:
+        query = query.where(Contribution.proposal_id == proposal_id)
+    if question_id:
+        answered = sa.select(Answer.id).where(  # empty answers are not stored
+            Answer.contribution_id == Contribution.id, Answer.question_id == question_id
+        )
+        query = query.where(answered.exists())
+    if status:
+        query = query.where(Contribution.review_status == status)
+    if theme_id:
+        themed = sa.select(ContributionTheme.theme_id).where(
+            ContributionTheme.contribution_id == Contribution.id,
+            ContributionTheme.theme_id == theme_id,
+        )
+        query = query.where(themed.exists())
+    if source:
+        query = query.where(Contribution.source == source)
+    if overdue:
+        query = query.where(
+            Contribution.first_response_at.is_(None),
+            Contribution.submitted_at < overdue_before(),
+        )
+    if search:
+        pattern = f"%{search.lower()}%"
+        matching = sa.select(Answer.id).where(
+            Answer.contribution_id == Contribution.id, sa.func.lower(Answer.text).like(pattern)
+        )
+        query = query.where(matching.exists(), Contribution.hidden_at.is_(None))
+    order = Contribution.submitted_at.asc() if oldest_first else Contribution.submitted_at.desc()
+    return query.order_by(order, Contribution.id.desc() if not oldest_first else Contribution.id)
+
+
+def excerpts(contribution_ids):
+    """The first written answer of each contribution, in one statement."""
+    rows = db.session.execute(
+        sa.select(Answer.contribution_id, Answer.text)
+        .join(Question, Question.id == Answer.question_id)
+        .where(Answer.contribution_id.in_(contribution_ids), Answer.text != "")
+        .order_by(Answer.contribution_id, Question.position, Question.id)
+    )
+    found = {}
+    for contribution_id, text in rows:
+        found.setdefault(contribution_id, text)
+    return found
+
+
+def themes_of(contribution_ids):
+    """{contribution id: [theme names]} in one statement."""
+    rows = db.session.execute(
+        sa.select(ContributionTheme.contribution_id, Theme.name)
+        .join(Theme, Theme.id == ContributionTheme.theme_id)
+        .where(ContributionTheme.contribution_id.in_(contribution_ids))
+        .order_by(Theme.name)
+    )
+    found = {}
+    for contribution_id, name in rows:
+        found.setdefault(contribution_id, []).append(name)
+    return found
+
+
+def get_for_review(reviewer, contribution_id):
+    """(contribution, proposal, community, shown name), or Nones if not the reviewer's."""
+    row = db.session.execute(
+        sa.select(Contribution, Proposal, Community, shown_name())
+        .join(Proposal, Proposal.id == Contribution.proposal_id)
+        .join(Community, Community.id == Proposal.community_id)
+        .outerjoin(User, User.id == Contribution.author_id)
+        .where(
+            Contribution.id == contribution_id,
+            Proposal.community_id.in_(reviewed_community_ids(reviewer)),
+        )
+    ).first()
+    return tuple(row) if row else (None, None, None, None)
+
+
+def reviewable(reviewer, contribution_ids):
+    """The contributions among `contribution_ids` that `reviewer` may review."""
+    return db.session.scalars(
+        sa.select(Contribution)
+        .join(Proposal, Proposal.id == Contribution.proposal_id)
+        .where(
+            Contribution.id.in_(contribution_ids),
+            Proposal.community_id.in_(reviewed_community_ids(reviewer)),
+            Contribution.withdrawn_at.is_(None),
+        )
+    ).all()
+
+
+def _event(contribution, actor, kind, detail=""):
+    db.session.add(
+        ReviewEvent(contribution_id=contribution.id, actor_id=actor.id, kind=kind, detail=detail)
+    )
+
+
+# Actions -------------------------------------------------------------------------------
+
+
+def acknowledge(reviewer, contributions):
+    """Mark new contributions as seen. Returns how many changed."""
+    changed = 0
+    for contribution in contributions:
+        if contribution.review_status == NEW:
+            contribution.review_status = ACKNOWLEDGED
+            _event(contribution, reviewer, "acknowledged")
+            changed += 1
+    db.session.flush()
+    return changed
+
+
+def respond(reviewer, contributions, body):
+    """Reply to each contribution; its author sees the reply and is told (if there is one)."""
+    body = (body or "").strip()
+    if not body:
+        raise Refused(_l("Write your reply"))
+    now = utcnow()
+    for contribution in contributions:
+        db.session.add(Response(contribution_id=contribution.id, author_id=reviewer.id, body=body))
+        contribution.review_status = RESPONDED
+        contribution.first_response_at = contribution.first_response_at or now
+        _event(contribution, reviewer, "responded")
+        author = db.session.get(User, contribution.author_id) if contribution.author_id else None
+        if author is not None:
+            proposal = db.session.get(Proposal, contribution.proposal_id)
+            link = url_for(
+                "consultations.contribution", contribution_id=contribution.id, _external=True
+            )
+            outbox.queue(author, "contribution_response", link=link, proposal=proposal, body=body)
+    db.session.flush()
+    return len(contributions)
+
+
+def proposal_themes(proposal_id):
+    return db.session.scalars(
+        sa.select(Theme).where(Theme.proposal_id == proposal_id).order_by(Theme.name)
+    ).all()
+
+
+def theme_named(proposal, name):
+    """The proposal's theme with this name (any case), made if it does not exist."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise Refused(_l("Enter a name for the theme"))
+    theme = db.session.scalar(
+        sa.select(Theme).where(
+            Theme.proposal_id == proposal.id, sa.func.lower(Theme.name) == name.lower()
+        )
+    )
+    if theme is None:
+        theme = Theme(proposal_id=proposal.id, name=name[:80])
+        db.session.add(theme)
+        db.session.flush()
+    return theme
+
+
+def get_theme(proposal, theme_id):
+    return db.session.scalar(
+        sa.select(Theme).where(Theme.id == theme_id, Theme.proposal_id == proposal.id)
+    )
+
+
+def add_theme(reviewer, contributions, theme):
+    """Put contributions of the theme's proposal under the theme (others are skipped)."""
+    added = 0
+    for contribution in contributions:
+        if contribution.proposal_id != theme.proposal_id:
+            continue
+        if db.session.get(ContributionTheme, (contribution.id, theme.id)) is None:
+            db.session.add(ContributionTheme(contribution_id=contribution.id, theme_id=theme.id))
+            _event(contribution, reviewer, "themed", theme.name)
+            added += 1
+    db.session.flush()
+    return added
+
+
+def set_themes(reviewer, contribution, theme_ids):
+    """The contribution's themes become exactly these (themes of its own proposal)."""
+    wanted = {t.id: t for t in proposal_themes(contribution.proposal_id) if t.id in set(theme_ids)}
+    current = set(
+        db.session.scalars(
+            sa.select(ContributionTheme.theme_id).where(
+                ContributionTheme.contribution_id == contribution.id
+            )
+        )
+    )
+    for theme_id in current - set(wanted):
+        db.session.delete(db.session.get(ContributionTheme, (contribution.id, theme_id)))
+        _event(contribution, reviewer, "unthemed", str(theme_id))
+    for theme_id in set(wanted) - current:
+        db.session.add(ContributionTheme(contribution_id=contribution.id, theme_id=theme_id))
+        _event(contribution, reviewer, "themed", wanted[theme_id].name)
+    db.session.flush()
+
+
+def rename_theme(reviewer, proposal, community, theme, name):
+    _require(permissions.can_review(reviewer, community))
+    name = " ".join((name or "").split())
+    if not name:
+        raise Refused(_l("Enter a name for the theme"))
+    clash = db.session.scalar(
+        sa.select(Theme.id).where(
+            Theme.proposal_id == proposal.id,
+            sa.func.lower(Theme.name) == name.lower(),
+            Theme.id != theme.id,
+        )
+    )
+    if clash is not None:
+        raise Refused(_l("Another theme has that name. Merge them instead."))
+    theme.name = name[:80]
+    db.session.flush()
+
+
+def merge_themes(reviewer, proposal, community, theme, into):
+    """Move every contribution of `theme` under `into`, then remove `theme`."""
+    _require(permissions.can_review(reviewer, community))
+    if theme.id == into.id:
+        raise Refused(_l("Choose a different theme to merge into"))
+    already = sa.select(ContributionTheme.contribution_id).where(
+        ContributionTheme.theme_id == into.id
+    )
+    db.session.execute(
+        sa.update(ContributionTheme)
+        .where(
+            ContributionTheme.theme_id == theme.id,
+            ContributionTheme.contribution_id.not_in(already),
+        )
+        .values(theme_id=into.id)
+    )
+    db.session.execute(sa.delete(ContributionTheme).where(ContributionTheme.theme_id == theme.id))
+    db.session.delete(theme)
+    db.session.flush()
+
+
+def history(contribution):
+    """Review events and replies, oldest first, with reviewers' names."""
+    events = db.session.execute(
+        sa.select(ReviewEvent, User.display_name)
+        .outerjoin(User, User.id == ReviewEvent.actor_id)
+        .where(ReviewEvent.contribution_id == contribution.id)
+        .order_by(ReviewEvent.created_at, ReviewEvent.id)
+    ).all()
+    return events
+
+
+def responses(contribution):
+    return db.session.execute(
+        sa.select(Response, User.display_name)
+        .outerjoin(User, User.id == Response.author_id)
+        .where(Response.contribution_id == contribution.id)
+        .order_by(Response.created_at, Response.id)
+    ).all()
+
+
+def anonymous_label(contribution):
+    """How reviewers see who wrote a contribution without a name."""
+    if contribution.identity == ANONYMOUS:
+        return _l("Anonymous")
+    return _l("Unnamed lay partners (%(count)d)", count=contribution.people_count)
+
+
+def theme_counts(proposal_id):
+    """{theme id: contributions under it} in one statement."""
+    rows = db.session.execute(
+        sa.select(ContributionTheme.theme_id, sa.func.count())
+        .join(Theme, Theme.id == ContributionTheme.theme_id)
+        .where(Theme.proposal_id == proposal_id)
+        .group_by(ContributionTheme.theme_id)
+    )
+    return dict(rows.all())
+
+
+# Summary and export ------------------------------------------------------------------------
+
+
+def summary(proposal, questions):
+    """Counts by status, theme and source, and each scale question's spread, in four statements.
+
+    Withdrawn contributions are left out; hidden ones still count.
+    """
+    live = sa.and_(Contribution.proposal_id == proposal.id, Contribution.withdrawn_at.is_(None))
+    by_status = dict(
+        db.session.execute(
+            sa.select(Contribution.review_status, sa.func.count())
+            .where(live)
+            .group_by(Contribution.review_status)
+        ).all()
+    )
+    by_source = dict(
+        db.session.execute(
+            sa.select(Contribution.source, sa.func.sum(Contribution.people_count))
+            .where(live)
+            .group_by(Contribution.source)
+        ).all()
+    )
+    by_theme = db.session.execute(
+        sa.select(Theme.name, sa.func.count(ContributionTheme.contribution_id))
+        .outerjoin(ContributionTheme, ContributionTheme.theme_id == Theme.id)
+        .outerjoin(Contribution, Contribution.id == ContributionTheme.contribution_id)
+        .where(Theme.proposal_id == proposal.id)
+        .group_by(Theme.id, Theme.name)
+        .order_by(sa.func.count(ContributionTheme.contribution_id).desc(), Theme.name)
+    ).all()
+    spread = {}
+    for question_id, value, count in db.session.execute(
+        sa.select(Answer.question_id, Answer.scale, sa.func.count())
+        .join(Contribution, Contribution.id == Answer.contribution_id)
+        .where(live, Answer.scale.is_not(None))
+        .group_by(Answer.question_id, Answer.scale)
+    ):
+        spread.setdefault(question_id, {})[value] = count
+    scales = []
+    for question in questions:
+        if question.kind != "scale":
+            continue
+        counts = [spread.get(question.id, {}).get(value, 0) for value in range(1, 6)]
+        total = sum(counts)
+        average = (
+            sum(v * c for v, c in zip(range(1, 6), counts, strict=True)) / total if total else None
+        )
+        scales.append({"question": question, "counts": counts, "total": total, "average": average})
+    return {"by_status": by_status, "by_source": by_source, "by_theme": by_theme, "scales": scales}
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """A spreadsheet shows text starting with = + - @ as a formula: make it plain text."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def export_rows(proposal, questions):
+    """The header and one row per contribution, for CSV. Anonymous rows carry no name."""
+    header = [
+        _l("Contribution"),
+        _l("Sent"),
+        _l("Source"),
+        _l("Date of meeting, call or letter"),
+        _l("Who"),
+        _l("Status"),
+        _l("Themes"),
+        _l("May be quoted"),
+        _l("Hidden"),
+        *[q.prompt for q in questions],
+    ]
+    yield [safe_cell(cell) for cell in header]
+    all_ids = db.session.scalars(
+        sa.select(Contribution.id)
+        .where(Contribution.proposal_id == proposal.id, Contribution.withdrawn_at.is_(None))
+        .order_by(Contribution.submitted_at, Contribution.id)
+    ).all()
+    for start in range(0, len(all_ids), 500):
+        ids = all_ids[start : start + 500]
+        chunk = db.session.execute(
+            sa.select(Contribution, shown_name())
+            .outerjoin(User, User.id == Contribution.author_id)
+            .where(Contribution.id.in_(ids))
+            .order_by(Contribution.submitted_at, Contribution.id)
+        ).all()
+        answers = {}
+        for answer in db.session.scalars(sa.select(Answer).where(Answer.contribution_id.in_(ids))):
+            answers.setdefault(answer.contribution_id, {})[answer.question_id] = answer
+        themes = themes_of(ids)
+        for contribution, name in chunk:
+            given = answers.get(contribution.id, {})
+            yield [
+                safe_cell(cell)
+                for cell in [
+                    contribution.id,
+                    contribution.submitted_at.strftime("%Y-%m-%d %H:%M"),
+                    contribution.source,
+                    contribution.source_date.isoformat() if contribution.source_date else "",
+                    name or anonymous_label(contribution),
+                    contribution.review_status,
+                    "; ".join(themes.get(contribution.id, [])),
+                    _l("yes") if contribution.quote_consent else _l("no"),
+                    _l("yes") if contribution.hidden_at else "",
+                    *[_answer_text(given.get(q.id)) for q in questions],
+                ]
+            ]
+
+
+def _answer_text(answer):
+    if answer is None:
+        return ""
+    parts = []
+    if answer.scale:
+        parts.append(str(answer.scale))
+    if answer.choices:
+        parts.append("; ".join(answer.choices))
+    if answer.text:
+        parts.append(answer.text)
+    return " – ".join(parts)

@@ -1,0 +1,333 @@
+"""The review inbox: professionals and coordinators read, theme and reply to contributions."""
+
+import csv
+import io
+
+import sqlalchemy as sa
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import db, permissions
+from ..communities.models import Community
+from ..pagination import paginate
+from . import contributions, review, services
+from .forms import (
+    REVIEW_EVENT_LABELS,
+    REVIEW_STATUS_LABELS,
+    SOURCE_LABELS,
+    BulkForm,
+    InboxFilterForm,
+    MergeThemeForm,
+    RenameThemeForm,
+    ReplyForm,
+    ThemesForm,
+)
+from .models import Proposal
+from .views import bp, readable_or_404
+
+INBOX_PER_PAGE = 25
+
+
+@bp.app_context_processor
+def review_labels():
+    return {
+        "review_status_labels": REVIEW_STATUS_LABELS,
+        "source_labels": SOURCE_LABELS,
+        "review_event_labels": REVIEW_EVENT_LABELS,
+    }
+
+
+def _int(value):
+    return int(value) if value and str(value).isdigit() else None
+
+
+def _filters():
+    """The inbox filter form with its choices, and the chosen values."""
+    form = InboxFilterForm(request.args)
+    reviewed = review.reviewed_community_ids(current_user)
+    communities = db.session.execute(
+        sa.select(Community.id, Community.name)
+        .where(Community.id.in_(reviewed))
+        .order_by(Community.name)
+    ).all()
+    form.community.choices = [("", _("All your communities"))] + [
+        (str(c.id), c.name) for c in communities
+    ]
+    community_id = _int(form.community.data)
+    proposals = sa.select(Proposal.id, Proposal.title).where(
+        Proposal.community_id.in_(reviewed), Proposal.published_at.is_not(None)
+    )
+    if community_id:
+        proposals = proposals.where(Proposal.community_id == community_id)
+    proposals = db.session.execute(
+        proposals.order_by(Proposal.published_at.desc()).limit(100)
+    ).all()
+    form.proposal.choices = [("", _("All proposals"))] + [(str(p.id), p.title) for p in proposals]
+    proposal_id = _int(form.proposal.data)
+    if proposal_id not in {p.id for p in proposals}:
+        proposal_id = None
+    form.question.choices = [("", _("Any question"))]
+    form.theme.choices = [("", _("Any theme"))]
+    if proposal_id:
+        proposal = db.session.get(Proposal, proposal_id)
+        form.question.choices += [(str(q.id), q.prompt) for q in services.questions(proposal)]
+        form.theme.choices += [(str(t.id), t.name) for t in review.proposal_themes(proposal_id)]
+    return form, {
+        "community_id": community_id,
+        "proposal_id": proposal_id,
+        "question_id": _int(form.question.data) if proposal_id else None,
+        "theme_id": _int(form.theme.data) if proposal_id else None,
+        "status": form.status.data if form.status.data in REVIEW_STATUS_LABELS else "",
+        "source": form.source.data if form.source.data in SOURCE_LABELS else "",
+        "overdue": bool(form.overdue.data),
+        "search": form.q.data or "",
+        "oldest_first": form.sort.data == "oldest",
+    }
+
+
+def _inbox(bulk_form, status=200):
+    form, chosen = _filters()
+    page = paginate(review.inbox_query(current_user, **chosen), INBOX_PER_PAGE)
+    ids = [row[0].id for row in page.items]
+    return (
+        render_template(
+            "consultations/inbox.html",
+            form=form,
+            bulk_form=bulk_form,
+            page=page,
+            excerpts=review.excerpts(ids),
+            themes=review.themes_of(ids),
+            overdue_before=review.overdue_before(),
+            title=_("Review inbox"),
+        ),
+        status,
+    )
+
+
+@bp.get("/review")
+@login_required
+def inbox():
+    return _inbox(BulkForm(formdata=None))
+
+
+@bp.post("/review")
+@login_required
+def bulk():
+    """Acknowledge, theme or reply to the selected contributions, then show the inbox again."""
+    form = BulkForm()
+    form.selected.choices = [(i, str(i)) for i in form.selected.data or []]
+    if not form.validate_on_submit():
+        return _inbox(form, status=400)
+    chosen = review.reviewable(current_user, form.selected.data)
+    if not chosen:
+        abort(404)
+    if form.action.data == "acknowledge":
+        count = review.acknowledge(current_user, chosen)
+        flash(_("%(count)d contributions acknowledged.", count=count), "success")
+    elif form.action.data == "theme":
+        proposals = {c.proposal_id for c in chosen}
+        if len(proposals) != 1:
+            form.theme.errors = [_("Themes belong to one proposal. Filter by a proposal first.")]
+            return _inbox(form, status=400)
+        theme = review.theme_named(db.session.get(Proposal, proposals.pop()), form.theme.data)
+        count = review.add_theme(current_user, chosen, theme)
+        flash(
+            _("“%(theme)s” added to %(count)d contributions.", theme=theme.name, count=count),
+            "success",
+        )
+    else:
+        count = review.respond(current_user, chosen, form.reply.data)
+        flash(_("Your reply is sent to %(count)d contributions.", count=count), "success")
+    return redirect(url_for("consultations.inbox", **request.args))
+
+
+def _reviewable_or_404(contribution_id):
+    contribution, proposal, community, name = review.get_for_review(current_user, contribution_id)
+    if contribution is None:
+        abort(404)
+    return contribution, proposal, community, name
+
+
+def _review_page(contribution_id, reply_form=None, status=200):
+    contribution, proposal, community, name = _reviewable_or_404(contribution_id)
+    themes_form = ThemesForm(formdata=None)
+    all_themes = review.proposal_themes(proposal.id)
+    themes_form.themes.choices = [(t.id, t.name) for t in all_themes]
+    current = set(review.themes_of([contribution.id]).get(contribution.id, []))
+    themes_form.themes.data = [t.id for t in all_themes if t.name in current]
+    return (
+        render_template(
+            "consultations/review.html",
+            contribution=contribution,
+            proposal=proposal,
+            community=community,
+            shown_name=name or review.anonymous_label(contribution),
+            questions=services.questions(proposal),
+            answers=contributions.answers_of(contribution),
+            themes_form=themes_form,
+            reply_form=reply_form or ReplyForm(formdata=None),
+            responses=review.responses(contribution),
+            events=review.history(contribution),
+            overdue=review.is_overdue(contribution),
+            title=_("Contribution %(number)d", number=contribution.id),
+        ),
+        status,
+    )
+
+
+@bp.get("/review/contributions/<int:contribution_id>")
+@login_required
+def review_contribution(contribution_id):
+    return _review_page(contribution_id)
+
+
+@bp.post("/review/contributions/<int:contribution_id>/acknowledge")
+@login_required
+def acknowledge(contribution_id):
+    contribution, *_rest = _reviewable_or_404(contribution_id)
+    review.acknowledge(current_user, [contribution])
+    flash(_("Acknowledged."), "success")
+    return redirect(url_for("consultations.review_contribution", contribution_id=contribution_id))
+
+
+@bp.post("/review/contributions/<int:contribution_id>/reply")
+@login_required
+def reply(contribution_id):
+    contribution, *_rest = _reviewable_or_404(contribution_id)
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        return _review_page(contribution_id, reply_form=form, status=400)
+    review.respond(current_user, [contribution], form.reply.data)
+    flash(_("Your reply is sent."), "success")
+    return redirect(url_for("consultations.review_contribution", contribution_id=contribution_id))
+
+
+@bp.post("/review/contributions/<int:contribution_id>/themes")
+@login_required
+def themes(contribution_id):
+    contribution, proposal, _community, _name = _reviewable_or_404(contribution_id)
+    form = ThemesForm()
+    form.themes.choices = [(t.id, t.name) for t in review.proposal_themes(proposal.id)]
+    form.validate_on_submit()
+    chosen = list(form.themes.data or [])
+    if form.new_theme.data:
+        chosen.append(review.theme_named(proposal, form.new_theme.data).id)
+    review.set_themes(current_user, contribution, chosen)
+    flash(_("Themes saved."), "success")
+    return redirect(url_for("consultations.review_contribution", contribution_id=contribution_id))
+
+
+# Themes of a proposal ------------------------------------------------------------------------
+
+
+def _reviewed_proposal(proposal_id):
+    proposal, community = readable_or_404(proposal_id)
+    if not permissions.can_review(current_user, community):
+        abort(403)
+    return proposal, community
+
+
+@bp.get("/proposals/<int:proposal_id>/themes")
+@login_required
+def proposal_themes(proposal_id):
+    proposal, community = _reviewed_proposal(proposal_id)
+    all_themes = review.proposal_themes(proposal.id)
+    merge_form = MergeThemeForm(formdata=None)
+    merge_form.into.choices = [(t.id, t.name) for t in all_themes]
+    return render_template(
+        "consultations/themes.html",
+        proposal=proposal,
+        community=community,
+        themes=all_themes,
+        counts=review.theme_counts(proposal.id),
+        rename_form=RenameThemeForm(formdata=None),
+        merge_form=merge_form,
+        title=_("Themes: %(title)s", title=proposal.title),
+    )
+
+
+def _theme_or_404(proposal, theme_id):
+    theme = review.get_theme(proposal, theme_id)
+    if theme is None:
+        abort(404)
+    return theme
+
+
+@bp.post("/proposals/<int:proposal_id>/themes/<int:theme_id>/rename")
+@login_required
+def rename_theme(proposal_id, theme_id):
+    proposal, community = _reviewed_proposal(proposal_id)
+    theme = _theme_or_404(proposal, theme_id)
+    form = RenameThemeForm()
+    try:
+        if not form.validate_on_submit():
+            raise review.Refused(_("Enter a name"))
+        review.rename_theme(current_user, proposal, community, theme, form.name.data)
+    except review.Refused as refusal:
+        flash(str(refusal.message), "info")
+    else:
+        flash(_("The theme is renamed."), "success")
+    return redirect(url_for("consultations.proposal_themes", proposal_id=proposal.id))
+
+
+@bp.post("/proposals/<int:proposal_id>/themes/<int:theme_id>/merge")
+@login_required
+def merge_theme(proposal_id, theme_id):
+    proposal, community = _reviewed_proposal(proposal_id)
+    theme = _theme_or_404(proposal, theme_id)
+    into = review.get_theme(proposal, request.form.get("into", type=int))
+    if into is None:
+        flash(_("Choose a theme to merge into."), "info")
+        return redirect(url_for("consultations.proposal_themes", proposal_id=proposal.id))
+    try:
+        review.merge_themes(current_user, proposal, community, theme, into)
+    except review.Refused as refusal:
+        flash(str(refusal.message), "info")
+    else:
+        flash(
+            _("“%(theme)s” is merged into “%(into)s”.", theme=theme.name, into=into.name), "success"
+        )
+    return redirect(url_for("consultations.proposal_themes", proposal_id=proposal.id))
+
+
+@bp.get("/proposals/<int:proposal_id>/summary")
+@login_required
+def summary(proposal_id):
+    proposal, community = _reviewed_proposal(proposal_id)
+    questions = services.questions(proposal)
+    return render_template(
+        "consultations/summary.html",
+        proposal=proposal,
+        community=community,
+        summary=review.summary(proposal, questions),
+        title=_("Summary: %(title)s", title=proposal.title),
+    )
+
+
+@bp.get("/proposals/<int:proposal_id>/export.csv")
+@login_required
+def export(proposal_id):
+    """Every contribution as CSV that a spreadsheet opens correctly (UTF-8 with a BOM)."""
+    proposal, _community = _reviewed_proposal(proposal_id)
+    questions = services.questions(proposal)
+
+    def lines():
+        yield "\ufeff"
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        for row in review.export_rows(proposal, questions):
+            writer.writerow(row)
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+
+    body = "".join(lines())  # built inside the request, where the session lives
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="proposal-{proposal.id}.csv"',
+            "Content-Type": "text/csv; charset=utf-8",
+        },
+    )

@@ -1,0 +1,208 @@
+"""The review inbox: filters, themes, replies, bulk actions, export, and anonymity kept."""
+
+import csv
+import io
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from portal import db
+from portal.consultations import review, services
+from portal.consultations.models import Contribution, Response
+from portal.outbox import OutboxMessage
+from tests import factories
+from tests.conftest import post_form, sign_in_as
+
+
+@pytest.fixture
+def voices(world, make_user, make_membership):
+    """Three more contributions to the open proposal of A: named, pseudonymous, anonymous."""
+    proposal, a = world["proposals"]["open"], world["a"]
+    made = {}
+    for identity, name, pseudonym, words in [
+        ("named", "Nia Named", None, "Parking is hard in the evening."),
+        ("pseudonym", "Paul Private", "Kestrel", "The bus stops at 6pm."),
+        ("anonymous", "Secret Person", "Hidden Owl", "I am scared of hospitals at night."),
+    ]:
+        person = make_user(email=f"{identity}@example.org", display_name=name, pseudonym=pseudonym)
+        make_membership(person, a)
+        questions = services.questions(proposal)
+        answers = {questions[0].id: (words, None, []), questions[1].id: ("", 3, [])}
+        made[identity] = (
+            person,
+            factories.make_contribution(proposal, a, person, identity=identity, answers=answers),
+        )
+    return made
+
+
+def inbox_text(client, query=""):
+    return client.get(f"/review{query}").get_data(as_text=True)
+
+
+def test_reviewers_see_names_as_chosen_and_never_the_anonymous_author(client, world, voices):
+    sign_in_as(client, world["people"]["professional"])
+    page = inbox_text(client)
+    assert "Nia Named" in page and "Kestrel" in page and "Paul Private" not in page
+    assert "Anonymous" in page
+    person, contribution = voices["anonymous"]
+    detail = client.get(f"/review/contributions/{contribution.id}").get_data(as_text=True)
+    for secret in (person.display_name, person.pseudonym, person.email, f"/users/{person.id}"):
+        assert secret not in page and secret not in detail
+    export = client.get(f"/proposals/{world['proposals']['open'].id}/export.csv")
+    text = export.get_data(as_text=True)
+    assert person.display_name not in text and person.email not in text
+    assert person.pseudonym not in text
+
+
+def test_filters_and_search(client, world, voices):
+    sign_in_as(client, world["people"]["coordinator"])
+    proposal = world["proposals"]["open"]
+    found = inbox_text(client, f"?proposal={proposal.id}&q=BUS")
+    assert "The bus stops at 6pm." in found and "Parking is hard" not in found
+    assert "Parking is hard" in inbox_text(client, "?status=new")
+    assert "No contributions match" in inbox_text(client, "?status=responded")
+    assert "No contributions match" in inbox_text(client, "?source=letter")
+
+
+def test_a_reviewer_of_another_community_sees_none_of_them(client, world, voices):
+    sign_in_as(client, world["people"]["other_coordinator"])
+    assert "No contributions match" in inbox_text(client)
+    _person, contribution = voices["named"]
+    assert client.get(f"/review/contributions/{contribution.id}").status_code == 404
+
+
+def test_bulk_theme_and_reply_reach_the_contributors(client, world, voices):
+    sign_in_as(client, world["people"]["professional"])
+    proposal = world["proposals"]["open"]
+    ids = [voices[k][1].id for k in ("named", "anonymous")]
+    post_form(
+        client,
+        f"/review?proposal={proposal.id}",
+        {"selected": ids, "action": "theme", "theme": "Evening travel"},
+    )
+    assert review.themes_of(ids) == {i: ["Evening travel"] for i in ids}
+    response = post_form(
+        client,
+        f"/review?proposal={proposal.id}",
+        {
+            "selected": ids,
+            "action": "reply",
+            "reply": "Thank you. We are talking to the bus company.",
+        },
+    )
+    assert response.status_code == 302
+    for identity in ("named", "anonymous"):
+        person, contribution = voices[identity]
+        db.session.refresh(contribution)
+        assert contribution.review_status == "responded" and contribution.first_response_at
+        message = db.session.scalar(
+            sa.select(OutboxMessage).where(
+                OutboxMessage.kind == "contribution_response", OutboxMessage.user_id == person.id
+            )
+        )
+        assert "bus company" in message.body
+    sign_in_as(client, voices["anonymous"][0])
+    page = client.get(f"/contributions/{voices['anonymous'][1].id}").get_data(as_text=True)
+    assert "We are talking to the bus company." in page
+
+
+def test_bulk_needs_a_selection_and_keeps_the_reply_typed(client, world, voices):
+    sign_in_as(client, world["people"]["professional"])
+    response = post_form(client, "/review", {"action": "reply", "reply": "Kept words"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Select at least one contribution" in page and "Kept words" in page
+
+
+def test_themes_are_renamed_and_merged(client, world, voices):
+    proposal = world["proposals"]["open"]
+    reviewer = world["people"]["coordinator"]
+    first = review.theme_named(proposal, "Parking")
+    second = review.theme_named(proposal, "Car parking")
+    review.add_theme(reviewer, [voices["named"][1]], first)
+    review.add_theme(reviewer, [voices["named"][1], voices["pseudonym"][1]], second)
+    sign_in_as(client, reviewer)
+    post_form(
+        client,
+        f"/proposals/{proposal.id}/themes/{first.id}/merge",
+        {"into": second.id},
+    )
+    assert [t.name for t in review.proposal_themes(proposal.id)] == ["Car parking"]
+    assert review.theme_counts(proposal.id) == {second.id: 2}
+    post_form(client, f"/proposals/{proposal.id}/themes/{second.id}/rename", {"name": "Parking"})
+    db.session.expire_all()
+    assert [t.name for t in review.proposal_themes(proposal.id)] == ["Parking"]
+
+
+def test_acknowledging_and_the_history(client, world, voices):
+    _person, contribution = voices["named"]
+    sign_in_as(client, world["people"]["professional"])
+    post_form(client, f"/review/contributions/{contribution.id}/acknowledge")
+    post_form(
+        client,
+        f"/review/contributions/{contribution.id}/themes",
+        {"new_theme": "Parking"},
+    )
+    page = client.get(f"/review/contributions/{contribution.id}").get_data(as_text=True)
+    assert "acknowledged – Dr Pro" in page and "theme added “Parking” – Dr Pro" in page
+
+
+def test_overdue_after_the_configured_days_without_a_reply(app, client, world, voices):
+    from datetime import timedelta
+
+    from portal.db import utcnow
+
+    _person, contribution = voices["named"]
+    contribution.submitted_at = utcnow() - timedelta(days=11)
+    db.session.flush()
+    sign_in_as(client, world["people"]["professional"])
+    page = inbox_text(client, "?overdue=y")
+    assert f"Contribution {contribution.id}" in page and "Overdue" in page
+    assert f"Contribution {voices['anonymous'][1].id}<" not in page
+
+
+def test_the_export_opens_in_a_spreadsheet_and_defuses_formulas(client, world, make_user):
+    proposal, a = world["proposals"]["open"], world["a"]
+    person = make_user(email="formula@example.org", display_name='=HYPERLINK("x")')
+    factories.make_membership(person, a)
+    questions = services.questions(proposal)
+    factories.make_contribution(
+        proposal, a, person, answers={questions[0].id: ("=1+1 and café ☕", None, [])}
+    )
+    sign_in_as(client, world["people"]["professional"])
+    response = client.get(f"/proposals/{proposal.id}/export.csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    raw = response.get_data()
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][-2:] == ["What do you think?", "How good is it?"]
+    formula_row = next(row for row in rows if "café" in " ".join(row))
+    assert "'=1+1 and café ☕" in formula_row and '\'=HYPERLINK("x")' in formula_row
+
+
+def test_summary_counts_and_scale_spread(client, world, voices):
+    sign_in_as(client, world["people"]["professional"])
+    page = client.get(f"/proposals/{world['proposals']['open'].id}/summary").get_data(as_text=True)
+    # The world's lay partner answered 4; the three voices answered 3.
+    assert "Average 3.2 out of 5, from 4 answers." in page
+    assert re.search(r"<title[^>]*>Answers from 1 to 5: 0, 0, 3, 1, 0</title>", page)
+
+
+def test_the_inbox_costs_the_same_statements_with_many_contributions(
+    client, world, count_queries, make_user, make_membership
+):
+    proposal, a = world["proposals"]["open"], world["a"]
+    sign_in_as(client, world["people"]["professional"])
+    client.get("/review")
+    with count_queries() as few:
+        client.get(f"/review?proposal={proposal.id}")
+    for number in range(40):
+        person = make_user(email=f"many{number}@example.org")
+        make_membership(person, a)
+        factories.make_contribution(proposal, a, person, identity="anonymous")
+    with count_queries() as many:
+        assert client.get(f"/review?proposal={proposal.id}").status_code == 200
+    assert len(many) == len(few)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Contribution)) == 41
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 0
