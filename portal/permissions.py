@@ -122,6 +122,26 @@ def can_review(user, community):
     return can_author(user, community)
 
 
+def reviews_any_community(user):
+    """Has the review inbox: a professional or coordinator of at least one community."""
+    if not _signed_in(user):
+        return False
+    if has_request_context() and "reviews_any" in g:
+        return g.reviews_any
+    found = db.session.scalar(
+        sa.select(Membership.id)
+        .where(
+            Membership.user_id == user.id,
+            Membership.role.in_((PROFESSIONAL, COORDINATOR)),
+            Membership.status == ACTIVE,
+        )
+        .limit(1)
+    )
+    if has_request_context():
+        g.reviews_any = found is not None
+    return found is not None
+
+
 def can_contribute(user, community):
     """Give views on the community's proposals: its active lay partners."""
     found = membership(user, community)

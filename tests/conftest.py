@@ -262,6 +262,9 @@ def world(app, make_user):
             ),
         }
         contribution = factories.make_contribution(proposals["open"], a, people["lay"])
+        from portal.consultations.review import theme_named
+
+        theme = theme_named(proposals["open"], "Evening travel")
     return {
         "a": a,
         "b": b,
@@ -272,4 +275,5 @@ def world(app, make_user):
         "terms": terms,
         "proposals": proposals,
         "contribution": contribution,
+        "theme": theme,
     }

@@ -298,6 +298,62 @@ MATRIX.update(
             lambda w: f"/proposals/{proposal(w, 'draft')}/publish",
             only(AUTHORS, others=404),
         ),
+        # Review: professionals and coordinators; a lay partner never opens the inbox.
+        "consultations.inbox": (
+            "GET",
+            "/review",
+            only(("professional", "coordinator", "other_coordinator")),
+        ),
+        "consultations.bulk": (
+            "POST",
+            "/review/bulk",
+            only(("professional", "coordinator", "other_coordinator"), 400),  # nothing selected
+        ),
+        "consultations.review_contribution": (
+            "GET",
+            lambda w: f"/review/contributions/{w['contribution'].id}",
+            only(AUTHORS, others=404),
+        ),
+        "consultations.acknowledge": (
+            "POST",
+            lambda w: f"/review/contributions/{w['contribution'].id}/acknowledge",
+            only(AUTHORS, 302, others=404),
+        ),
+        "consultations.reply": (
+            "POST",
+            lambda w: f"/review/contributions/{w['contribution'].id}/reply",
+            only(AUTHORS, 400, others=404),  # 400: no reply written
+        ),
+        "consultations.themes": (
+            "POST",
+            lambda w: f"/review/contributions/{w['contribution'].id}/themes",
+            only(AUTHORS, 302, others=404),
+        ),
+        "consultations.proposal_themes": (
+            "GET",
+            lambda w: f"/proposals/{proposal(w)}/themes",
+            {**only(AUTHORS, others=404), "lay": (403, None)},
+        ),
+        "consultations.rename_theme": (
+            "POST",
+            lambda w: f"/proposals/{proposal(w)}/themes/{w['theme'].id}/rename",
+            {**only(AUTHORS, 302, others=404), "lay": (403, None)},
+        ),
+        "consultations.merge_theme": (
+            "POST",
+            lambda w: f"/proposals/{proposal(w)}/themes/{w['theme'].id}/merge",
+            {**only(AUTHORS, 302, others=404), "lay": (403, None)},
+        ),
+        "consultations.summary": (
+            "GET",
+            lambda w: f"/proposals/{proposal(w)}/summary",
+            {**only(AUTHORS, others=404), "lay": (403, None)},
+        ),
+        "consultations.export": (
+            "GET",
+            lambda w: f"/proposals/{proposal(w)}/export.csv",
+            {**only(AUTHORS, others=404), "lay": (403, None)},
+        ),
     }
 )
 
@@ -350,6 +406,17 @@ CROSS_COMMUNITY = {
     "communities.revoke_invitation": (
         "POST",
         lambda w: f"/communities/beta/invitations/{w['invitation'].id}/revoke",
+    ),
+    # A theme of A's proposal through B's draft proposal.
+    "consultations.rename_theme": (
+        "POST",
+        lambda w: f"/proposals/{proposal(w, 'b')}/themes/{w['theme'].id}/rename",
+        404,
+    ),
+    "consultations.merge_theme": (
+        "POST",
+        lambda w: f"/proposals/{proposal(w, 'b')}/themes/{w['theme'].id}/merge",
+        404,
     ),
     # A question of A's draft through B's draft proposal: nobody of A may see B's draft.
     "consultations.question_edit": (

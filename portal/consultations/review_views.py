@@ -105,16 +105,23 @@ def _inbox(bulk_form, status=200):
     )
 
 
+def _reviewer_only():
+    if not permissions.reviews_any_community(current_user):
+        abort(403)
+
+
 @bp.get("/review")
 @login_required
 def inbox():
+    _reviewer_only()
     return _inbox(BulkForm(formdata=None))
 
 
-@bp.post("/review")
+@bp.post("/review/bulk")
 @login_required
 def bulk():
     """Acknowledge, theme or reply to the selected contributions, then show the inbox again."""
+    _reviewer_only()
     form = BulkForm()
     form.selected.choices = [(i, str(i)) for i in form.selected.data or []]
     if not form.validate_on_submit():

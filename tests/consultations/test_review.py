@@ -78,13 +78,13 @@ def test_bulk_theme_and_reply_reach_the_contributors(client, world, voices):
     ids = [voices[k][1].id for k in ("named", "anonymous")]
     post_form(
         client,
-        f"/review?proposal={proposal.id}",
+        f"/review/bulk?proposal={proposal.id}",
         {"selected": ids, "action": "theme", "theme": "Evening travel"},
     )
     assert review.themes_of(ids) == {i: ["Evening travel"] for i in ids}
     response = post_form(
         client,
-        f"/review?proposal={proposal.id}",
+        f"/review/bulk?proposal={proposal.id}",
         {
             "selected": ids,
             "action": "reply",
@@ -109,7 +109,7 @@ def test_bulk_theme_and_reply_reach_the_contributors(client, world, voices):
 
 def test_bulk_needs_a_selection_and_keeps_the_reply_typed(client, world, voices):
     sign_in_as(client, world["people"]["professional"])
-    response = post_form(client, "/review", {"action": "reply", "reply": "Kept words"})
+    response = post_form(client, "/review/bulk", {"action": "reply", "reply": "Kept words"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Select at least one contribution" in page and "Kept words" in page
