@@ -128,11 +128,14 @@ def test_themes_are_renamed_and_merged(client, world, voices):
         f"/proposals/{proposal.id}/themes/{first.id}/merge",
         {"into": second.id},
     )
-    assert [t.name for t in review.proposal_themes(proposal.id)] == ["Car parking"]
+    assert [t.name for t in review.proposal_themes(proposal.id)] == [
+        "Car parking",
+        "Evening travel",
+    ]
     assert review.theme_counts(proposal.id) == {second.id: 2}
     post_form(client, f"/proposals/{proposal.id}/themes/{second.id}/rename", {"name": "Parking"})
     db.session.expire_all()
-    assert [t.name for t in review.proposal_themes(proposal.id)] == ["Parking"]
+    assert [t.name for t in review.proposal_themes(proposal.id)] == ["Evening travel", "Parking"]
 
 
 def test_acknowledging_and_the_history(client, world, voices):
