@@ -60,7 +60,7 @@ def create_app(config=None):
     from .communities import manage_views  # noqa: F401 - adds its routes to the blueprint
     from .communities.views import bp as communities_bp
     from .consultations import author_views as consultation_author_views  # noqa: F401
-    from .consultations import review_views  # noqa: F401 - adds its routes to the blueprint
+    from .consultations import moderation_views, review_views  # noqa: F401 - add routes
     from .consultations.views import bp as consultations_bp
     from .main.views import bp as main_bp
     from .notifications.views import bp as notifications_bp

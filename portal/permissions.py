@@ -142,6 +142,11 @@ def reviews_any_community(user):
     return found is not None
 
 
+def can_moderate(user, community):
+    """Hide or keep reported contributions, approve quotes, record offline input."""
+    return is_coordinator(user, community)
+
+
 def can_contribute(user, community):
     """Give views on the community's proposals: its active lay partners."""
     found = membership(user, community)
@@ -178,6 +183,7 @@ def init_app(app):
     app.jinja_env.globals.update(
         can_author=can_author,
         can_manage_glossary=can_manage_glossary,
+        is_coordinator=is_coordinator,
         is_member=is_member,
         can_admin_communities=can_admin_communities,
         can_manage_members=can_manage_members,

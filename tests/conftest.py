@@ -261,10 +261,18 @@ def world(app, make_user):
                 b, people["other_coordinator"], status="draft", title="Beta ward visiting"
             ),
         }
-        contribution = factories.make_contribution(proposals["open"], a, people["lay"])
+        contribution = factories.make_contribution(
+            proposals["open"], a, people["lay"], quote_consent=True
+        )
         from portal.consultations.review import theme_named
 
         theme = theme_named(proposals["open"], "Evening travel")
+        from portal.consultations.moderation import report
+
+        report(people["professional"], contribution, a, "It names a nurse.")
+        from portal.consultations.models import Report
+
+        reported = db.session.scalar(sa.select(Report))
     return {
         "a": a,
         "b": b,
@@ -276,4 +284,5 @@ def world(app, make_user):
         "proposals": proposals,
         "contribution": contribution,
         "theme": theme,
+        "report": reported,
     }

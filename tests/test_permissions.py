@@ -349,6 +349,37 @@ MATRIX.update(
             lambda w: f"/proposals/{proposal(w)}/summary",
             {**only(AUTHORS, others=404), "lay": (403, None)},
         ),
+        # Moderation and offline input: the coordinator of A.
+        "consultations.report": (
+            "GET",
+            lambda w: f"/review/contributions/{w['contribution'].id}/report",
+            only(AUTHORS, others=404),
+        ),
+        "consultations.hide": (
+            "GET",
+            lambda w: f"/review/contributions/{w['contribution'].id}/hide",
+            {**only(("coordinator",), others=404), "professional": (403, None)},
+        ),
+        "consultations.quote": (
+            "GET",
+            lambda w: f"/review/contributions/{w['contribution'].id}/quote",
+            {**only(("coordinator",), others=404), "professional": (403, None)},
+        ),
+        "consultations.reports": ("GET", "/communities/alpha/reports", only(("coordinator",))),
+        "consultations.dismiss_report": (
+            "POST",
+            lambda w: f"/communities/alpha/reports/{w['report'].id}/dismiss",
+            only(("coordinator",), 302, "/communities/alpha/reports"),
+        ),
+        "consultations.record": (
+            "GET",
+            lambda w: f"/proposals/{proposal(w)}/record",
+            {
+                **only(("coordinator",), others=404),
+                "professional": (403, None),
+                "lay": (403, None),
+            },
+        ),
         "consultations.export": (
             "GET",
             lambda w: f"/proposals/{proposal(w)}/export.csv",
@@ -406,6 +437,10 @@ CROSS_COMMUNITY = {
     "communities.revoke_invitation": (
         "POST",
         lambda w: f"/communities/beta/invitations/{w['invitation'].id}/revoke",
+    ),
+    "consultations.dismiss_report": (
+        "POST",
+        lambda w: f"/communities/beta/reports/{w['report'].id}/dismiss",
     ),
     # A theme of A's proposal through B's draft proposal.
     "consultations.rename_theme": (

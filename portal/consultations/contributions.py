@@ -112,7 +112,7 @@ def answers_of(contribution):
     return {answer.question_id: answer for answer in rows}
 
 
-def _check_answers(questions, answers):
+def check_answers(questions, answers):
     """`answers` maps question id to (text, scale, choices). Required ones must be answered."""
     for question in questions:
         text, scale, choices = answers.get(question.id, ("", None, []))
@@ -127,7 +127,7 @@ def _check_answers(questions, answers):
             raise Refused(_l("Answer every question marked as needing an answer"))
 
 
-def _write_answers(contribution, questions, answers):
+def write_answers(contribution, questions, answers):
     existing = answers_of(contribution)
     for question in questions:
         text, scale, choices = answers.get(question.id, ("", None, []))
@@ -181,7 +181,7 @@ def submit(user, proposal, community, questions, *, key, identity, quote_consent
     _require_open(proposal)
     if identity not in IDENTITIES:
         raise Refused(_l("Choose how reviewers may see your name"))
-    _check_answers(questions, answers)
+    check_answers(questions, answers)
     existing = _by_key(proposal, key)
     if existing is not None:
         return existing, False
@@ -212,7 +212,7 @@ def submit(user, proposal, community, questions, *, key, identity, quote_consent
             db.session.flush()
     except IntegrityError:  # the same form, sent at the same moment by another request
         return _by_key(proposal, key), False
-    _write_answers(contribution, questions, answers)
+    write_answers(contribution, questions, answers)
     db.session.execute(
         sa.delete(ContributionDraft).where(
             ContributionDraft.user_id == user.id, ContributionDraft.proposal_id == proposal.id
@@ -246,7 +246,7 @@ def change(user, contribution, proposal, community, questions, *, identity, quot
         raise Refused(_l("You withdrew this contribution."))
     if identity not in IDENTITIES:
         raise Refused(_l("Choose how reviewers may see your name"))
-    _check_answers(questions, answers)
+    check_answers(questions, answers)
     db.session.add(
         ContributionRevision(
             contribution_id=contribution.id,
@@ -257,7 +257,7 @@ def change(user, contribution, proposal, community, questions, *, identity, quot
     contribution.identity = identity
     contribution.quote_consent = quote_consent
     contribution.updated_at = utcnow()
-    _write_answers(contribution, questions, answers)
+    write_answers(contribution, questions, answers)
     db.session.flush()
 
 

@@ -8,15 +8,23 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     DateTimeLocalField,
     HiddenField,
+    IntegerField,
     RadioField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from ..communities.forms import MultiCheckboxField
 from ..forms import max_length, strip
@@ -198,8 +206,14 @@ def _answer_validators(question):
 
 def contribution_form(questions, *, has_pseudonym, **kwargs):
     """A form with one field (two for a scale) for each question, plus identity and consent."""
+    form_class = contribution_form_class(questions, has_pseudonym=has_pseudonym)
+    return form_class(**kwargs)  # formdata: the request's form unless given
 
-    class ContributionForm(FlaskForm):
+
+def contribution_form_class(questions, *, has_pseudonym, base=FlaskForm):
+    """The class behind `contribution_form`, to build on (offline input adds fields)."""
+
+    class ContributionForm(base):
         submission_key = HiddenField()
         identity = RadioField(
             _l("Who can see that these are your views?"),
@@ -261,7 +275,7 @@ def contribution_form(questions, *, has_pseudonym, **kwargs):
                 validators=[InputRequired(_l("Choose at least one"))] if question.required else [],
             )
         setattr(ContributionForm, name, field)
-    return ContributionForm(**kwargs)  # formdata: the request's form unless given
+    return ContributionForm
 
 
 def answers_from(form, questions):
@@ -423,3 +437,69 @@ class RenameThemeForm(FlaskForm):
 
 class MergeThemeForm(FlaskForm):
     into = SelectField(_l("Merge into"), coerce=int)
+
+
+# Moderation and offline input --------------------------------------------------------------
+
+
+class ReportForm(FlaskForm):
+    reason = TextAreaField(
+        _l("What is wrong with it?"),
+        description=_l("For example: it names a member of staff, or it is offensive."),
+        validators=[DataRequired(_l("Say what is wrong with it")), max_length(2000)],
+        filters=[strip],
+    )
+
+
+class HideForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why you are hiding it"),
+        description=_l(
+            "The author is told this reason. The contribution is kept and still counts."
+        ),
+        validators=[DataRequired(_l("Give the reason for hiding it")), max_length(2000)],
+        filters=[strip],
+    )
+
+
+class QuoteForm(FlaskForm):
+    text = TextAreaField(
+        _l("The quote, as the public will read it"),
+        description=_l(
+            "Take out names, dates, places and anything else that could identify anyone."
+        ),
+        validators=[DataRequired(_l("Write the quote")), max_length(2000)],
+        filters=[strip],
+    )
+
+
+class OfflineFields(FlaskForm):
+    source = SelectField(
+        _l("Where the views came from"),
+        choices=[SelectChoice(k, v) for k, v in SOURCE_LABELS.items() if k != ONLINE],
+        validators=[InputRequired(_l("Choose where the views came from"))],
+    )
+    source_date = DateField(
+        _l("When they were given"),
+        format=["%Y-%m-%d", "%d/%m/%Y"],
+        validators=[InputRequired(_l("Enter the date, for example 31/3/2027"))],
+    )
+    member_email = StringField(
+        _l("Email address of the member (optional)"),
+        description=_l("Leave empty for unnamed lay partners, such as a group at a meeting."),
+        validators=[Optional(), max_length(254)],
+        filters=[strip],
+    )
+    people_count = IntegerField(
+        _l("How many people (for unnamed lay partners)"),
+        default=1,
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=500, message=_l("Enter a number from 1 to 500")),
+        ],
+    )
+
+
+def offline_form(questions, **kwargs):
+    """The answers form with where, when and from whom the views came."""
+    return contribution_form_class(questions, has_pseudonym=True, base=OfflineFields)(**kwargs)

@@ -270,3 +270,42 @@ class ReviewEvent(Base):
     kind: Mapped[str] = mapped_column(sa.String(20))
     detail: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+# Moderation --------------------------------------------------------------------------------
+
+
+class Report(Base):
+    """A member's concern about a contribution, for a coordinator to act on."""
+
+    __tablename__ = "reports"
+    __table_args__ = (sa.Index("ix_reports_open", "contribution_id", "resolved_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contribution_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("contributions.id", ondelete="CASCADE")
+    )
+    reporter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolution: Mapped[str | None] = mapped_column(sa.String(10))  # "hidden" or "dismissed"
+    resolved_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+
+class Quote(Base):
+    """A redacted extract a coordinator approved for public use. The original is never shown."""
+
+    __tablename__ = "quotes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contribution_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("contributions.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(sa.Text)
+    approved_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    approved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

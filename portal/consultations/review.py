@@ -11,6 +11,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import load_only
 
 from .. import db, outbox, permissions
 from ..accounts.models import User
@@ -19,7 +20,6 @@ from ..communities.services import NotAllowed, Refused
 from ..db import utcnow
 from .models import (
     ACKNOWLEDGED,
-    ANONYMOUS,
     NAMED,
     NEW,
     PSEUDONYM,
@@ -64,6 +64,21 @@ def shown_name():
     ).label("shown_name")
 
 
+def without_author():
+    """Load a contribution for reviewers without its author: touching it raises an error."""
+    columns = [
+        getattr(Contribution, attribute.key)
+        for attribute in Contribution.__mapper__.column_attrs
+        if attribute.key != "author_id"
+    ]
+    return load_only(*columns, raiseload=True)
+
+
+def unnamed():
+    """True for views recorded from people who were not named (a meeting, say)."""
+    return Contribution.author_id.is_(None).label("unnamed")
+
+
 def overdue_before(now=None):
     return (now or utcnow()) - timedelta(days=current_app.config["REVIEW_OVERDUE_DAYS"])
 
@@ -91,7 +106,8 @@ def inbox_query(
 ):
     """Contributions to the reviewer's communities, filtered; paginated by the caller."""
     query = (
-        sa.select(Contribution, Proposal.title, Community.name, shown_name())
+        sa.select(Contribution, Proposal.title, Community.name, shown_name(), unnamed())
+        .options(without_author())
         .join(Proposal, Proposal.id == Contribution.proposal_id)
         .join(Community, Community.id == Proposal.community_id)
         .outerjoin(User, User.id == Contribution.author_id)
@@ -163,9 +179,10 @@ def themes_of(contribution_ids):
 
 
 def get_for_review(reviewer, contribution_id):
-    """(contribution, proposal, community, shown name), or Nones if not the reviewer's."""
+    """(contribution, proposal, community, name to show), or Nones if not the reviewer's."""
     row = db.session.execute(
-        sa.select(Contribution, Proposal, Community, shown_name())
+        sa.select(Contribution, Proposal, Community, shown_name(), unnamed())
+        .options(without_author())
         .join(Proposal, Proposal.id == Contribution.proposal_id)
         .join(Community, Community.id == Proposal.community_id)
         .outerjoin(User, User.id == Contribution.author_id)
@@ -174,7 +191,10 @@ def get_for_review(reviewer, contribution_id):
             Proposal.community_id.in_(reviewed_community_ids(reviewer)),
         )
     ).first()
-    return tuple(row) if row else (None, None, None, None)
+    if row is None:
+        return None, None, None, None
+    contribution, proposal, community, name, is_unnamed = row
+    return contribution, proposal, community, name or anonymous_label(contribution, is_unnamed)
 
 
 def reviewable(reviewer, contribution_ids):
@@ -188,6 +208,15 @@ def reviewable(reviewer, contribution_ids):
             Contribution.withdrawn_at.is_(None),
         )
     ).all()
+
+
+def author_of(contribution):
+    """The author, to send them a notification; never for showing to a reviewer."""
+    return db.session.scalar(
+        sa.select(User)
+        .join(Contribution, Contribution.author_id == User.id)
+        .where(Contribution.id == contribution.id)
+    )
 
 
 def _event(contribution, actor, kind, detail=""):
@@ -222,7 +251,7 @@ def respond(reviewer, contributions, body):
         contribution.review_status = RESPONDED
         contribution.first_response_at = contribution.first_response_at or now
         _event(contribution, reviewer, "responded")
-        author = db.session.get(User, contribution.author_id) if contribution.author_id else None
+        author = author_of(contribution)
         if author is not None:
             proposal = db.session.get(Proposal, contribution.proposal_id)
             link = url_for(
@@ -354,11 +383,11 @@ def responses(contribution):
     ).all()
 
 
-def anonymous_label(contribution):
-    """How reviewers see who wrote a contribution without a name."""
-    if contribution.identity == ANONYMOUS:
-        return _l("Anonymous")
-    return _l("Unnamed lay partners (%(count)d)", count=contribution.people_count)
+def anonymous_label(contribution, is_unnamed):
+    """How reviewers see who wrote a contribution without a name to show."""
+    if is_unnamed:
+        return _l("Unnamed lay partners (%(count)d)", count=contribution.people_count)
+    return _l("Anonymous")
 
 
 def theme_counts(proposal_id):
@@ -456,7 +485,8 @@ def export_rows(proposal, questions):
     for start in range(0, len(all_ids), 500):
         ids = all_ids[start : start + 500]
         chunk = db.session.execute(
-            sa.select(Contribution, shown_name())
+            sa.select(Contribution, shown_name(), unnamed())
+            .options(without_author())
             .outerjoin(User, User.id == Contribution.author_id)
             .where(Contribution.id.in_(ids))
             .order_by(Contribution.submitted_at, Contribution.id)
@@ -465,7 +495,7 @@ def export_rows(proposal, questions):
         for answer in db.session.scalars(sa.select(Answer).where(Answer.contribution_id.in_(ids))):
             answers.setdefault(answer.contribution_id, {})[answer.question_id] = answer
         themes = themes_of(ids)
-        for contribution, name in chunk:
+        for contribution, name, is_unnamed in chunk:
             given = answers.get(contribution.id, {})
             yield [
                 safe_cell(cell)
@@ -474,7 +504,7 @@ def export_rows(proposal, questions):
                     contribution.submitted_at.strftime("%Y-%m-%d %H:%M"),
                     contribution.source,
                     contribution.source_date.isoformat() if contribution.source_date else "",
-                    name or anonymous_label(contribution),
+                    name or anonymous_label(contribution, is_unnamed),
                     contribution.review_status,
                     "; ".join(themes.get(contribution.id, [])),
                     _l("yes") if contribution.quote_consent else _l("no"),

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from .. import db, permissions
 from ..communities.models import Community
 from ..pagination import paginate
-from . import contributions, review, services
+from . import contributions, moderation, review, services
 from .forms import (
     REVIEW_EVENT_LABELS,
     REVIEW_STATUS_LABELS,
@@ -149,7 +149,7 @@ def bulk():
     return redirect(url_for("consultations.inbox", **request.args))
 
 
-def _reviewable_or_404(contribution_id):
+def reviewable_or_404(contribution_id):
     contribution, proposal, community, name = review.get_for_review(current_user, contribution_id)
     if contribution is None:
         abort(404)
@@ -157,7 +157,7 @@ def _reviewable_or_404(contribution_id):
 
 
 def _review_page(contribution_id, reply_form=None, status=200):
-    contribution, proposal, community, name = _reviewable_or_404(contribution_id)
+    contribution, proposal, community, name = reviewable_or_404(contribution_id)
     themes_form = ThemesForm(formdata=None)
     all_themes = review.proposal_themes(proposal.id)
     themes_form.themes.choices = [(t.id, t.name) for t in all_themes]
@@ -169,7 +169,7 @@ def _review_page(contribution_id, reply_form=None, status=200):
             contribution=contribution,
             proposal=proposal,
             community=community,
-            shown_name=name or review.anonymous_label(contribution),
+            shown_name=name,
             questions=services.questions(proposal),
             answers=contributions.answers_of(contribution),
             themes_form=themes_form,
@@ -177,6 +177,8 @@ def _review_page(contribution_id, reply_form=None, status=200):
             responses=review.responses(contribution),
             events=review.history(contribution),
             overdue=review.is_overdue(contribution),
+            quotes=moderation.quotes_of(contribution),
+            may_moderate=permissions.can_moderate(current_user, community),
             title=_("Contribution %(number)d", number=contribution.id),
         ),
         status,
@@ -192,7 +194,7 @@ def review_contribution(contribution_id):
 @bp.post("/review/contributions/<int:contribution_id>/acknowledge")
 @login_required
 def acknowledge(contribution_id):
-    contribution, *_rest = _reviewable_or_404(contribution_id)
+    contribution, *_rest = reviewable_or_404(contribution_id)
     review.acknowledge(current_user, [contribution])
     flash(_("Acknowledged."), "success")
     return redirect(url_for("consultations.review_contribution", contribution_id=contribution_id))
@@ -201,7 +203,7 @@ def acknowledge(contribution_id):
 @bp.post("/review/contributions/<int:contribution_id>/reply")
 @login_required
 def reply(contribution_id):
-    contribution, *_rest = _reviewable_or_404(contribution_id)
+    contribution, *_rest = reviewable_or_404(contribution_id)
     form = ReplyForm()
     if not form.validate_on_submit():
         return _review_page(contribution_id, reply_form=form, status=400)
@@ -213,7 +215,7 @@ def reply(contribution_id):
 @bp.post("/review/contributions/<int:contribution_id>/themes")
 @login_required
 def themes(contribution_id):
-    contribution, proposal, _community, _name = _reviewable_or_404(contribution_id)
+    contribution, proposal, _community, _name = reviewable_or_404(contribution_id)
     form = ThemesForm()
     form.themes.choices = [(t.id, t.name) for t in review.proposal_themes(proposal.id)]
     form.validate_on_submit()

@@ -209,3 +209,13 @@ def test_the_inbox_costs_the_same_statements_with_many_contributions(
     assert len(many) == len(few)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Contribution)) == 41
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 0
+
+
+def test_reviewer_queries_never_load_who_wrote_a_contribution(world):
+    db.session.expunge_all()
+    contribution, _proposal, _community, name = review.get_for_review(
+        world["people"]["professional"], world["contribution"].id
+    )
+    assert name == "Lay Person"  # named: the name is worked out in SQL
+    with pytest.raises(sa.exc.InvalidRequestError):
+        contribution.author_id  # noqa: B018 - touching it is the test

@@ -1,8 +1,8 @@
-"""proposals, contributions and review
+"""proposals, contributions, review and moderation
 
-Revision ID: 2fea3ce55cf2
+Revision ID: 4f1ac83e5b80
 Revises: 3a9afe79af7b
-Create Date: 2026-11-26 09:59:09.384892
+Create Date: 2026-11-26 10:03:23.475393
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 
 import portal.db
 
-revision = "2fea3ce55cf2"
+revision = "4f1ac83e5b80"
 down_revision = "3a9afe79af7b"
 branch_labels = None
 depends_on = None
@@ -283,6 +283,65 @@ def upgrade():
         )
 
     op.create_table(
+        "quotes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("contribution_id", sa.Integer(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("approved_by_id", sa.Integer(), nullable=True),
+        sa.Column("approved_at", portal.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["approved_by_id"],
+            ["users.id"],
+            name=op.f("fk_quotes_approved_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["contribution_id"],
+            ["contributions.id"],
+            name=op.f("fk_quotes_contribution_id_contributions"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_quotes")),
+    )
+    with op.batch_alter_table("quotes", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_quotes_contribution_id"), ["contribution_id"], unique=False
+        )
+
+    op.create_table(
+        "reports",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("contribution_id", sa.Integer(), nullable=False),
+        sa.Column("reporter_id", sa.Integer(), nullable=True),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("created_at", portal.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("resolved_at", portal.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("resolution", sa.String(length=10), nullable=True),
+        sa.Column("resolved_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["contribution_id"],
+            ["contributions.id"],
+            name=op.f("fk_reports_contribution_id_contributions"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["reporter_id"],
+            ["users.id"],
+            name=op.f("fk_reports_reporter_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["resolved_by_id"],
+            ["users.id"],
+            name=op.f("fk_reports_resolved_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reports")),
+    )
+    with op.batch_alter_table("reports", schema=None) as batch_op:
+        batch_op.create_index("ix_reports_open", ["contribution_id", "resolved_at"], unique=False)
+
+    op.create_table(
         "responses",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("contribution_id", sa.Integer(), nullable=False),
@@ -348,6 +407,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_responses_contribution_id"))
 
     op.drop_table("responses")
+    with op.batch_alter_table("reports", schema=None) as batch_op:
+        batch_op.drop_index("ix_reports_open")
+
+    op.drop_table("reports")
+    with op.batch_alter_table("quotes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_quotes_contribution_id"))
+
+    op.drop_table("quotes")
     with op.batch_alter_table("contribution_themes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_contribution_themes_theme_id"))
 
