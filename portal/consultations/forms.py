@@ -324,6 +324,12 @@ REVIEW_STATUS_LABELS = {
     ACKNOWLEDGED: _l("Acknowledged"),
     RESPONDED: _l("Replied to"),
 }
+# What a contributor sees of where their views are.
+PROGRESS_LABELS = {
+    NEW: _l("Received"),
+    ACKNOWLEDGED: _l("Read by the team"),
+    RESPONDED: _l("Replied to"),
+}
 REVIEW_EVENT_LABELS = {
     "acknowledged": _l("acknowledged"),
     "responded": _l("replied to"),

@@ -14,6 +14,7 @@ from .forms import (
     IDENTITY_LABELS,
     IDENTITY_SUMMARIES,
     KIND_LABELS,
+    PROGRESS_LABELS,
     STATUS_LABELS,
     answers_from,
     contribution_form,
@@ -34,6 +35,7 @@ def labels():
         "question_kind_labels": KIND_LABELS,
         "identity_labels": IDENTITY_LABELS,
         "identity_summaries": IDENTITY_SUMMARIES,
+        "progress_labels": PROGRESS_LABELS,
     }
 
 

@@ -32,9 +32,7 @@ def test_a_reported_contribution_is_hidden_with_a_reason_and_still_counts(client
     assert "I would come in the evening." not in detail  # its words are not shown
     summary = review.summary(proposal, services.questions(proposal))
     assert summary["by_status"] == {"new": 1}  # but it still counts
-    assert "There are no reports" in client.get("/communities/alpha/reports").get_data(
-        as_text=True
-    )
+    assert "There are no reports" in client.get("/communities/alpha/reports").get_data(as_text=True)
 
 
 def test_hiding_needs_a_reason_and_a_coordinator(client, world):
