@@ -415,7 +415,7 @@ def _load(echo):
 
 
 def _draft_missing(author, proposal):
-    """No draft yet, and none to make: not once the person has sent answers or it closed."""
+    """True while the proposal is open and the person has neither a draft nor sent answers."""
     return (
         proposal.status() == OPEN
         and contributions.get_draft(author, proposal) is None
