@@ -139,7 +139,38 @@ def seed_briefings(db, sa, community, author, count):
     )
 
 
-def seed(database_url, users, notifications, briefings):
+def seed_contributions(db, sa, count):
+    """Many anonymous contributions, with an answer each, on the demo's open chemo proposal."""
+    from portal.consultations.models import Answer, Contribution, Proposal, Question
+
+    proposal = db.session.scalar(
+        sa.select(Proposal).where(Proposal.title == "Opening the day unit on weekday evenings")
+    )
+    question = db.session.scalar(
+        sa.select(Question).where(Question.proposal_id == proposal.id, Question.kind == "text")
+    )
+    first = (db.session.scalar(sa.select(sa.func.max(Contribution.id))) or 0) + 1
+    ids = range(first, first + count)
+    db.session.execute(
+        sa.insert(Contribution),
+        [
+            {
+                "id": i,
+                "proposal_id": proposal.id,
+                "identity": "anonymous",
+                "idempotency_key": f"b{i}",
+            }
+            for i in ids
+        ],
+    )
+    db.session.execute(
+        sa.insert(Answer),
+        [{"contribution_id": i, "question_id": question.id, "text": f"View {i}"} for i in ids],
+    )
+    return proposal.id
+
+
+def seed(database_url, users, notifications, briefings, contributions):
     """Fill a fresh database: demo accounts, many users, notifications and briefings."""
     sys.path.insert(0, str(ROOT))
     import sqlalchemy as sa
@@ -200,22 +231,24 @@ def seed(database_url, users, notifications, briefings):
         )
         seed_briefings(db, sa, chemo, lay, briefings)
         listing.refresh(db.session.connection())  # the inserts above bypass the ORM
+        proposal = seed_contributions(db, sa, contributions)
         db.session.commit()
         from portal.briefings.models import Briefing
 
-        return db.session.scalar(
+        briefing = db.session.scalar(
             sa.select(Briefing.id).where(Briefing.title == "A new evening chemotherapy clinic")
         )
+        return briefing, proposal
 
 
-def sign_in_cookie(port):
+def sign_in_cookie(port, email="lay@example.org"):
     connection = http.client.HTTPConnection("127.0.0.1", port)
     connection.request("GET", "/sign-in")
     response = connection.getresponse()
     html = response.read().decode()
     cookie = response.getheader("Set-Cookie").split(";")[0]
     token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
-    body = f"csrf_token={token}&email=lay%40example.org&password=chorus-demo-password"
+    body = f"csrf_token={token}&email={email.replace('@', '%40')}&password=chorus-demo-password"
     connection.request(
         "POST",
         "/sign-in",
@@ -234,15 +267,18 @@ def main():
     parser.add_argument("--users", type=int, default=100_000)
     parser.add_argument("--notifications", type=int, default=100_000)
     parser.add_argument("--briefings", type=int, default=20_000)
+    parser.add_argument("--contributions", type=int, default=10_000)
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
         database_url = f"sqlite:///{folder}/bench.sqlite"
         print(
             f"Seeding {args.users} users, {args.notifications} notifications "
-            f"and {args.briefings} briefings..."
+            f"{args.briefings} briefings and {args.contributions} contributions..."
         )
-        briefing = seed(database_url, args.users, args.notifications, args.briefings)
+        briefing, proposal = seed(
+            database_url, args.users, args.notifications, args.briefings, args.contributions
+        )
         env = dict(
             os.environ,
             CHORUS_ENV="production",
@@ -258,6 +294,7 @@ def main():
             baseline = measure(hello_port, "/", args.seconds)
             print(f"{'bare Flask hello':32} {baseline:8.0f} req/s")
             cookie = sign_in_cookie(chorus_port)
+            reviewer = sign_in_cookie(chorus_port, "professional@example.org")
             pages = [
                 ("/", None),
                 ("/sign-in", None),
@@ -276,6 +313,11 @@ def main():
                 (f"/briefings/{briefing}", cookie),
                 (f"/briefings/{briefing}/versions", cookie),
                 ("/glossary", None),
+                (f"/proposals/{proposal}", cookie),
+                ("/my/contributions", cookie),
+                (f"/review?proposal={proposal}", reviewer),
+                (f"/review?proposal={proposal}&page=200", reviewer),
+                (f"/proposals/{proposal}/summary", reviewer),
             ]
             worst = 100.0
             for path, page_cookie in pages:
