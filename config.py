@@ -43,6 +43,7 @@ class Config:
     LOCALE_COOKIE_NAME = "chorus_locale"
     HSTS = True
 
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # no form needs more
     WTF_CSRF_TIME_LIMIT = None  # the CSRF token lives as long as the session
 
     # Argon2id at OWASP's recommended parameters (19 MiB, 2 passes).
@@ -58,6 +59,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = False
     SIGN_IN_LIMIT = "10 per minute;50 per hour"
     RESET_LIMIT = "5 per minute;20 per hour"
+    # Answers sent without a session are held for a day: limit how many one address sends.
+    CONTRIBUTE_LIMIT = "30 per minute;300 per hour"
     PROXY_FIX_COUNT = 0
 
     MAIL_BACKEND = "smtp"

@@ -12,6 +12,7 @@ PAGES = {
     403: (_l("You do not have permission to do this"), "errors/403.html"),
     404: (_l("Page not found"), "errors/404.html"),
     405: (_l("Sorry, there is a problem with that request"), "errors/400.html"),
+    413: (_l("Sorry, there is a problem with that request"), "errors/400.html"),
     429: (_l("Too many attempts"), "errors/429.html"),
     500: (_l("Sorry, there is a problem with the service"), "errors/500.html"),
 }

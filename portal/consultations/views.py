@@ -1,13 +1,22 @@
 """Proposals for members: the community's list, a proposal, and giving views on it."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from .. import db, permissions
 from ..communities.views import community_or_404
-from ..extensions import csrf
+from ..extensions import csrf, limiter
 from ..pagination import paginate
 from . import contributions, review, services
 from .forms import (
@@ -128,7 +137,12 @@ def _form(questions, **kwargs):
     return contribution_form(questions, has_pseudonym=bool(current_user.pseudonym), **kwargs)
 
 
+def _contribute_limit():
+    return current_app.config["CONTRIBUTE_LIMIT"]
+
+
 @bp.route("/proposals/<int:proposal_id>/contribute", methods=["GET", "POST"])
+@limiter.limit(_contribute_limit, methods=["POST"])
 @csrf.exempt  # checked by the form itself, so that answers with a stale token come back
 def contribute(proposal_id):
     proposal, community = services.get(proposal_id)

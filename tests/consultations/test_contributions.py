@@ -240,3 +240,23 @@ def test_the_contribution_form_costs_the_same_statements_with_many_contributions
     with count_queries() as many:
         assert client.get(f"/proposals/{proposal.id}/contribute").status_code == 200
     assert len(many) == len(few)
+
+
+def test_answers_without_a_session_are_limited_per_address(app, client, fresh, monkeypatch):
+    proposal, _person = fresh
+    monkeypatch.setitem(app.config, "CONTRIBUTE_LIMIT", "2 per minute")
+    statuses = [
+        client.post(f"/proposals/{proposal.id}/contribute", data={"q1": "x"}).status_code
+        for _ in range(3)
+    ]
+    assert statuses == [302, 302, 429]
+
+
+def test_a_form_too_big_to_send_gets_an_error_page(client, fresh):
+    proposal, person = fresh
+    sign_in_as(client, person)
+    response = client.post(
+        f"/proposals/{proposal.id}/contribute", data={"q1": "x" * (3 * 1024 * 1024)}
+    )
+    assert response.status_code == 413
+    assert "Sorry, there is a problem with that request" in response.get_data(as_text=True)
