@@ -85,6 +85,11 @@ def create(actor, community, *, briefing_ids=(), **fields):
 def update(actor, proposal, community, *, briefing_ids=(), **fields):
     _require(permissions.can_author(actor, community))
     _editable(proposal)
+    if not proposal.is_draft:  # published: the window must stay sensible
+        opens = fields.get("opens_at", proposal.opens_at)
+        closes = fields.get("closes_at", proposal.closes_at)
+        if opens is None or closes is None or closes <= max(opens, utcnow()):
+            raise Refused(_l("Set a closing time after the opening time, in the future."))
     _apply(proposal, fields)
     proposal.updated_at = utcnow()
     set_briefings(proposal, briefing_ids)

@@ -227,3 +227,12 @@ def test_the_outbox_worker_announces_proposals_as_they_open(app, world):
         sa.select(OutboxMessage).where(OutboxMessage.kind == "proposal_opened")
     ).all()
     assert message.link == f"http://127.0.0.1:5000/proposals/{proposal.id}"
+
+
+def test_an_upcoming_proposal_keeps_a_sensible_window(world):
+    a, professional = world["a"], world["people"]["professional"]
+    proposal = factories.make_proposal(a, professional, status="upcoming")
+    closes = proposal.closes_at
+    with pytest.raises(services.Refused, match="closing time"):
+        services.update(professional, proposal, a, opens_at=proposal.opens_at, closes_at=None)
+    assert proposal.closes_at == closes  # nothing changed
