@@ -19,7 +19,7 @@ from ..briefings.models import Briefing
 from ..communities import services as communities
 from ..communities.models import PENDING
 from ..db import utcnow
-from . import contributions, services
+from . import contributions, demo_review, services
 from .models import (
     ANONYMOUS,
     MULTIPLE,
@@ -411,6 +411,15 @@ def _load(echo):
         data["identity"] = [identity]
         contributions.save_draft(user(email), referral, gp, data)
         echo(f"  saved    draft answers for {email}")
+    demo_review.load(
+        echo,
+        evenings=evenings,
+        chemo=chemo,
+        first_day=first_day,
+        maternity=maternity,
+        professional=professional,
+        coordinator=coordinator,
+    )
     db.session.flush()
 
 

@@ -8,6 +8,7 @@ its pages (and, for forms, its error state) to `PAGES`.
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -22,6 +23,12 @@ from portal.briefings.models import PUBLIC, Briefing, GlossaryTerm
 from portal.communities import invitations
 from portal.communities import services as communities
 from portal.communities.models import Community, Invitation, Membership
+from portal.consultations import contributions as consultation_contributions
+from portal.consultations import demo as consultations_demo
+from portal.consultations import moderation, review
+from portal.consultations import services as consultations
+from portal.consultations.models import ONLINE, Contribution, Proposal
+from portal.db import utcnow
 from portal.tokens import make_token
 from tests import factories
 
@@ -35,6 +42,13 @@ MANAGERS = ("coordinator", "admin")
 AUTHORS = ("professional", "coordinator")
 # Who looks after the site-wide glossary: any coordinator, and site admins.
 GLOSSARY_KEEPERS = ("coordinator", "admin")
+# Who reads a community's proposals: its members. lay is an active lay partner of the demo
+# communities with proposals used here (chemo-day-unit, maternity-voices); admin is in none.
+MEMBERS = ("lay", "professional", "coordinator")
+# Who gives views on proposals: lay partners. Who writes proposals and reviews the views given:
+# professionals and coordinators (AUTHORS). Who moderates and records offline views: coordinators.
+LAY = ("lay",)
+MODERATORS = ("coordinator",)
 LOCALES = ("en", "cy", "ar")
 RTL_LOCALES = ("ar",)
 
@@ -405,6 +419,339 @@ def _site_wide_term(word):
         return f"/glossary/{term_id}/edit"
 
     return path
+
+
+# Consultations that need the live database -------------------------------------
+
+# Demo proposals (see portal/consultations/demo.py).
+OPEN_PROPOSAL = consultations_demo.EVENINGS["title"]  # chemo-day-unit, open, four kinds of question
+DRAFT_PROPOSAL = consultations_demo.BLOOD_TESTS["title"]  # chemo-day-unit, draft, no closing time
+UPCOMING_PROPOSAL = consultations_demo.OVERNIGHT["title"]  # maternity-voices, opens soon
+CLOSED_PROPOSAL = consultations_demo.FIRST_DAY["title"]  # maternity-voices, lay answered it
+# Made by these tests, once, and never changed by them.
+REVIEWED = "Evening visits: views to review (browser tests)"
+ABOVE_TARGET_PROPOSAL = "Reorganising chemotherapy scheduling (browser tests)"
+HARD_SUMMARY = (
+    "Notwithstanding the aforementioned organisational reconfiguration of multidisciplinary "
+    "chemotherapeutic administration arrangements, individuals experiencing contraindications "
+    "should communicate comprehensively with their designated healthcare practitioners."
+)
+EVERY_KIND_OF_QUESTION = consultations_demo.EVENINGS_QUESTIONS  # text (required), scale, one, any
+
+
+def _demo_person(email):
+    person = accounts.find_by_email(email)
+    assert person is not None, f"no demo account {email}"
+    return person
+
+
+def _proposal_id(title):
+    proposal_id = db.session.scalar(
+        sa.select(Proposal.id).where(Proposal.title == title).order_by(Proposal.id)
+    )
+    assert proposal_id is not None, f"no proposal titled {title!r}"
+    return proposal_id
+
+
+def _proposal_page(title, then_path=""):
+    """A page of the demo proposal with this title (its id differs from run to run)."""
+
+    def path(server):
+        with server.app.app_context():
+            return f"/proposals/{_proposal_id(title)}{then_path}"
+
+    return path
+
+
+def _first_question_page(title):
+    def path(server):
+        with server.app.app_context():
+            proposal = db.session.get(Proposal, _proposal_id(title))
+            question = consultations.questions(proposal)[0]
+            return f"/proposals/{proposal.id}/questions/{question.id}/edit"
+
+    return path
+
+
+def _new_open_proposal(label):
+    """A new open proposal in chemo-day-unit asking every kind of question (in a request)."""
+    return factories.make_proposal(
+        communities.get_by_slug("chemo-day-unit"),
+        _demo_person(ROLE_EMAILS["professional"]),
+        status="open",
+        questions=[dict(question) for question in EVERY_KIND_OF_QUESTION],
+        title=f"{label} ({uuid.uuid4().hex[:8]}, browser tests)",
+        summary=consultations_demo.EVENINGS["summary"],
+        problem=consultations_demo.EVENINGS["problem"],
+        change=consultations_demo.EVENINGS["change"],
+        affects=consultations_demo.EVENINGS["affects"],
+    )
+
+
+def _unanswered(then_path="", prepare=None):
+    """A page of a new open proposal the lay partner has not answered.
+
+    Made afresh each time, so that what one run does (answering, saving a draft)
+    changes nothing for the next. `prepare(proposal)` may add to it, and return
+    a query string for the page.
+    """
+
+    def path(server):
+        with server.app.test_request_context():
+            proposal = _new_open_proposal("Evening visits")
+            query = prepare(proposal) if prepare else ""
+            db.session.commit()
+            return f"/proposals/{proposal.id}{then_path}{query or ''}"
+
+    return path
+
+
+def _lay_draft(proposal):
+    """The lay partner started answering, anonymously, and saved to come back later."""
+    first = consultations.questions(proposal)[0]
+    consultation_contributions.save_draft(
+        _demo_person(ROLE_EMAILS["lay"]),
+        proposal,
+        communities.get_by_slug("chemo-day-unit"),
+        {f"q{first.id}": ["Evenings would help, if"], "identity": ["anonymous"]},
+    )
+
+
+def _held_answers(proposal):
+    """Answers sent after the lay partner's session ended, held for them to sign in again."""
+    first = consultations.questions(proposal)[0]
+    data = {f"q{first.id}": ["Tuesday evenings would suit me."], "identity": ["anonymous"]}
+    return "?held=" + consultation_contributions.hold(proposal, data)
+
+
+def _reviewed():
+    """Views on one open proposal in every state a reviewer meets (made once, then kept).
+
+    The lay partner's (named, changed once, quotable, themed, replied to, with an
+    approved quote), Carol's (a pseudonym, hidden by the coordinator), Daniel's
+    (anonymous, reported), and a meeting's, recorded by the coordinator.
+    """
+    proposal_id = db.session.scalar(sa.select(Proposal.id).where(Proposal.title == REVIEWED))
+    if proposal_id is not None:
+        return db.session.get(Proposal, proposal_id)
+    community = communities.get_by_slug("chemo-day-unit")
+    professional = _demo_person(ROLE_EMAILS["professional"])
+    coordinator = _demo_person(ROLE_EMAILS["coordinator"])
+    lay = _demo_person(ROLE_EMAILS["lay"])
+    proposal = factories.make_proposal(
+        community,
+        professional,
+        status="open",
+        questions=[dict(question) for question in EVERY_KIND_OF_QUESTION],
+        title=REVIEWED,
+        summary=consultations_demo.EVENINGS["summary"],
+    )
+    text, scale, one, many = consultations.questions(proposal)
+
+    def answers(words, number, day, easier):
+        return {
+            text.id: (words, None, []),
+            scale.id: ("", number, []),
+            one.id: ("", None, [day]),
+            many.id: ("", None, easier),
+        }
+
+    mine = factories.make_contribution(
+        proposal,
+        community,
+        lay,
+        quote_consent=True,
+        answers=answers("An evening visit would help. I work days.", 4, "Tuesday", ["Food and drinks"]),
+    )
+    consultation_contributions.change(
+        lay,
+        mine,
+        proposal,
+        community,
+        [text, scale, one, many],
+        identity="named",
+        quote_consent=True,
+        answers=answers(
+            "An evening visit would help me a lot. I work in the day, and my son drives me.",
+            5,
+            "Tuesday",
+            ["Free parking", "Food and drinks"],
+        ),
+    )
+    carol = factories.make_contribution(
+        proposal,
+        community,
+        _demo_person("carol.hughes@example.org"),
+        identity="pseudonym",
+        quote_consent=True,
+        answers=answers("Nurse Jones on the unit is rude to me.", 2, "Monday", ["Childcare"]),
+    )
+    daniel = factories.make_contribution(
+        proposal,
+        community,
+        _demo_person("daniel.evans@example.org"),
+        identity="anonymous",
+        answers=answers("Fridays, after the school run.", 3, "Friday", ["Childcare"]),
+    )
+    meeting = moderation.record_offline(
+        coordinator,
+        proposal,
+        community,
+        [text, scale, one, many],
+        source="meeting",
+        source_date=(utcnow() - timedelta(days=2)).date(),
+        people_count=12,
+        answers=answers("Most of the group wanted Thursdays.", 4, "Thursday", ["Free parking"]),
+        key=consultation_contributions.new_key(),
+    )
+    getting_home = review.theme_named(proposal, "Getting home safely")
+    review.add_theme(professional, [mine, meeting], getting_home)
+    review.add_theme(professional, [daniel], review.theme_named(proposal, "Childcare"))
+    review.respond(
+        professional, [mine], "Thank you. We are asking about transport home after 8pm."
+    )
+    review.acknowledge(professional, [meeting])
+    moderation.report(professional, daniel, community, "It says which school, so it could identify them.")
+    moderation.report(professional, carol, community, "It names a nurse.")
+    moderation.hide(coordinator, carol, community, "It names a member of staff.")
+    moderation.approve_quote(
+        coordinator, mine, community, "An evening visit would help me a lot. I work in the day."
+    )
+    return proposal
+
+
+def _reviewed_page(then_path=""):
+    """A page of the proposal with views to review."""
+
+    def path(server):
+        with server.app.test_request_context():
+            proposal = _reviewed()
+            db.session.commit()
+            return f"/proposals/{proposal.id}{then_path}"
+
+    return path
+
+
+def _inbox(query=""):
+    """The review inbox filtered to the proposal with views to review; `query` adds filters."""
+
+    def path(server):
+        with server.app.test_request_context():
+            proposal = _reviewed()
+            db.session.commit()
+            return f"/review?proposal={proposal.id}{query}"
+
+    return path
+
+
+def _views(whose, then_path=""):
+    """A page of one contribution to the proposal with views to review, by `whose` view:
+    "lay" (named, replied to), "hidden" (Carol's), "anonymous" (Daniel's) or "meeting"."""
+
+    def path(server):
+        with server.app.test_request_context():
+            proposal = _reviewed()
+            db.session.commit()
+            query = sa.select(Contribution.id).where(Contribution.proposal_id == proposal.id)
+            if whose == "lay":
+                query = query.where(Contribution.author_id == _demo_person(ROLE_EMAILS["lay"]).id)
+            elif whose == "hidden":
+                query = query.where(Contribution.hidden_at.is_not(None))
+            elif whose == "anonymous":
+                query = query.where(
+                    Contribution.identity == "anonymous", Contribution.source == ONLINE
+                )
+            else:
+                query = query.where(Contribution.source == whose)
+            contribution_id = db.session.scalar(query)
+        assert contribution_id is not None, f"no {whose} contribution to {REVIEWED!r}"
+        if whose == "lay":
+            return f"/contributions/{contribution_id}{then_path}"
+        return f"/review/contributions/{contribution_id}{then_path}"
+
+    return path
+
+
+def _lay_views_on_a_closed_proposal(server):
+    """The lay partner's demo contribution to a proposal that has closed."""
+    with server.app.app_context():
+        contribution_id = db.session.scalar(
+            sa.select(Contribution.id)
+            .join(Proposal, Proposal.id == Contribution.proposal_id)
+            .join(User, User.id == Contribution.author_id)
+            .where(Proposal.title == CLOSED_PROPOSAL, User.email == ROLE_EMAILS["lay"])
+        )
+    assert contribution_id is not None, "the lay partner's demo contribution is gone"
+    return f"/contributions/{contribution_id}"
+
+
+def _above_target_proposal(then_path=""):
+    """A draft proposal whose summary reads above the target (made once, never published)."""
+
+    def path(server):
+        with server.app.test_request_context():
+            proposal_id = db.session.scalar(
+                sa.select(Proposal.id).where(Proposal.title == ABOVE_TARGET_PROPOSAL)
+            )
+            if proposal_id is None:
+                proposal = factories.make_proposal(
+                    communities.get_by_slug("chemo-day-unit"),
+                    _demo_person(ROLE_EMAILS["professional"]),
+                    status="draft",
+                    title=ABOVE_TARGET_PROPOSAL,
+                    summary=HARD_SUMMARY,
+                    closes_at=utcnow() + timedelta(days=30),
+                )
+                db.session.commit()
+                proposal_id = proposal.id
+            return f"/proposals/{proposal_id}{then_path}"
+
+    return path
+
+
+# Consultation steps
+
+
+def _send_answers(page, _server):
+    return submit(page, "#maincontent form button[value=send]")
+
+
+def _clear_the_first_answer(page, server):
+    page.locator("#maincontent form textarea").first.fill("")
+    return _send_answers(page, server)
+
+
+def _ask_with_one_choice(page, _server):
+    page.locator("#prompt").fill("Which evening would suit you?")
+    page.locator("input[name=kind][value=single]").check()
+    page.locator("#options").fill("Tuesday")
+    return submit(page)
+
+
+def _ask_the_same_choice_twice(page, _server):
+    page.locator("#prompt").fill("Which evening would suit you?")
+    page.locator("input[name=kind][value=single]").check()
+    page.locator("#options").fill("Tuesday\\ntuesday")
+    return submit(page)
+
+
+def _ask_without_saying_why(page, _server):
+    page.locator("#prompt").fill("Would you come on a Saturday?")
+    return submit(page)
+
+
+def _apply_to_nothing(page, _server):
+    return submit(page, "#maincontent form[method=post] button[type=submit]")
+
+
+def _reply_with_nothing(page, _server):
+    return submit(page, "#maincontent form:has(#reply) button[type=submit]")
+
+
+def _clear_the_quote(page, _server):
+    page.locator("#text").fill("")
+    return submit(page)
+
 
 
 PAGES = [
