@@ -394,6 +394,7 @@ class BulkForm(FlaskForm):
     theme = StringField(
         _l("Theme (for “Add a theme”)"),
         description=_l("An existing theme of the proposal, or a new one."),
+        id="bulk-theme",  # the inbox's filters, on the same page, have a "theme" field too
         validators=[max_length(80)],
         filters=[strip],
     )

@@ -61,6 +61,12 @@ ROLE_EMAILS = {
     "admin": "admin@example.org",
 }
 SUBMIT = "#maincontent form button[type=submit]"
+# GET routes that answer with a file to download, not a page: axe has nothing to check there.
+# Each is checked where it is used.
+NOT_PAGES = {
+    # CSV of a proposal's contributions: downloaded and read in tests/browser/test_journeys.py.
+    "consultations.export",
+}
 
 
 @dataclass(frozen=True)
@@ -473,7 +479,7 @@ def _first_question_page(title):
     return path
 
 
-def _new_open_proposal(label):
+def new_open_proposal(label):
     """A new open proposal in chemo-day-unit asking every kind of question (in a request)."""
     return factories.make_proposal(
         communities.get_by_slug("chemo-day-unit"),
@@ -498,7 +504,7 @@ def _unanswered(then_path="", prepare=None):
 
     def path(server):
         with server.app.test_request_context():
-            proposal = _new_open_proposal("Evening visits")
+            proposal = new_open_proposal("Evening visits")
             query = prepare(proposal) if prepare else ""
             db.session.commit()
             return f"/proposals/{proposal.id}{then_path}{query or ''}"
@@ -561,7 +567,9 @@ def _reviewed():
         community,
         lay,
         quote_consent=True,
-        answers=answers("An evening visit would help. I work days.", 4, "Tuesday", ["Food and drinks"]),
+        answers=answers(
+            "An evening visit would help. I work days.", 4, "Tuesday", ["Food and drinks"]
+        ),
     )
     consultation_contributions.change(
         lay,
@@ -607,11 +615,11 @@ def _reviewed():
     getting_home = review.theme_named(proposal, "Getting home safely")
     review.add_theme(professional, [mine, meeting], getting_home)
     review.add_theme(professional, [daniel], review.theme_named(proposal, "Childcare"))
-    review.respond(
-        professional, [mine], "Thank you. We are asking about transport home after 8pm."
-    )
+    review.respond(professional, [mine], "Thank you. We are asking about transport home after 8pm.")
     review.acknowledge(professional, [meeting])
-    moderation.report(professional, daniel, community, "It says which school, so it could identify them.")
+    moderation.report(
+        professional, daniel, community, "It says which school, so it could identify them."
+    )
     moderation.report(professional, carol, community, "It names a nurse.")
     moderation.hide(coordinator, carol, community, "It names a member of staff.")
     moderation.approve_quote(
@@ -644,30 +652,41 @@ def _inbox(query=""):
     return path
 
 
+def _contribution_id(server, whose):
+    """One contribution to the proposal with views to review, by `whose` views: "lay" (named,
+    changed, replied to, quoted), "hidden" (Carol's), "anonymous" (Daniel's, reported) or
+    "meeting" (recorded by the coordinator)."""
+    with server.app.test_request_context():
+        proposal = _reviewed()
+        db.session.commit()
+        query = sa.select(Contribution.id).where(Contribution.proposal_id == proposal.id)
+        if whose == "lay":
+            query = query.where(Contribution.author_id == _demo_person(ROLE_EMAILS["lay"]).id)
+        elif whose == "hidden":
+            query = query.where(Contribution.hidden_at.is_not(None))
+        elif whose == "anonymous":
+            query = query.where(Contribution.identity == "anonymous", Contribution.source == ONLINE)
+        else:
+            query = query.where(Contribution.source == whose)
+        contribution_id = db.session.scalar(query)
+    assert contribution_id is not None, f"no {whose} contribution to {REVIEWED!r}"
+    return contribution_id
+
+
 def _views(whose, then_path=""):
-    """A page of one contribution to the proposal with views to review, by `whose` view:
-    "lay" (named, replied to), "hidden" (Carol's), "anonymous" (Daniel's) or "meeting"."""
+    """A reviewer's page of one contribution to the proposal with views to review."""
 
     def path(server):
-        with server.app.test_request_context():
-            proposal = _reviewed()
-            db.session.commit()
-            query = sa.select(Contribution.id).where(Contribution.proposal_id == proposal.id)
-            if whose == "lay":
-                query = query.where(Contribution.author_id == _demo_person(ROLE_EMAILS["lay"]).id)
-            elif whose == "hidden":
-                query = query.where(Contribution.hidden_at.is_not(None))
-            elif whose == "anonymous":
-                query = query.where(
-                    Contribution.identity == "anonymous", Contribution.source == ONLINE
-                )
-            else:
-                query = query.where(Contribution.source == whose)
-            contribution_id = db.session.scalar(query)
-        assert contribution_id is not None, f"no {whose} contribution to {REVIEWED!r}"
-        if whose == "lay":
-            return f"/contributions/{contribution_id}{then_path}"
-        return f"/review/contributions/{contribution_id}{then_path}"
+        return f"/review/contributions/{_contribution_id(server, whose)}{then_path}"
+
+    return path
+
+
+def _own_views(then_path=""):
+    """The lay partner's page of their own views on the proposal with views to review."""
+
+    def path(server):
+        return f"/contributions/{_contribution_id(server, 'lay')}{then_path}"
 
     return path
 
@@ -731,7 +750,7 @@ def _ask_with_one_choice(page, _server):
 def _ask_the_same_choice_twice(page, _server):
     page.locator("#prompt").fill("Which evening would suit you?")
     page.locator("input[name=kind][value=single]").check()
-    page.locator("#options").fill("Tuesday\\ntuesday")
+    page.locator("#options").fill("Tuesday\ntuesday")
     return submit(page)
 
 
@@ -748,10 +767,19 @@ def _reply_with_nothing(page, _server):
     return submit(page, "#maincontent form:has(#reply) button[type=submit]")
 
 
+def _clear_the_title(page, _server):
+    page.locator("#title").fill("")
+    return submit(page)
+
+
+def _clear_the_prompt(page, _server):
+    page.locator("#prompt").fill("")
+    return submit(page)
+
+
 def _clear_the_quote(page, _server):
     page.locator("#text").fill("")
     return submit(page)
-
 
 
 PAGES = [
@@ -1177,5 +1205,320 @@ PAGES = [
         "briefings.glossary_edit",
         _site_wide_term("oncology"),
         GLOSSARY_KEEPERS,
+    ),
+    # Consultations: proposals, for the community's members.
+    Page("proposals", "consultations.index", "/communities/chemo-day-unit/proposals", MEMBERS),
+    Page(
+        "proposals: opening soon",
+        "consultations.index",
+        "/communities/maternity-voices/proposals?status=upcoming",
+        MEMBERS,
+    ),
+    Page(
+        "proposals: closed",
+        "consultations.index",
+        "/communities/maternity-voices/proposals?status=closed",
+        MEMBERS,
+    ),
+    Page(
+        "proposals: none closed yet",
+        "consultations.index",
+        "/communities/chemo-day-unit/proposals?status=closed",
+        MEMBERS,
+    ),
+    Page(
+        "proposals: drafts",
+        "consultations.index",
+        "/communities/chemo-day-unit/proposals?status=draft",
+        AUTHORS,
+    ),
+    Page("proposal: open", "consultations.show", _proposal_page(OPEN_PROPOSAL), AUTHORS),
+    Page("proposal: open, not answered yet", "consultations.show", _unanswered(), LAY),
+    Page(
+        "proposal: open, answers saved to finish later",
+        "consultations.show",
+        _unanswered(prepare=_lay_draft),
+        LAY,
+    ),
+    Page("proposal: open, with views to review", "consultations.show", _reviewed_page(), MEMBERS),
+    Page(
+        "proposal: opening soon", "consultations.show", _proposal_page(UPCOMING_PROPOSAL), MEMBERS
+    ),
+    Page("proposal: closed", "consultations.show", _proposal_page(CLOSED_PROPOSAL), MEMBERS),
+    Page("proposal: draft", "consultations.show", _proposal_page(DRAFT_PROPOSAL), AUTHORS),
+    # Giving views, for lay partners.
+    Page("give your views", "consultations.contribute", _unanswered("/contribute"), LAY),
+    Page(
+        "give your views with errors",
+        "consultations.contribute",
+        _unanswered("/contribute"),
+        LAY,
+        status=400,
+        then=_send_answers,
+    ),
+    Page(
+        "give your views: save and come back later",
+        "consultations.show",
+        _unanswered("/contribute"),
+        LAY,
+        then=_press_save_draft,
+    ),
+    Page(
+        "give your views: carry on from saved answers",
+        "consultations.contribute",
+        _unanswered("/contribute", prepare=_lay_draft),
+        LAY,
+    ),
+    Page(
+        "give your views: answers kept while signed out",
+        "consultations.contribute",
+        _unanswered("/contribute", prepare=_held_answers),
+        LAY,
+    ),
+    Page("your views: just sent", "consultations.contribution", _own_views("?sent=1"), LAY),
+    Page("your views: changed, with a reply", "consultations.contribution", _own_views(), LAY),
+    Page(
+        "your views: the proposal has closed",
+        "consultations.contribution",
+        _lay_views_on_a_closed_proposal,
+        LAY,
+    ),
+    Page("change your views", "consultations.edit_contribution", _own_views("/edit"), LAY),
+    Page(
+        "change your views with errors",
+        "consultations.edit_contribution",
+        _own_views("/edit"),
+        LAY,
+        status=400,
+        then=_clear_the_first_answer,
+    ),
+    Page("my contributions", "consultations.mine", "/my/contributions", SIGNED_IN),
+    # Writing proposals, for their community's authors.
+    Page(
+        "write a proposal",
+        "consultations.new",
+        "/communities/chemo-day-unit/proposals/new",
+        AUTHORS,
+    ),
+    Page(
+        "write a proposal with errors",
+        "consultations.new",
+        "/communities/chemo-day-unit/proposals/new",
+        AUTHORS,
+        then=_submit_empty,
+    ),
+    Page("edit a proposal", "consultations.edit", _proposal_page(DRAFT_PROPOSAL, "/edit"), AUTHORS),
+    Page(
+        "edit a proposal with errors",
+        "consultations.edit",
+        _proposal_page(DRAFT_PROPOSAL, "/edit"),
+        AUTHORS,
+        then=_clear_the_title,
+    ),
+    Page(
+        "questions: draft",
+        "consultations.questions",
+        _proposal_page(DRAFT_PROPOSAL, "/questions"),
+        AUTHORS,
+    ),
+    Page(
+        "questions: open",
+        "consultations.questions",
+        _proposal_page(OPEN_PROPOSAL, "/questions"),
+        AUTHORS,
+    ),
+    Page(
+        "questions: closed",
+        "consultations.questions",
+        _proposal_page(CLOSED_PROPOSAL, "/questions"),
+        AUTHORS,
+    ),
+    Page(
+        "add a question",
+        "consultations.question_new",
+        _proposal_page(DRAFT_PROPOSAL, "/questions/new"),
+        AUTHORS,
+    ),
+    Page(
+        "add a question with errors",
+        "consultations.question_new",
+        _proposal_page(DRAFT_PROPOSAL, "/questions/new"),
+        AUTHORS,
+        then=_submit_empty,
+    ),
+    Page(
+        "add a question: a list with one choice",
+        "consultations.question_new",
+        _proposal_page(DRAFT_PROPOSAL, "/questions/new"),
+        AUTHORS,
+        then=_ask_with_one_choice,
+    ),
+    Page(
+        "add a question: the same choice twice",
+        "consultations.question_new",
+        _proposal_page(DRAFT_PROPOSAL, "/questions/new"),
+        AUTHORS,
+        status=400,
+        then=_ask_the_same_choice_twice,
+    ),
+    Page(
+        "add a question to an open proposal",
+        "consultations.question_new",
+        _reviewed_page("/questions/new"),
+        AUTHORS,
+    ),
+    Page(
+        "add a question to an open proposal without saying why",
+        "consultations.question_new",
+        _reviewed_page("/questions/new"),
+        AUTHORS,
+        status=400,
+        then=_ask_without_saying_why,
+    ),
+    Page(
+        "change a question",
+        "consultations.question_edit",
+        _first_question_page(DRAFT_PROPOSAL),
+        AUTHORS,
+    ),
+    Page(
+        "change a question with errors",
+        "consultations.question_edit",
+        _first_question_page(DRAFT_PROPOSAL),
+        AUTHORS,
+        then=_clear_the_prompt,
+    ),
+    Page(
+        "check and publish",
+        "consultations.publish",
+        _proposal_page(DRAFT_PROPOSAL, "/publish"),
+        AUTHORS,
+    ),
+    Page(
+        "check and publish: no closing time yet",
+        "consultations.publish",
+        _proposal_page(DRAFT_PROPOSAL, "/publish"),
+        AUTHORS,
+        then=_submit_empty,
+    ),
+    Page(
+        "check and publish: above the target reading age",
+        "consultations.publish",
+        _above_target_proposal("/publish"),
+        AUTHORS,
+    ),
+    Page(
+        "check and publish above the target without a reason",
+        "consultations.publish",
+        _above_target_proposal("/publish"),
+        MODERATORS,
+        status=400,
+        then=_submit_empty,
+    ),
+    # Reviewing views, for professionals and coordinators.
+    Page("review inbox", "consultations.inbox", "/review", AUTHORS),
+    Page("review inbox: one proposal", "consultations.inbox", _inbox(), AUTHORS),
+    Page(
+        "review inbox: searched",
+        "consultations.inbox",
+        _inbox("&q=evening&sort=oldest"),
+        AUTHORS,
+    ),
+    Page(
+        "review inbox: nothing matches",
+        "consultations.inbox",
+        _inbox("&status=new&source=letter&overdue=y"),
+        AUTHORS,
+    ),
+    Page(
+        "review inbox: act on nothing selected",
+        "consultations.bulk",
+        _inbox(),
+        AUTHORS,
+        status=400,
+        then=_apply_to_nothing,
+    ),
+    Page("review views", "consultations.review_contribution", _views("anonymous"), AUTHORS),
+    Page(
+        "review views: named, replied to, quoted",
+        "consultations.review_contribution",
+        _views("lay"),
+        AUTHORS,
+    ),
+    Page("review views: hidden", "consultations.review_contribution", _views("hidden"), AUTHORS),
+    Page(
+        "review views: from a meeting",
+        "consultations.review_contribution",
+        _views("meeting"),
+        AUTHORS,
+    ),
+    Page(
+        "review views: reply with errors",
+        "consultations.reply",
+        _views("anonymous"),
+        AUTHORS,
+        status=400,
+        then=_reply_with_nothing,
+    ),
+    Page(
+        "themes of a proposal",
+        "consultations.proposal_themes",
+        _reviewed_page("/themes"),
+        AUTHORS,
+    ),
+    Page("summary of views", "consultations.summary", _reviewed_page("/summary"), AUTHORS),
+    Page(
+        "summary of views: none yet",
+        "consultations.summary",
+        _proposal_page(UPCOMING_PROPOSAL, "/summary"),
+        AUTHORS,
+    ),
+    # Moderation and views given elsewhere.
+    Page("report views", "consultations.report", _views("anonymous", "/report"), AUTHORS),
+    Page(
+        "report views with errors",
+        "consultations.report",
+        _views("anonymous", "/report"),
+        AUTHORS,
+        status=400,
+        then=_submit_empty,
+    ),
+    Page("hide views", "consultations.hide", _views("anonymous", "/hide"), MODERATORS),
+    Page(
+        "hide views with errors",
+        "consultations.hide",
+        _views("anonymous", "/hide"),
+        MODERATORS,
+        status=400,
+        then=_submit_empty,
+    ),
+    Page("approve a quote", "consultations.quote", _views("lay", "/quote"), MODERATORS),
+    Page(
+        "approve a quote with errors",
+        "consultations.quote",
+        _views("lay", "/quote"),
+        MODERATORS,
+        status=400,
+        then=_clear_the_quote,
+    ),
+    Page(
+        "reported contributions",
+        "consultations.reports",
+        "/communities/chemo-day-unit/reports",
+        MODERATORS,
+    ),
+    Page(
+        "record views given elsewhere",
+        "consultations.record",
+        _reviewed_page("/record"),
+        MODERATORS,
+    ),
+    Page(
+        "record views given elsewhere with errors",
+        "consultations.record",
+        _reviewed_page("/record"),
+        MODERATORS,
+        status=400,
+        then=_submit_empty,
     ),
 ]

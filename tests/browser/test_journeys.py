@@ -1,11 +1,17 @@
 """A new lay partner's journeys through communities, in a real browser, as a person would."""
 
 import uuid
+from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from .pages import DEMO_PASSWORD, choose_language
+from portal import db
+from portal.consultations import services as consultations
+from portal.consultations.models import Contribution, ContributionRevision
+
+from .pages import DEMO_PASSWORD, choose_language, new_open_proposal
 
 pytestmark = pytest.mark.browser
 
@@ -295,6 +301,172 @@ def test_briefing_written_gated_published_read_and_found_useful(browser, live_se
         assert _total(author, "Signed-in readers") == "2"
         assert _total(author, "Found it useful") == "1"
         expect(author.locator("#maincontent")).to_contain_text(comment)
+    finally:
+        for context in contexts:
+            context.close()
+
+
+# Every field of a form as the browser would send it, so that the same form can be sent again.
+FORM_FIELDS = (
+    """(form) => [...new FormData(form)].filter(([, value]) => typeof value === "string")"""
+)
+# Send those fields again, from whatever page the browser shows, as pressing "Send" again would.
+SEND_AGAIN = """([action, fields]) => {
+  const form = document.createElement("form");
+  form.setAttribute("method", "post");
+  form.setAttribute("action", action);
+  for (const [name, value] of fields) {
+    const input = document.createElement("input");
+    input.type = "hidden";
+    input.name = name;
+    input.value = value;
+    form.append(input);
+  }
+  document.body.append(form);
+  form.submit();
+}"""
+
+
+def _contributions_to(server, proposal_id):
+    with server.app.app_context():
+        return db.session.execute(
+            sa.select(Contribution.id, Contribution.source, Contribution.people_count)
+            .where(Contribution.proposal_id == proposal_id)
+            .order_by(Contribution.id)
+        ).all()
+
+
+def _revisions_of(server, contribution_id):
+    """How many times a contribution was changed (each change keeps the earlier answers)."""
+    with server.app.app_context():
+        return db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(ContributionRevision)
+            .where(ContributionRevision.contribution_id == contribution_id)
+        )
+
+
+def test_views_given_anonymously_survive_sign_out_are_stored_once_and_get_a_reply(
+    browser, live_server
+):
+    with live_server.app.test_request_context():
+        proposal = new_open_proposal("Evening visits, a journey")
+        db.session.commit()
+        proposal_id, title = proposal.id, proposal.title
+        text = f"#q{consultations.questions(proposal)[0].id}"
+    answer = f"Tuesday evenings, after work, if the car park is free. ({uuid.uuid4().hex[:8]})"
+    reply = f"Thank you. We are asking about free parking in the evening. ({uuid.uuid4().hex[:8]})"
+    theme = f"Parking {uuid.uuid4().hex[:6]}"
+    anonymous = "Anonymous: reviewers will not see who I am"
+    contexts = []
+    try:
+        # 1. A lay partner answers anonymously, but their session ends before they send.
+        context, lay = demo_person(browser, live_server, "lay@example.org")
+        contexts.append(context)
+        lay.goto(live_server(f"/proposals/{proposal_id}"))
+        lay.get_by_role("button", name="Give your views").click()
+        expect(lay.locator("h1")).to_have_text("Give your views")
+        lay.fill(text, answer)
+        lay.get_by_label(anonymous).check()
+        other_tab = context.new_page()
+        other_tab.goto(live_server("/"))
+        with other_tab.expect_navigation():
+            other_tab.locator("form[action='/sign-out'] button").click()
+        other_tab.close()
+
+        lay.get_by_role("button", name="Send your views").click()
+        expect(lay.locator("h1")).to_have_text("Sign in")
+        expect(flash(lay)).to_contain_text("Sign in again and your answers will be waiting")
+        lay.fill("#email", "lay@example.org")
+        lay.fill("#password", DEMO_PASSWORD)
+        lay.click("#maincontent form button[type=submit]")
+        expect(lay.locator("h1")).to_have_text("Give your views")
+        expect(lay.locator(text)).to_have_value(answer)
+        expect(lay.get_by_label(anonymous)).to_be_checked()
+
+        # 2. They send; going back, and sending the same form again, stores nothing more.
+        form = lay.locator("#maincontent form")
+        action = form.get_attribute("action")  # (form.action is its button named "action")
+        fields = form.evaluate(FORM_FIELDS) + [["action", "send"]]
+        lay.get_by_role("button", name="Send your views").click()
+        expect(lay.get_by_role("heading", name="We have your views")).to_be_visible()
+        sent_url = lay.url
+        assert sent_url.endswith("?sent=1")
+        assert len(_contributions_to(live_server, proposal_id)) == 1
+        lay.go_back()  # the form's address now shows what was sent, not the form
+        expect(lay.locator("h1")).to_contain_text("Your views on:")
+        assert lay.url == sent_url.removesuffix("?sent=1")
+        with lay.expect_navigation():
+            lay.evaluate(SEND_AGAIN, [action, fields])
+        expect(lay.get_by_role("heading", name="We have your views")).to_be_visible()
+        assert lay.url == sent_url
+        [(contribution_id, _source, _people)] = _contributions_to(live_server, proposal_id)
+        assert _revisions_of(live_server, contribution_id) == 0  # the same form, not a change
+
+        # 3. A professional finds it, adds a theme and replies in bulk, and downloads the CSV.
+        context, reviewer = demo_person(browser, live_server, "professional@example.org")
+        contexts.append(context)
+        reviewer.goto(live_server("/review"))
+        reviewer.get_by_label("Proposal", exact=True).select_option(label=title)
+        reviewer.get_by_role("button", name="Filter").click()
+        rows = reviewer.locator("#maincontent table tbody tr")
+        expect(rows).to_have_count(1)
+        expect(rows).to_contain_text("Anonymous")
+        reviewer.get_by_label(f"Select contribution {contribution_id}").check()
+        reviewer.get_by_role("radio", name="Add a theme").check()
+        reviewer.fill("#bulk-theme", theme)
+        reviewer.get_by_role("button", name="Apply to the selected").click()
+        expect(flash(reviewer)).to_contain_text(f"“{theme}” added to 1 contributions.")
+        expect(rows).to_contain_text(theme)
+        reviewer.get_by_label(f"Select contribution {contribution_id}").check()
+        reviewer.get_by_role("radio", name="Send a reply").check()
+        reviewer.fill("#reply", reply)
+        reviewer.get_by_role("button", name="Apply to the selected").click()
+        expect(flash(reviewer)).to_contain_text("Your reply is sent to 1 contributions.")
+        expect(rows).to_contain_text("Replied to")
+
+        reviewer.goto(live_server(f"/proposals/{proposal_id}/summary"))
+        with reviewer.expect_download() as download:
+            reviewer.get_by_role(
+                "link", name="Download every contribution as a spreadsheet (CSV)"
+            ).click()
+        with open(download.value.path(), "rb") as csv_file:
+            data = csv_file.read()
+        assert data.startswith(b"\xef\xbb\xbf"), "the CSV must start with a UTF-8 BOM"
+        csv_text = data.decode("utf-8-sig")
+        assert answer in csv_text
+        assert theme in csv_text
+        assert "Anonymous" in csv_text
+        assert "Margaret Ellis" not in csv_text  # the lay partner's display name
+        assert "Blue Heron" not in csv_text  # and pseudonym
+
+        # 4. The lay partner reads the reply with their views.
+        lay.goto(live_server("/"))
+        lay.get_by_role("link", name="My contributions").click()
+        lay.get_by_role("link", name=title).click()
+        expect(lay.locator("h1")).to_contain_text(title)
+        expect(lay.locator("#maincontent")).to_contain_text(reply)
+        expect(lay.locator("#maincontent")).to_contain_text("Replied to")
+
+        # 5. A coordinator records the views of a meeting on the same proposal.
+        context, coordinator = demo_person(browser, live_server, "coordinator@example.org")
+        contexts.append(context)
+        coordinator.goto(live_server(f"/proposals/{proposal_id}"))
+        coordinator.get_by_role("link", name="Record views given elsewhere").click()
+        expect(coordinator.locator("h1")).to_have_text("Record views given elsewhere")
+        coordinator.get_by_label("Where the views came from").select_option(label="Meeting")
+        coordinator.fill("#source_date", (date.today() - timedelta(days=1)).isoformat())
+        coordinator.fill("#people_count", "9")
+        coordinator.fill(text, "The group at the cancer support café liked Thursday evenings.")
+        coordinator.get_by_role("button", name="Record the views").click()
+        expect(flash(coordinator)).to_contain_text("The views are recorded.")
+        expect(coordinator.locator("#maincontent")).to_contain_text("Unnamed lay partners (9)")
+        expect(coordinator.locator("#maincontent")).to_contain_text("Thursday evenings")
+        stored = _contributions_to(live_server, proposal_id)
+        assert [(source, people) for _id, source, people in stored] == [
+            ("online", 1),
+            ("meeting", 9),
+        ]
     finally:
         for context in contexts:
             context.close()

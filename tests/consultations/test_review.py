@@ -115,6 +115,32 @@ def test_bulk_needs_a_selection_and_keeps_the_reply_typed(client, world, voices)
     assert "Select at least one contribution" in page and "Kept words" in page
 
 
+def test_a_missing_selection_is_shown_at_the_checkboxes_the_error_summary_links_to(
+    client, world, voices
+):
+    proposal = world["proposals"]["open"]
+    review.theme_named(proposal, "Parking")  # so that the filters offer the proposal's themes
+    sign_in_as(client, world["people"]["professional"])
+    response = post_form(client, f"/review/bulk?proposal={proposal.id}", {"action": "acknowledge"})
+    page = response.get_data(as_text=True)
+    assert '<a href="#selected">Select at least one contribution</a>' in page
+    assert page.count('id="selected"') == 1
+    assert 'id="selected-error"' in page and 'aria-describedby="selected-error"' in page
+    assert page.count('id="theme"') == 1  # the filter; the bulk form's theme has its own id
+    assert page.count('id="bulk-theme"') == 1
+
+
+def test_a_reply_in_error_lets_the_language_switcher_come_back_to_the_contribution(
+    client, world, voices
+):
+    contribution = voices["named"][1]
+    sign_in_as(client, world["people"]["professional"])
+    response = post_form(client, f"/review/contributions/{contribution.id}/reply", {"reply": ""})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert f'name="next" value="/review/contributions/{contribution.id}"' in page
+
+
 def test_themes_are_renamed_and_merged(client, world, voices):
     proposal = world["proposals"]["open"]
     reviewer = world["people"]["coordinator"]
