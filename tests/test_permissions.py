@@ -230,7 +230,11 @@ MATRIX.update(
             "/communities/alpha/proposals",
             only(("lay", "professional", "coordinator")),
         ),
-        "consultations.show": ("GET", lambda w: f"/proposals/{proposal(w)}", members_of_a()),
+        "consultations.show": (
+            "GET",
+            lambda w: f"/proposals/{proposal(w)}",
+            {**members_of_a(), "anonymous": (302, SIGN_IN)},
+        ),
         "consultations.contribute": (
             "GET",
             lambda w: f"/proposals/{proposal(w)}/contribute",

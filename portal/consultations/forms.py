@@ -198,9 +198,13 @@ IDENTITY_SUMMARIES = {
 }
 
 
+def _missing(question):
+    return _l("Answer the question: %(question)s", question=question.prompt)
+
+
 def _answer_validators(question):
     if question.required:
-        return [InputRequired(_l("Answer this question"))]
+        return [InputRequired(_missing(question))]
     return [Optional()]
 
 
@@ -241,7 +245,7 @@ def contribution_form_class(questions, *, has_pseudonym, base=FlaskForm):
                 label,
                 description=hint,
                 validators=[
-                    DataRequired(_l("Answer this question")) if question.required else Optional(),
+                    DataRequired(_missing(question)) if question.required else Optional(),
                     max_length(10000),
                 ],
                 filters=[strip],
@@ -257,7 +261,9 @@ def contribution_form_class(questions, *, has_pseudonym, base=FlaskForm):
                 ContributionForm,
                 f"{name}_comment",
                 TextAreaField(
-                    _l("Tell us why (optional)"), validators=[max_length(10000)], filters=[strip]
+                    _l("Tell us why (optional): %(question)s", question=question.prompt),
+                    validators=[max_length(10000)],
+                    filters=[strip],
                 ),
             )
         elif question.kind == SINGLE:
@@ -272,7 +278,7 @@ def contribution_form_class(questions, *, has_pseudonym, base=FlaskForm):
                 label,
                 description=hint,
                 choices=[SelectChoice(str(i), o) for i, o in enumerate(question.options)],
-                validators=[InputRequired(_l("Choose at least one"))] if question.required else [],
+                validators=[InputRequired(_missing(question))] if question.required else [],
             )
         setattr(ContributionForm, name, field)
     return ContributionForm

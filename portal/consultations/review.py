@@ -462,8 +462,12 @@ def safe_cell(value):
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def export_rows(proposal, questions):
-    """The header and one row per contribution, for CSV. Anonymous rows carry no name."""
+def export_rows(proposal, questions, labels):
+    """The header and one row per contribution, for CSV.
+
+    Anonymous rows carry no name, and hidden contributions no words. `labels`
+    maps sources and review statuses to the words shown in Chorus.
+    """
     header = [
         _l("Contribution"),
         _l("Sent"),
@@ -502,14 +506,17 @@ def export_rows(proposal, questions):
                 for cell in [
                     contribution.id,
                     contribution.submitted_at.strftime("%Y-%m-%d %H:%M"),
-                    contribution.source,
+                    labels[contribution.source],
                     contribution.source_date.isoformat() if contribution.source_date else "",
                     name or anonymous_label(contribution, is_unnamed),
-                    contribution.review_status,
+                    labels[contribution.review_status],
                     "; ".join(themes.get(contribution.id, [])),
                     _l("yes") if contribution.quote_consent else _l("no"),
                     _l("yes") if contribution.hidden_at else "",
-                    *[_answer_text(given.get(q.id)) for q in questions],
+                    *[
+                        "" if contribution.hidden_at else _answer_text(given.get(q.id))
+                        for q in questions
+                    ],
                 ]
             ]
 

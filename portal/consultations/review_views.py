@@ -131,7 +131,7 @@ def bulk():
         abort(404)
     if form.action.data == "acknowledge":
         count = review.acknowledge(current_user, chosen)
-        flash(_("%(count)d contributions acknowledged.", count=count), "success")
+        flash(_("Contributions acknowledged: %(count)d.", count=count), "success")
     elif form.action.data == "theme":
         proposals = {c.proposal_id for c in chosen}
         if len(proposals) != 1:
@@ -140,12 +140,16 @@ def bulk():
         theme = review.theme_named(db.session.get(Proposal, proposals.pop()), form.theme.data)
         count = review.add_theme(current_user, chosen, theme)
         flash(
-            _("“%(theme)s” added to %(count)d contributions.", theme=theme.name, count=count),
+            _(
+                "Contributions given the theme “%(theme)s”: %(count)d.",
+                theme=theme.name,
+                count=count,
+            ),
             "success",
         )
     else:
         count = review.respond(current_user, chosen, form.reply.data)
-        flash(_("Your reply is sent to %(count)d contributions.", count=count), "success")
+        flash(_("Contributions your reply was sent to: %(count)d.", count=count), "success")
     return redirect(url_for("consultations.inbox", **request.args))
 
 
@@ -325,7 +329,8 @@ def export(proposal_id):
         yield "\ufeff"
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        for row in review.export_rows(proposal, questions):
+        labels = {**SOURCE_LABELS, **REVIEW_STATUS_LABELS}
+        for row in review.export_rows(proposal, questions, labels):
             writer.writerow(row)
             yield buffer.getvalue()
             buffer.seek(0)

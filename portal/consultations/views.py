@@ -99,6 +99,8 @@ def index(slug):
 
 @bp.get("/proposals/<int:proposal_id>")
 def show(proposal_id):
+    if not current_user.is_authenticated:  # proposals are for members: sign in first
+        return redirect(url_for("accounts.sign_in", next=request.full_path))
     proposal, community = readable_or_404(proposal_id)
     lay = permissions.can_contribute(current_user, community)
     return render_template(
@@ -169,6 +171,8 @@ def contribute(proposal_id):
         held = contributions.take_held(request.args.get("held"), proposal)
         if earlier is not None and held is None:
             return redirect(url_for("consultations.contribution", contribution_id=earlier.id))
+        if held is not None:  # kept as a draft too, so a reload does not lose them
+            contributions.save_draft(current_user, proposal, community, held)
         draft = contributions.get_draft(current_user, proposal)
         saved = held or (draft.data if draft else None)
         form = _form(questions, formdata=_multidict(saved) if saved else None)

@@ -32,6 +32,9 @@ def test_a_reported_contribution_is_hidden_with_a_reason_and_still_counts(client
     assert "I would come in the evening." not in detail  # its words are not shown
     summary = review.summary(proposal, services.questions(proposal))
     assert summary["by_status"] == {"new": 1}  # but it still counts
+    export = client.get(f"/proposals/{proposal.id}/export.csv").get_data(as_text=True)
+    assert "I would come in the evening." not in export
+    assert "Online" in export and "New" in export  # labels, not keys
     assert "There are no reports" in client.get("/communities/alpha/reports").get_data(as_text=True)
 
 
