@@ -16,6 +16,37 @@ LANGUAGE_NAMES = {"en": "English", "cy": "Cymraeg", "ar": "العربية"}
 DATE_LOCALES = {"en": "en_GB"}
 
 
+class Labels:
+    """Labels made with lazy_gettext, for templates, translated once per language.
+
+    Turning a lazy string into text costs a Flask-Babel lookup each time; a list
+    of 25 rows shows several labels a row.
+    """
+
+    def __init__(self, labels):
+        self._labels = labels
+        self._cache = {}
+
+    def __getitem__(self, key):
+        cache_key = (str(get_locale()), key)
+        found = self._cache.get(cache_key)
+        if found is None:
+            found = self._cache[cache_key] = str(self._labels[key])
+        return found
+
+    def __contains__(self, key):
+        return key in self._labels
+
+    def __iter__(self):
+        return iter(self._labels)
+
+    def get(self, key, default=None):
+        return self[key] if key in self._labels else default
+
+    def items(self):
+        return [(key, self[key]) for key in self._labels]
+
+
 def select_locale():
     supported = current_app.config["SUPPORTED_LOCALES"]
     if current_user and current_user.is_authenticated and current_user.locale in supported:

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from .. import db, permissions
 from ..communities import services as communities
 from ..communities.models import Community
-from ..i18n import LANGUAGE_NAMES
+from ..i18n import LANGUAGE_NAMES, Labels
 from ..pagination import paginate
 from . import diffs, glossary, services
 from .forms import (
@@ -25,9 +25,15 @@ bp = Blueprint("briefings", __name__)
 PER_PAGE = 20
 
 
+LABELS = {
+    "part_labels": Labels(PART_LABELS),
+    "briefing_visibility_labels": Labels(VISIBILITY_LABELS),
+}
+
+
 @bp.app_context_processor
 def labels():
-    return {"part_labels": PART_LABELS, "briefing_visibility_labels": VISIBILITY_LABELS}
+    return LABELS
 
 
 def readable_or_404(briefing_id):

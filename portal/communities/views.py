@@ -8,6 +8,7 @@ from flask_login import current_user, login_required, login_user
 from .. import permissions
 from ..accounts import services as accounts
 from ..accounts.forms import ConfirmForm, NewAccountForm
+from ..i18n import Labels
 from ..pagination import paginate
 from . import invitations as services_invitations
 from . import services
@@ -28,15 +29,18 @@ bp = Blueprint("communities", __name__)
 PER_PAGE = 20
 
 
+LABELS = {
+    "role_labels": Labels(ROLE_LABELS),
+    "status_labels": Labels(STATUS_LABELS),
+    "visibility_labels": Labels(VISIBILITY_LABELS),
+    "need_labels": Labels(NEED_LABELS),
+    "contact_labels": Labels(CONTACT_LABELS),
+}
+
+
 @bp.app_context_processor
 def labels():
-    return {
-        "role_labels": ROLE_LABELS,
-        "status_labels": STATUS_LABELS,
-        "visibility_labels": VISIBILITY_LABELS,
-        "need_labels": NEED_LABELS,
-        "contact_labels": CONTACT_LABELS,
-    }
+    return LABELS
 
 
 def community_or_404(slug):

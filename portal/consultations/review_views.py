@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from .. import db, permissions
 from ..communities.models import Community
+from ..i18n import Labels
 from ..pagination import paginate
 from . import contributions, moderation, review, services
 from .forms import (
@@ -29,13 +30,16 @@ from .views import bp, readable_or_404
 INBOX_PER_PAGE = 25
 
 
+LABELS = {
+    "review_status_labels": Labels(REVIEW_STATUS_LABELS),
+    "source_labels": Labels(SOURCE_LABELS),
+    "review_event_labels": Labels(REVIEW_EVENT_LABELS),
+}
+
+
 @bp.app_context_processor
 def review_labels():
-    return {
-        "review_status_labels": REVIEW_STATUS_LABELS,
-        "source_labels": SOURCE_LABELS,
-        "review_event_labels": REVIEW_EVENT_LABELS,
-    }
+    return LABELS
 
 
 def _int(value):

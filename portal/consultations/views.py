@@ -17,6 +17,7 @@ from werkzeug.datastructures import MultiDict
 from .. import db, permissions
 from ..communities.views import community_or_404
 from ..extensions import csrf, limiter
+from ..i18n import Labels
 from ..pagination import paginate
 from . import contributions, review, services
 from .forms import (
@@ -37,15 +38,18 @@ PER_PAGE = 20
 LIST_STATUSES = (OPEN, UPCOMING, CLOSED, DRAFT)
 
 
+LABELS = {
+    "proposal_status_labels": Labels(STATUS_LABELS),
+    "question_kind_labels": Labels(KIND_LABELS),
+    "identity_labels": Labels(IDENTITY_LABELS),
+    "identity_summaries": Labels(IDENTITY_SUMMARIES),
+    "progress_labels": Labels(PROGRESS_LABELS),
+}
+
+
 @bp.app_context_processor
 def labels():
-    return {
-        "proposal_status_labels": STATUS_LABELS,
-        "question_kind_labels": KIND_LABELS,
-        "identity_labels": IDENTITY_LABELS,
-        "identity_summaries": IDENTITY_SUMMARIES,
-        "progress_labels": PROGRESS_LABELS,
-    }
+    return LABELS
 
 
 def readable_or_404(proposal_id):
