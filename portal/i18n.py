@@ -57,8 +57,13 @@ def select_locale():
     return request.accept_languages.best_match(supported) or "en"
 
 
+def direction_of(language):
+    """The writing direction of a language: "rtl" for Arabic, "ltr" otherwise."""
+    return "rtl" if language in current_app.config["RTL_LOCALES"] else "ltr"
+
+
 def text_direction():
-    return "rtl" if str(get_locale()) in current_app.config["RTL_LOCALES"] else "ltr"
+    return direction_of(str(get_locale()))
 
 
 def current_translations():
@@ -121,6 +126,7 @@ def _date_locale():
 def init_app(app):
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters.update(dateformat=dateformat, datetimeformat=datetimeformat)
+    app.jinja_env.globals["direction_of"] = direction_of
     app.jinja_env.install_gettext_callables(
         gettext=lambda string: current_translations().ugettext(string),
         ngettext=lambda singular, plural, n: current_translations().ungettext(singular, plural, n),

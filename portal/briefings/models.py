@@ -91,6 +91,13 @@ class BriefingVersion(Base):
         return self.override_reason is not None
 
 
+# How a briefing's row finds its latest published version, in a join.
+LATEST_VERSION = sa.and_(
+    BriefingVersion.briefing_id == Briefing.id,
+    BriefingVersion.number == Briefing.version_number,
+)
+
+
 @event.listens_for(BriefingVersion, "before_update")
 def _versions_are_immutable(_mapper, _connection, _target):
     raise ValueError("A published briefing version cannot be changed")

@@ -19,6 +19,7 @@ from ..communities.services import NotAllowed, Refused
 from ..db import utcnow
 from . import glossary, readability, readership
 from .models import (
+    LATEST_VERSION,
     PUBLIC,
     Briefing,
     BriefingFeedback,
@@ -48,13 +49,7 @@ def get(briefing_id):
     row = db.session.execute(
         sa.select(Briefing, Community, BriefingVersion)
         .join(Community, Community.id == Briefing.community_id)
-        .outerjoin(
-            BriefingVersion,
-            sa.and_(
-                BriefingVersion.briefing_id == Briefing.id,
-                BriefingVersion.number == Briefing.version_number,
-            ),
-        )
+        .outerjoin(BriefingVersion, LATEST_VERSION)
         .where(Briefing.id == briefing_id)
     ).first()
     if row is None:
@@ -300,13 +295,7 @@ def related(briefing, user):
     query = (
         sa.select(Briefing.id, Briefing.language, BriefingVersion.title)
         .join(BriefingLink, BriefingLink.linked_id == Briefing.id)
-        .join(
-            BriefingVersion,
-            sa.and_(
-                BriefingVersion.briefing_id == Briefing.id,
-                BriefingVersion.number == Briefing.version_number,
-            ),
-        )
+        .join(BriefingVersion, LATEST_VERSION)
         .where(BriefingLink.briefing_id == (briefing.original_id or briefing.id))
         .order_by(BriefingVersion.title)
     )
@@ -336,13 +325,7 @@ def listing_query(user, *, search="", community_id=None, language=""):
                 raiseload=True,
             )
         )
-        .join(
-            BriefingVersion,
-            sa.and_(
-                BriefingVersion.briefing_id == Briefing.id,
-                BriefingVersion.number == Briefing.version_number,
-            ),
-        )
+        .join(BriefingVersion, LATEST_VERSION)
         .join(Community, Community.id == Briefing.community_id)
         .where(Briefing.version_number > 0)
         .order_by(Briefing.published_at.desc(), Briefing.id.desc())

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from .. import db, permissions
 from ..communities import services as communities
 from ..communities.models import Community
-from ..i18n import LANGUAGE_NAMES, Labels
+from ..i18n import LANGUAGE_NAMES, Labels, direction_of
 from ..pagination import paginate
 from . import diffs, glossary, services
 from .forms import (
@@ -56,10 +56,6 @@ def language_options():
     return [(code, LANGUAGE_NAMES[code]) for code in current_app.config["SUPPORTED_LOCALES"]]
 
 
-def text_direction_of(language):
-    return "rtl" if language in current_app.config["RTL_LOCALES"] else "ltr"
-
-
 def glossary_help(body_html, community_id, language):
     """The body with glossary terms linked, and the terms it explains, in order of use."""
     terms = glossary.terms_for(community_id, language)
@@ -78,7 +74,7 @@ def document_context(title, summary, body_html, easy_read_html, language, commun
         "body_html": marked,
         "easy_read_html": easy_read_html,
         "language": language,
-        "direction": text_direction_of(language),
+        "direction": direction_of(language),
         "explained": explained,
     }
 

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from .. import db, outbox, permissions
 from ..accounts.models import User
 from ..briefings import glossary, readability
-from ..briefings.models import Briefing, BriefingVersion
+from ..briefings.models import LATEST_VERSION, Briefing, BriefingVersion
 from ..briefings.services import readable_by
 from ..communities.models import ACTIVE, LAY_PARTNER, Community, Membership
 from ..communities.services import NotAllowed, Refused
@@ -128,13 +128,7 @@ def briefing_choices(community, limit=100):
     """Published briefings an author may link, newest first."""
     return db.session.execute(
         sa.select(Briefing.id, BriefingVersion.title)
-        .join(
-            BriefingVersion,
-            sa.and_(
-                BriefingVersion.briefing_id == Briefing.id,
-                BriefingVersion.number == Briefing.version_number,
-            ),
-        )
+        .join(BriefingVersion, LATEST_VERSION)
         .where(Briefing.community_id == community.id, Briefing.original_id.is_(None))
         .order_by(Briefing.published_at.desc())
         .limit(limit)
@@ -156,13 +150,7 @@ def linked_briefings(proposal, user):
     query = (
         sa.select(Briefing.id, Briefing.language, BriefingVersion.title)
         .join(ProposalBriefing, ProposalBriefing.briefing_id == Briefing.id)
-        .join(
-            BriefingVersion,
-            sa.and_(
-                BriefingVersion.briefing_id == Briefing.id,
-                BriefingVersion.number == Briefing.version_number,
-            ),
-        )
+        .join(BriefingVersion, LATEST_VERSION)
         .where(ProposalBriefing.proposal_id == proposal.id)
         .order_by(BriefingVersion.title)
     )
