@@ -46,6 +46,16 @@ def open_reports_query(community):
     )
 
 
+def open_reports_of(contribution):
+    """Reasons given in reports not yet acted on, oldest first."""
+    return db.session.scalars(
+        sa.select(Report.reason)
+        .where(Report.contribution_id == contribution.id, Report.resolved_at.is_(None))
+        .order_by(Report.created_at, Report.id)
+        .limit(20)
+    ).all()
+
+
 def get_report(community, report_id):
     return db.session.execute(
         sa.select(Report, Contribution)

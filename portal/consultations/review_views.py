@@ -186,6 +186,7 @@ def _review_page(contribution_id, reply_form=None, status=200):
             events=review.history(contribution),
             overdue=review.is_overdue(contribution),
             quotes=moderation.quotes_of(contribution),
+            open_reports=moderation.open_reports_of(contribution),
             may_moderate=permissions.can_moderate(current_user, community),
             title=_("Contribution %(number)d", number=contribution.id),
         ),

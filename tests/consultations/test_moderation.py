@@ -140,3 +140,13 @@ def test_members_report_with_a_reason(world):
         raise AssertionError("an empty report was accepted")
     moderation.report(world["people"]["lay"], contribution, world["a"], "Rude")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Report)) == 2
+
+
+def test_the_review_page_shows_open_reports_until_acted_on(client, world):
+    contribution = world["contribution"]
+    sign_in_as(client, world["people"]["coordinator"])
+    page = client.get(f"/review/contributions/{contribution.id}").get_data(as_text=True)
+    assert "Reported for a coordinator to look at" in page and "It names a nurse." in page
+    post_form(client, f"/communities/alpha/reports/{world['report'].id}/dismiss")
+    page = client.get(f"/review/contributions/{contribution.id}").get_data(as_text=True)
+    assert "Reported for a coordinator to look at" not in page
