@@ -15,7 +15,7 @@ from sqlalchemy.orm import load_only
 from .. import db, permissions
 from ..accounts.models import User
 from ..communities.models import Community, Membership
-from ..communities.services import NotAllowed, Refused
+from ..communities.services import NotAllowed, Refused, require
 from ..db import utcnow
 from . import glossary, readability, readership
 from .models import (
@@ -37,11 +37,6 @@ class NeedsReason(Refused):
 
 DRAFT_FIELDS = ("title", "summary", "body", "easy_read", "visibility", "review_by")
 TEXT_FIELDS = ("title", "summary", "body", "easy_read")
-
-
-def _require(allowed):
-    if not allowed:
-        raise NotAllowed
 
 
 def get(briefing_id):
@@ -95,7 +90,7 @@ def versions_query(briefing):
 
 def create(actor, community, *, linked_ids=(), **fields):
     """A new draft briefing in `community`, in English."""
-    _require(permissions.can_author(actor, community))
+    require(permissions.can_author(actor, community))
     if community.is_archived:
         raise Refused(_l("This community is archived. It is not taking new briefings."))
     briefing = Briefing(community_id=community.id, created_by_id=actor.id, language="en")
@@ -108,7 +103,7 @@ def create(actor, community, *, linked_ids=(), **fields):
 
 def update_draft(actor, briefing, community, *, linked_ids=None, **fields):
     """Save the working copy. Readers keep seeing the last published version."""
-    _require(permissions.can_author(actor, community))
+    require(permissions.can_author(actor, community))
     if _apply(briefing, fields):
         briefing.updated_at = utcnow()
     if linked_ids is not None:
@@ -177,7 +172,7 @@ def publish(actor, briefing, community, *, change_note, override_reason=""):
     Above the community's target reading age only a coordinator may publish,
     and only with a reason, which the version keeps and shows.
     """
-    _require(permissions.can_author(actor, community))
+    require(permissions.can_author(actor, community))
     change_note = (change_note or "").strip()
     override_reason = (override_reason or "").strip()
     if not change_note:
@@ -242,7 +237,7 @@ def translations(briefing):
 
 def add_translation(actor, original, community, language):
     """A draft translation, started from the original's words for the translator to replace."""
-    _require(permissions.can_author(actor, community))
+    require(permissions.can_author(actor, community))
     if original.original_id is not None:
         raise Refused(_l("Translate the original briefing, not a translation."))
     taken = {row.language for row in translations(original)}
@@ -371,7 +366,7 @@ def feedback_of(user, briefing):
 
 def save_feedback(user, briefing, community, *, useful, comment=""):
     """Record or change the reader's answer to "Was this useful?"."""
-    _require(permissions.can_read_briefing(user, briefing, community) and briefing.is_published)
+    require(permissions.can_read_briefing(user, briefing, community) and briefing.is_published)
     answer = feedback_of(user, briefing)
     if answer is None:
         answer = BriefingFeedback(briefing_id=briefing.id, user_id=user.id)

@@ -47,7 +47,8 @@ class NotAllowed(Exception):
     """The user may see this, but may not do it (403)."""
 
 
-def _require(allowed):
+def require(allowed):
+    """Refuse with NotAllowed (403) unless `allowed`. Shared by every domain's services."""
     if not allowed:
         raise NotAllowed
 
@@ -77,7 +78,7 @@ def _unique_slug(base, community=None):
 
 
 def create_community(actor, **fields):
-    _require(permissions.can_admin_communities(actor))
+    require(permissions.can_admin_communities(actor))
     community = Community(**fields)
     community.slug = _unique_slug(slugify(fields.get("slug") or fields["name"]))
     db.session.add(community)
@@ -86,7 +87,7 @@ def create_community(actor, **fields):
 
 
 def update_community(actor, community, **fields):
-    _require(permissions.can_admin_communities(actor))
+    require(permissions.can_admin_communities(actor))
     slug = fields.pop("slug", None)
     for name, value in fields.items():
         setattr(community, name, value)
@@ -97,14 +98,14 @@ def update_community(actor, community, **fields):
 
 
 def archive_community(actor, community):
-    _require(permissions.can_admin_communities(actor))
+    require(permissions.can_admin_communities(actor))
     if community.archived_at is None:
         community.archived_at = utcnow()
     db.session.flush()
 
 
 def restore_community(actor, community):
-    _require(permissions.can_admin_communities(actor))
+    require(permissions.can_admin_communities(actor))
     community.archived_at = None
     db.session.flush()
 
@@ -337,7 +338,7 @@ def needs_for(user_ids):
 
 def decide_requests(actor, community, membership_ids, *, approve, message=""):
     """Approve or decline several join requests at once. All must still be pending."""
-    _require(permissions.can_manage_members(actor, community))
+    require(permissions.can_manage_members(actor, community))
     if not membership_ids:
         raise Refused(_l("Select at least one request."))
     memberships = db.session.scalars(
@@ -374,7 +375,7 @@ def decide_requests(actor, community, membership_ids, *, approve, message=""):
 
 
 def change_role(actor, community, membership, role):
-    _require(permissions.can_manage_members(actor, community))
+    require(permissions.can_manage_members(actor, community))
     if membership.status != ACTIVE:
         raise Refused(_l("You can only change the role of an active member."))
     if role == membership.role:
@@ -387,7 +388,7 @@ def change_role(actor, community, membership, role):
 
 
 def remove_member(actor, community, membership, reason):
-    _require(permissions.can_manage_members(actor, community))
+    require(permissions.can_manage_members(actor, community))
     if membership.status not in (ACTIVE, PENDING):
         raise Refused(_l("This person is not a member of the community."))
     if not reason.strip():
@@ -403,7 +404,7 @@ def remove_member(actor, community, membership, reason):
 
 def appoint_coordinator(actor, community, email):
     """Make an existing account an active coordinator of the community."""
-    _require(permissions.can_admin_communities(actor))
+    require(permissions.can_admin_communities(actor))
     user = find_by_email(email)
     if user is None:
         raise Refused(_l("No account uses that email address. Ask them to register first."))

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import db, outbox, permissions
 from ..communities.models import Community
-from ..communities.services import NotAllowed, Refused
+from ..communities.services import NotAllowed, Refused, require
 from ..db import utcnow
 from .models import (
     ANONYMOUS,
@@ -34,12 +34,9 @@ from .models import (
     Proposal,
 )
 
+__all__ = ["NotAllowed", "Refused"]
+
 HELD_FOR = timedelta(days=1)
-
-
-def _require(allowed):
-    if not allowed:
-        raise NotAllowed
 
 
 def _require_open(proposal):
@@ -60,7 +57,7 @@ def get_draft(user, proposal):
 
 def save_draft(user, proposal, community, data):
     """Keep unfinished answers (the form's fields, as sent) to finish later."""
-    _require(permissions.can_contribute(user, community))
+    require(permissions.can_contribute(user, community))
     _require_open(proposal)
     draft = get_draft(user, proposal)
     if draft is None:
@@ -177,7 +174,7 @@ def submit(user, proposal, community, questions, *, key, identity, quote_consent
     returns the first contribution; answers sent from a second form change the
     person's earlier contribution, keeping the earlier answers in its history.
     """
-    _require(permissions.can_contribute(user, community))
+    require(permissions.can_contribute(user, community))
     _require_open(proposal)
     if identity not in IDENTITIES:
         raise Refused(_l("Choose how reviewers may see your name"))
@@ -240,7 +237,7 @@ def _by_key(proposal, key):
 
 def change(user, contribution, proposal, community, questions, *, identity, quote_consent, answers):
     """Change one's answers while the proposal is open; the earlier answers are kept."""
-    _require(contribution.author_id == user.id and contribution.source == ONLINE)
+    require(contribution.author_id == user.id and contribution.source == ONLINE)
     _require_open(proposal)
     if contribution.is_withdrawn:
         raise Refused(_l("You withdrew this contribution."))
@@ -263,7 +260,7 @@ def change(user, contribution, proposal, community, questions, *, identity, quot
 
 def withdraw(user, contribution, proposal):
     """Take a contribution back while the proposal is open. It is kept, marked withdrawn."""
-    _require(contribution.author_id == user.id and contribution.source == ONLINE)
+    require(contribution.author_id == user.id and contribution.source == ONLINE)
     _require_open(proposal)
     if contribution.is_withdrawn:
         raise Refused(_l("You withdrew this contribution."))

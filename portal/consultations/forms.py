@@ -448,10 +448,6 @@ class RenameThemeForm(FlaskForm):
     )
 
 
-class MergeThemeForm(FlaskForm):
-    into = SelectField(_l("Merge into"), coerce=int)
-
-
 # Moderation and offline input --------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from .. import db, outbox, permissions
 from ..accounts.models import User
 from ..communities.models import ACTIVE, LAY_PARTNER, Membership
-from ..communities.services import NotAllowed, Refused
+from ..communities.services import NotAllowed, Refused, require
 from ..db import utcnow
 from . import contributions, review
 from .models import IDENTITIES, OFFLINE_SOURCES, Contribution, Proposal, Quote, Report, ReviewEvent
@@ -20,14 +20,9 @@ from .models import IDENTITIES, OFFLINE_SOURCES, Contribution, Proposal, Quote, 
 __all__ = ["NotAllowed", "Refused"]
 
 
-def _require(allowed):
-    if not allowed:
-        raise NotAllowed
-
-
 def report(user, contribution, community, reason):
     """Any member who can see a contribution can ask a coordinator to look at it."""
-    _require(permissions.is_member(user, community))
+    require(permissions.is_member(user, community))
     reason = (reason or "").strip()
     if not reason:
         raise Refused(_l("Say what is wrong with it"))
@@ -75,7 +70,7 @@ def _resolve(contribution, actor, resolution):
 
 def hide(actor, contribution, community, reason):
     """Hide a contribution with a reason. Its author is told; it still counts."""
-    _require(permissions.can_moderate(actor, community))
+    require(permissions.can_moderate(actor, community))
     reason = (reason or "").strip()
     if not reason:
         raise Refused(_l("Give the reason for hiding it"))
@@ -99,14 +94,14 @@ def hide(actor, contribution, community, reason):
 
 def dismiss(actor, contribution, community):
     """Keep the contribution as it is and close its open reports."""
-    _require(permissions.can_moderate(actor, community))
+    require(permissions.can_moderate(actor, community))
     _resolve(contribution, actor, "dismissed")
     db.session.flush()
 
 
 def approve_quote(actor, contribution, community, text):
     """Approve a redacted extract for public use. Only with the author's consent."""
-    _require(permissions.can_moderate(actor, community))
+    require(permissions.can_moderate(actor, community))
     if not contribution.quote_consent:
         raise Refused(_l("The author did not agree to be quoted."))
     if contribution.hidden_at or contribution.withdrawn_at:
@@ -163,7 +158,7 @@ def record_offline(
     count like views given online. Allowed while the proposal is open or closed,
     so views gathered in the window can be typed up afterwards.
     """
-    _require(permissions.can_moderate(actor, community))
+    require(permissions.can_moderate(actor, community))
     if proposal.is_draft:
         raise Refused(_l("This proposal is not published."))
     if source not in OFFLINE_SOURCES:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import load_only
 from .. import db, outbox, permissions
 from ..accounts.models import User
 from ..communities.models import ACTIVE, COORDINATOR, PROFESSIONAL, Community, Membership
-from ..communities.services import NotAllowed, Refused
+from ..communities.services import NotAllowed, Refused, require
 from ..db import utcnow
 from .models import (
     ACKNOWLEDGED,
@@ -35,11 +35,6 @@ from .models import (
 )
 
 __all__ = ["NotAllowed", "Refused"]
-
-
-def _require(allowed):
-    if not allowed:
-        raise NotAllowed
 
 
 def reviewed_community_ids(reviewer):
@@ -325,7 +320,7 @@ def set_themes(reviewer, contribution, theme_ids):
 
 
 def rename_theme(reviewer, proposal, community, theme, name):
-    _require(permissions.can_review(reviewer, community))
+    require(permissions.can_review(reviewer, community))
     name = " ".join((name or "").split())
     if not name:
         raise Refused(_l("Enter a name for the theme"))
@@ -344,7 +339,7 @@ def rename_theme(reviewer, proposal, community, theme, name):
 
 def merge_themes(reviewer, proposal, community, theme, into):
     """Move every contribution of `theme` under `into`, then remove `theme`."""
-    _require(permissions.can_review(reviewer, community))
+    require(permissions.can_review(reviewer, community))
     if theme.id == into.id:
         raise Refused(_l("Choose a different theme to merge into"))
     already = sa.select(ContributionTheme.contribution_id).where(

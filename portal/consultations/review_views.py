@@ -19,7 +19,6 @@ from .forms import (
     SOURCE_LABELS,
     BulkForm,
     InboxFilterForm,
-    MergeThemeForm,
     RenameThemeForm,
     ReplyForm,
     ThemesForm,
@@ -251,16 +250,12 @@ def _reviewed_proposal(proposal_id):
 def proposal_themes(proposal_id):
     proposal, community = _reviewed_proposal(proposal_id)
     all_themes = review.proposal_themes(proposal.id)
-    merge_form = MergeThemeForm(formdata=None)
-    merge_form.into.choices = [(t.id, t.name) for t in all_themes]
     return render_template(
         "consultations/themes.html",
         proposal=proposal,
         community=community,
         themes=all_themes,
         counts=review.theme_counts(proposal.id),
-        rename_form=RenameThemeForm(formdata=None),
-        merge_form=merge_form,
         title=_("Themes: %(title)s", title=proposal.title),
     )
 

@@ -15,7 +15,7 @@ from ..briefings import glossary, readability
 from ..briefings.models import LATEST_VERSION, Briefing, BriefingVersion
 from ..briefings.services import readable_by
 from ..communities.models import ACTIVE, LAY_PARTNER, Community, Membership
-from ..communities.services import NotAllowed, Refused
+from ..communities.services import NotAllowed, Refused, require
 from ..db import utcnow
 from .models import (
     CLOSED,
@@ -46,11 +46,6 @@ class BadChoices(Refused):
     """A list question needs 2 to 10 different choices."""
 
 
-def _require(allowed):
-    if not allowed:
-        raise NotAllowed
-
-
 def get(proposal_id):
     """A proposal with its community, or (None, None)."""
     row = db.session.execute(
@@ -71,7 +66,7 @@ def _editable(proposal):
 
 
 def create(actor, community, *, briefing_ids=(), **fields):
-    _require(permissions.can_author(actor, community))
+    require(permissions.can_author(actor, community))
     if community.is_archived:
         raise Refused(_l("This community is archived. It is not taking new proposals."))
     proposal = Proposal(community_id=community.id, created_by_id=actor.id)
@@ -83,7 +78,7 @@ def create(actor, community, *, briefing_ids=(), **fields):
 
 
 def update(actor, proposal, community, *, briefing_ids=(), **fields):
-    _require(permissions.can_author(actor, community))
+    require(permissions.can_author(actor, community))
     _editable(proposal)
     if not proposal.is_draft:  # published: the window must stay sensible
         opens = fields.get("opens_at", proposal.opens_at)
@@ -208,7 +203,7 @@ def save_question(actor, proposal, community, *, question=None, added_note="", *
     Once it is open, people may have answered: questions cannot change, but a
     new one can be added with a note saying why.
     """
-    _require(permissions.can_author(actor, community))
+    require(permissions.can_author(actor, community))
     status = proposal.status()
     if status in (CLOSED, DECIDED):
         raise Refused(_l("This proposal is closed. Its questions are fixed."))
@@ -236,7 +231,7 @@ def save_question(actor, proposal, community, *, question=None, added_note="", *
 
 def move_question(actor, proposal, community, question, offset):
     """Swap a question with the one before (offset -1) or after (offset 1)."""
-    _require(permissions.can_author(actor, community))
+    require(permissions.can_author(actor, community))
     _editable(proposal)
     ordered = questions(proposal)
     index = next(i for i, q in enumerate(ordered) if q.id == question.id)
@@ -249,7 +244,7 @@ def move_question(actor, proposal, community, question, offset):
 
 
 def delete_question(actor, proposal, community, question):
-    _require(permissions.can_author(actor, community))
+    require(permissions.can_author(actor, community))
     _editable(proposal)
     db.session.delete(question)
     db.session.flush()
@@ -270,7 +265,7 @@ def publish(actor, proposal, community, *, override_reason="", now=None):
     A summary above the community's target reading age needs a coordinator
     and a reason, as briefings do.
     """
-    _require(permissions.can_author(actor, community))
+    require(permissions.can_author(actor, community))
     now = now or utcnow()
     if not proposal.is_draft:
         raise Refused(_l("This proposal is already published."))
