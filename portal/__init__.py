@@ -62,6 +62,8 @@ def create_app(config=None):
     from .consultations import author_views as consultation_author_views  # noqa: F401
     from .consultations import moderation_views, review_views  # noqa: F401 - add routes
     from .consultations.views import bp as consultations_bp
+    from .impact import change_views, influence_views, report_views  # noqa: F401 - add routes
+    from .impact.views import bp as impact_bp
     from .main.views import bp as main_bp
     from .notifications.views import bp as notifications_bp
 
@@ -71,4 +73,5 @@ def create_app(config=None):
     app.register_blueprint(communities_bp)
     app.register_blueprint(briefings_bp)
     app.register_blueprint(consultations_bp)
+    app.register_blueprint(impact_bp)
     return app

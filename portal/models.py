@@ -18,6 +18,7 @@ from .communities.models import (
     Membership,
     MembershipEvent,
 )
+from .communities.timeline import TimelineEvent
 from .consultations.models import (
     Answer,
     Contribution,
@@ -29,6 +30,18 @@ from .consultations.models import (
     Question,
 )
 from .db import Base
+from .impact.models import (
+    ChangeDecision,
+    ChangeStatusEntry,
+    Decision,
+    Evaluation,
+    ImpactReport,
+    Influence,
+    InfluenceRevision,
+    Milestone,
+    OutcomeNotice,
+    ServiceChange,
+)
 from .outbox import OutboxMessage
 
 __all__ = [
@@ -55,5 +68,16 @@ __all__ = [
     "Membership",
     "MembershipEvent",
     "OutboxMessage",
+    "ChangeDecision",
+    "ChangeStatusEntry",
+    "Decision",
+    "Evaluation",
+    "ImpactReport",
+    "Influence",
+    "InfluenceRevision",
+    "Milestone",
+    "OutcomeNotice",
+    "ServiceChange",
+    "TimelineEvent",
     "User",
 ]

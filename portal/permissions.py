@@ -179,6 +179,24 @@ def can_manage_glossary(user, community=None):
     return is_site_admin(user) or coordinates_any_community(user)
 
 
+# Impact: decisions, service changes, the timeline and reports --------------------------
+
+
+def can_read_change(user, change, community):
+    """Public changes (and decisions) are for everyone; members-only ones for members."""
+    return change.visibility == PUBLIC or is_member(user, community)
+
+
+def can_manage_timeline(user, community):
+    """Add meetings, awards and presentations to the community's timeline."""
+    return is_coordinator(user, community)
+
+
+def can_see_impact_report(user, community):
+    """The impact dashboard and report, and writing the report's narrative: coordinators."""
+    return is_coordinator(user, community)
+
+
 def init_app(app):
     app.jinja_env.globals.update(
         can_author=can_author,
@@ -187,4 +205,8 @@ def init_app(app):
         is_member=is_member,
         can_admin_communities=can_admin_communities,
         can_manage_members=can_manage_members,
+        can_review=can_review,
+        can_read_change=can_read_change,
+        can_manage_timeline=can_manage_timeline,
+        can_see_impact_report=can_see_impact_report,
     )

@@ -162,3 +162,40 @@ def make_contribution(proposal, community, author, *, identity="named", answers=
         answers=answers,
     )
     return contribution
+
+
+def close(proposal):
+    """Move a proposal's window into the past, so that it is closed now."""
+    from datetime import timedelta
+
+    now = utcnow()
+    proposal.opens_at = now - timedelta(days=30)
+    proposal.published_at = proposal.published_at or proposal.opens_at
+    proposal.closes_at = now - timedelta(days=1)
+    db.session.flush()
+    return proposal
+
+
+def make_decision(proposal, community, author, **fields):
+    """A decision on `proposal` (closed first if it is still open)."""
+    from datetime import date
+
+    from portal.impact import services
+
+    if proposal.status() not in ("closed", "decided"):
+        close(proposal)
+    fields.setdefault("summary", "Open the clinic until 8pm on Tuesdays and Thursdays.")
+    fields.setdefault("reasons", "Most people asked for evenings; two evenings are staffed.")
+    fields.setdefault("decided_by", "Clinical governance committee")
+    fields.setdefault("decided_on", date.today())
+    return services.record_decision(author, proposal, community, **fields)
+
+
+def make_change(community, author, **fields):
+    """A planned service change of `community`."""
+    from portal.impact import services
+
+    fields.setdefault("title", "Evening clinic on Tuesdays and Thursdays")
+    fields.setdefault("description", "The day unit stays open until 8pm two evenings a week.")
+    fields.setdefault("service_area", "Cancer care")
+    return services.create_change(author, community, **fields)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import load_only
 
 from .. import db, permissions
 from ..accounts.models import User
+from ..communities import timeline
 from ..communities.models import Community, Membership
 from ..communities.services import NotAllowed, Refused, require
 from ..db import utcnow
@@ -219,6 +220,16 @@ def publish(actor, briefing, community, *, change_note, override_reason=""):
     briefing.published_at = now
     briefing.updated_at = now
     db.session.flush()
+    if number == 1 and briefing.original_id is None:
+        timeline.record(
+            community.id,
+            timeline.BRIEFING_PUBLISHED,
+            briefing.title,
+            subject_id=briefing.id,
+            public=briefing.visibility == PUBLIC,
+            occurred_at=now,
+            actor=actor,
+        )
     return version
 
 

@@ -15,7 +15,7 @@ from .. import db, outbox, permissions
 from ..accounts.models import User
 from ..accounts.services import find_by_email
 from ..db import utcnow
-from . import listing
+from . import listing, timeline  # noqa: F401 - timeline keeps its events by mapper events
 from .models import (
     ACTIVE,
     CONSENT_VERSION,

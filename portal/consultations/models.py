@@ -127,6 +127,7 @@ class Contribution(Base):
         sa.UniqueConstraint("proposal_id", "idempotency_key"),
         sa.Index("ix_contributions_inbox", "proposal_id", "withdrawn_at", "submitted_at"),
         sa.Index("ix_contributions_author", "author_id", "submitted_at"),
+        sa.Index("ix_contributions_outcome", "proposal_id", "outcome"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -149,6 +150,11 @@ class Contribution(Base):
     # Moderation: hidden contributions are kept and counted, but not shown.
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     hidden_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # What it changed: "shaped", "not_adopted" or "awaiting". Derived from its influence
+    # links (see portal/impact/outcomes.py) and stored, so counts need no join.
+    outcome: Mapped[str] = mapped_column(
+        sa.String(15), default="awaiting", server_default="awaiting"
+    )
 
     @property
     def is_withdrawn(self):

@@ -36,6 +36,17 @@ from .models import (
 
 __all__ = ["NotAllowed", "Refused"]
 
+# Higher domains follow themes here without this module knowing them: impact keeps each
+# contribution's outcome, which depends on the links of its themes.
+THEMES_CHANGED = []  # called with the ids of contributions that gained or lost a theme
+THEMES_MERGING = []  # called with (theme, into) before a theme is merged into another
+
+
+def _themes_changed(contribution_ids):
+    if contribution_ids:
+        for listener in THEMES_CHANGED:
+            listener(contribution_ids)
+
 
 def reviewed_community_ids(reviewer):
     """Communities whose contributions `reviewer` reviews (as a professional or coordinator)."""
@@ -297,6 +308,7 @@ def add_theme(reviewer, contributions, theme):
             _event(contribution, reviewer, "themed", theme.name)
             added += 1
     db.session.flush()
+    _themes_changed([c.id for c in contributions if c.proposal_id == theme.proposal_id])
     return added
 
 
@@ -317,6 +329,8 @@ def set_themes(reviewer, contribution, theme_ids):
         db.session.add(ContributionTheme(contribution_id=contribution.id, theme_id=theme_id))
         _event(contribution, reviewer, "themed", wanted[theme_id].name)
     db.session.flush()
+    if current != set(wanted):
+        _themes_changed([contribution.id])
 
 
 def rename_theme(reviewer, proposal, community, theme, name):
@@ -342,6 +356,15 @@ def merge_themes(reviewer, proposal, community, theme, into):
     require(permissions.can_review(reviewer, community))
     if theme.id == into.id:
         raise Refused(_l("Choose a different theme to merge into"))
+    for listener in THEMES_MERGING:
+        listener(theme, into)
+    moved = list(
+        db.session.scalars(
+            sa.select(ContributionTheme.contribution_id).where(
+                ContributionTheme.theme_id == theme.id
+            )
+        )
+    )
     already = sa.select(ContributionTheme.contribution_id).where(
         ContributionTheme.theme_id == into.id
     )
@@ -356,6 +379,7 @@ def merge_themes(reviewer, proposal, community, theme, into):
     db.session.execute(sa.delete(ContributionTheme).where(ContributionTheme.theme_id == theme.id))
     db.session.delete(theme)
     db.session.flush()
+    _themes_changed(moved)
 
 
 def history(contribution):

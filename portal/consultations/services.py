@@ -14,6 +14,7 @@ from ..accounts.models import User
 from ..briefings import glossary, readability
 from ..briefings.models import LATEST_VERSION, Briefing, BriefingVersion
 from ..briefings.services import readable_by
+from ..communities import timeline
 from ..communities.models import ACTIVE, LAY_PARTNER, Community, Membership
 from ..communities.services import NotAllowed, Refused, require
 from ..db import utcnow
@@ -295,6 +296,15 @@ def publish(actor, proposal, community, *, override_reason="", now=None):
     proposal.reading_age = report.reading_age
     proposal.override_reason = override_reason or None
     db.session.flush()
+    timeline.record(
+        community.id,
+        timeline.PROPOSAL_OPENED,
+        proposal.title,
+        subject_id=proposal.id,
+        public=False,
+        occurred_at=proposal.opens_at,
+        actor=actor,
+    )
     if proposal.opens_at <= now:
         announce(proposal, community, now)
     return proposal

@@ -1,0 +1,3 @@
+"""change_views"""
+
+from .views import bp  # noqa: F401

@@ -1,0 +1,366 @@
+"""Influence: what each contribution changed, and telling its author.
+
+A reviewer links contributions, or a whole theme, to a decision or a service
+change, with an effect and a rationale. Each contribution's outcome follows
+from its links and those of its themes:
+
+- `shaped`: some link with an effect other than not_adopted;
+- `not_adopted`: links, all not_adopted (their rationales say why);
+- `awaiting`: no link yet.
+
+The outcome is stored on the contribution (`Contribution.outcome`) so that
+counts and lists need no join; `refresh` keeps it right after any change of
+links or themes, and tells each author once per new outcome.
+"""
+
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from .. import db, outbox, permissions
+from ..accounts.models import User
+from ..communities.services import Refused, require
+from ..consultations import review
+from ..consultations.models import Contribution, ContributionTheme, Proposal, Theme
+from ..db import utcnow
+from .models import (
+    AWAITING,
+    EFFECTS,
+    NOT_ADOPTED,
+    SHAPED,
+    Decision,
+    Influence,
+    InfluenceRevision,
+    OutcomeNotice,
+    ServiceChange,
+)
+
+
+def derive(effects):
+    """The outcome of a contribution from the effects of the links that reach it."""
+    effects = set(effects)
+    if not effects:
+        return AWAITING
+    if effects == {NOT_ADOPTED}:
+        return NOT_ADOPTED
+    return SHAPED
+
+
+def _target(community, target):
+    """(decision, change) from a "decision:ID" or "change:ID" choice in this community."""
+    kind, _, number = (target or "").partition(":")
+    if not number.isdigit():
+        raise Refused(_l("Choose the decision or change it influenced"))
+    if kind == "decision":
+        decision = db.session.get(Decision, int(number))
+        if decision is not None and decision.community_id == community.id:
+            return decision, None
+    elif kind == "change":
+        change = db.session.get(ServiceChange, int(number))
+        if change is not None and change.community_id == community.id:
+            return None, change
+    raise Refused(_l("Choose the decision or change it influenced"))
+
+
+def _checked(effect, rationale):
+    if effect not in EFFECTS:
+        raise Refused(_l("Choose what effect it had"))
+    rationale = (rationale or "").strip()
+    if effect == NOT_ADOPTED and not rationale:
+        raise Refused(_l("Say why it was not adopted, in plain words"))
+    if len(rationale) > 2000:
+        raise Refused(_l("Shorten the reason to 2000 characters or fewer"))
+    return effect, rationale
+
+
+def _revision(influence, actor, action):
+    db.session.add(
+        InfluenceRevision(
+            influence_id=influence.id,
+            action=action,
+            effect=influence.effect,
+            rationale=influence.rationale,
+            actor_id=actor.id,
+        )
+    )
+
+
+def link(actor, proposal, community, *, target, effect, rationale, contributions=(), theme=None):
+    """Link contributions of the proposal (or one of its themes) to a decision or change.
+
+    A contribution or theme already linked to the same target has that link
+    changed instead, so a second click never makes a duplicate.
+    """
+    require(permissions.can_review(actor, community))
+    effect, rationale = _checked(effect, rationale)
+    decision, change = _target(community, target)
+    if theme is None and not contributions:
+        raise Refused(_l("Choose the contributions or the theme to link"))
+    if theme is not None and theme.proposal_id != proposal.id:
+        raise Refused(_l("Choose a theme of this proposal"))
+    if any(c.proposal_id != proposal.id for c in contributions):
+        raise Refused(_l("Choose contributions to this proposal"))
+    sources = (
+        [("theme", theme.id)]
+        if theme is not None
+        else [("contribution", c.id) for c in contributions]
+    )
+    made = []
+    for kind, source_id in sources:
+        existing = db.session.scalar(
+            sa.select(Influence).where(
+                Influence.removed_at.is_(None),
+                getattr(Influence, f"{kind}_id") == source_id,
+                Influence.decision_id == decision.id
+                if decision is not None
+                else Influence.change_id == change.id,
+            )
+        )
+        if existing is not None:
+            made.append(_change(actor, existing, effect, rationale))
+            continue
+        influence = Influence(
+            proposal_id=proposal.id,
+            decision_id=decision.id if decision else None,
+            change_id=change.id if change else None,
+            effect=effect,
+            rationale=rationale,
+            created_by_id=actor.id,
+            **{f"{kind}_id": source_id},
+        )
+        db.session.add(influence)
+        db.session.flush()
+        _revision(influence, actor, "created")
+        made.append(influence)
+    db.session.flush()
+    refresh(_reached([i.id for i in made]))
+    return made
+
+
+def _change(actor, influence, effect, rationale):
+    if (influence.effect, influence.rationale) != (effect, rationale):
+        influence.effect = effect
+        influence.rationale = rationale
+        influence.updated_at = utcnow()
+        _revision(influence, actor, "changed")
+    return influence
+
+
+def get(influence_id):
+    """The link with its proposal and community, or Nones."""
+    from ..communities.models import Community
+
+    row = db.session.execute(
+        sa.select(Influence, Proposal, Community)
+        .join(Proposal, Proposal.id == Influence.proposal_id)
+        .join(Community, Community.id == Proposal.community_id)
+        .where(Influence.id == influence_id)
+    ).first()
+    return tuple(row) if row else (None, None, None)
+
+
+def update(actor, influence, community, *, effect, rationale):
+    """Change a link's effect or rationale; the earlier wording stays in its history."""
+    require(permissions.can_review(actor, community))
+    if influence.removed_at is not None:
+        raise Refused(_l("This link was removed."))
+    effect, rationale = _checked(effect, rationale)
+    _change(actor, influence, effect, rationale)
+    db.session.flush()
+    refresh(_reached([influence.id]))
+    return influence
+
+
+def remove(actor, influence, community):
+    require(permissions.can_review(actor, community))
+    if influence.removed_at is None:
+        influence.removed_at = utcnow()
+        _revision(influence, actor, "removed")
+        db.session.flush()
+        refresh(_reached([influence.id]))
+
+
+def revisions(influence):
+    return db.session.execute(
+        sa.select(InfluenceRevision, User.display_name)
+        .outerjoin(User, User.id == InfluenceRevision.actor_id)
+        .where(InfluenceRevision.influence_id == influence.id)
+        .order_by(InfluenceRevision.id.desc())
+    ).all()
+
+
+def _reached(influence_ids):
+    """The ids of the contributions that these links reach, directly or through a theme."""
+    if not influence_ids:
+        return []
+    direct = sa.select(Influence.contribution_id).where(
+        Influence.id.in_(influence_ids), Influence.contribution_id.is_not(None)
+    )
+    themed = (
+        sa.select(ContributionTheme.contribution_id)
+        .join(Influence, Influence.theme_id == ContributionTheme.theme_id)
+        .where(Influence.id.in_(influence_ids))
+    )
+    return list(db.session.scalars(sa.union(direct, themed)))
+
+
+def effects_of(contribution_ids):
+    """{contribution id: [effect, ...]} over the live links reaching each contribution."""
+    effects = {cid: [] for cid in contribution_ids}
+    if not contribution_ids:
+        return effects
+    direct = sa.select(Influence.contribution_id.label("cid"), Influence.effect).where(
+        Influence.contribution_id.in_(contribution_ids), Influence.removed_at.is_(None)
+    )
+    themed = (
+        sa.select(ContributionTheme.contribution_id.label("cid"), Influence.effect)
+        .join(Influence, Influence.theme_id == ContributionTheme.theme_id)
+        .where(
+            ContributionTheme.contribution_id.in_(contribution_ids),
+            Influence.removed_at.is_(None),
+        )
+    )
+    for cid, effect in db.session.execute(sa.union_all(direct, themed)):
+        effects[cid].append(effect)
+    return effects
+
+
+BATCH = 500
+
+
+def refresh(contribution_ids):
+    """Store the outcome of these contributions again, and tell authors of new outcomes.
+
+    Withdrawn contributions keep `awaiting`: they no longer count. Each author
+    is told once per outcome (shaped, or not adopted) of each contribution.
+    Returns the number of contributions whose outcome changed.
+    """
+    changed = 0
+    ids = sorted(set(contribution_ids))
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        effects = effects_of(batch)
+        rows = db.session.execute(
+            sa.select(Contribution.id, Contribution.outcome, Contribution.withdrawn_at).where(
+                Contribution.id.in_(batch)
+            )
+        ).all()
+        by_outcome = {}
+        for cid, current, withdrawn_at in rows:
+            outcome = AWAITING if withdrawn_at else derive(effects[cid])
+            if outcome != current:
+                by_outcome.setdefault(outcome, []).append(cid)
+        for outcome, cids in by_outcome.items():
+            db.session.execute(
+                sa.update(Contribution)
+                .where(Contribution.id.in_(cids))
+                .values(outcome=outcome)
+                .execution_options(synchronize_session="fetch")
+            )
+            changed += len(cids)
+            if outcome != AWAITING:
+                _tell(cids, outcome)
+    db.session.flush()
+    return changed
+
+
+def _tell(contribution_ids, outcome):
+    """Tell each author of these contributions, once, of their new outcome.
+
+    Anonymous authors are told too: the message goes to them alone and no
+    reviewer page shows who received it.
+    """
+    told = set(
+        db.session.scalars(
+            sa.select(OutcomeNotice.contribution_id).where(
+                OutcomeNotice.contribution_id.in_(contribution_ids),
+                OutcomeNotice.outcome == outcome,
+            )
+        )
+    )
+    pending = [cid for cid in contribution_ids if cid not in told]
+    if not pending:
+        return
+    rows = db.session.execute(
+        sa.select(Contribution.id, Proposal, User)
+        .join(Proposal, Proposal.id == Contribution.proposal_id)
+        .join(User, User.id == Contribution.author_id)
+        .where(Contribution.id.in_(pending))
+    ).all()
+    reasons = links_of([row[0] for row in rows])
+    for cid, proposal, author in rows:
+        outbox.queue(
+            author,
+            "contribution_outcome",
+            link=url_for("impact.mine", _anchor=f"contribution-{cid}", _external=True),
+            proposal=proposal,
+            outcome=outcome,
+            links=reasons.get(cid, []),
+        )
+    for cid in pending:
+        db.session.add(OutcomeNotice(contribution_id=cid, outcome=outcome))
+    db.session.flush()
+
+
+def links_of(contribution_ids):
+    """{contribution id: [link row, ...]}: each live link reaching it, with its target's title.
+
+    Each row has effect, rationale, theme (name or None), decision_id,
+    change_id, title (the change's title or the decided proposal's title),
+    change status and progress. One query for any number of contributions.
+    """
+    found = {cid: [] for cid in contribution_ids}
+    if not contribution_ids:
+        return found
+    source = sa.union_all(
+        sa.select(
+            Influence.contribution_id.label("cid"),
+            Influence.id.label("influence_id"),
+            sa.null().label("theme_id"),
+        ).where(Influence.contribution_id.in_(contribution_ids), Influence.removed_at.is_(None)),
+        sa.select(
+            ContributionTheme.contribution_id.label("cid"),
+            Influence.id.label("influence_id"),
+            Influence.theme_id.label("theme_id"),
+        )
+        .join(Influence, Influence.theme_id == ContributionTheme.theme_id)
+        .where(
+            ContributionTheme.contribution_id.in_(contribution_ids),
+            Influence.removed_at.is_(None),
+        ),
+    ).subquery()
+    decided = sa.orm.aliased(Proposal)
+    rows = db.session.execute(
+        sa.select(
+            source.c.cid,
+            Influence.effect,
+            Influence.rationale,
+            Theme.name.label("theme"),
+            Influence.decision_id,
+            Influence.change_id,
+            sa.func.coalesce(ServiceChange.title, decided.title).label("title"),
+            Decision.summary.label("decision_summary"),
+            ServiceChange.status.label("change_status"),
+            ServiceChange.progress.label("change_progress"),
+        )
+        .join(Influence, Influence.id == source.c.influence_id)
+        .outerjoin(Theme, Theme.id == source.c.theme_id)
+        .outerjoin(ServiceChange, ServiceChange.id == Influence.change_id)
+        .outerjoin(Decision, Decision.id == Influence.decision_id)
+        .outerjoin(decided, decided.id == Decision.proposal_id)
+        .order_by(source.c.cid, Influence.id)
+    ).all()
+    for row in rows:
+        found[row.cid].append(row)
+    return found
+
+
+def _keep_links_of_merged_theme(theme, into):
+    """A theme merged into another hands its links over, so no outcome is lost."""
+    db.session.execute(
+        sa.update(Influence).where(Influence.theme_id == theme.id).values(theme_id=into.id)
+    )
+
+
+review.THEMES_CHANGED.append(refresh)
+review.THEMES_MERGING.append(_keep_links_of_merged_theme)

@@ -1,0 +1,3 @@
+"""influence_views"""
+
+from .views import bp  # noqa: F401

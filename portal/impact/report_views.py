@@ -1,0 +1,3 @@
+"""report_views"""
+
+from .views import bp  # noqa: F401

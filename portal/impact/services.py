@@ -1,0 +1,438 @@
+"""Decisions and service changes: recording them, moving them on, and evaluating them.
+
+Services check permission, validate, write, record timeline events and
+flush; the request commits. A refusal raises `Refused` and changes nothing.
+"""
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from .. import db, outbox, permissions
+from ..accounts.models import User
+from ..communities import timeline
+from ..communities.models import ACTIVE, COORDINATOR, Community, Membership
+from ..communities.services import Refused, require
+from ..consultations.models import CLOSED, DECIDED, Proposal
+from ..db import utcnow
+from .models import (
+    CHANGE_STATUSES,
+    EVALUATED,
+    IMPLEMENTED,
+    PUBLIC,
+    STOPPED,
+    VISIBILITIES,
+    WORKED_ANSWERS,
+    ChangeDecision,
+    ChangeStatusEntry,
+    Decision,
+    Evaluation,
+    Milestone,
+    ServiceChange,
+)
+
+# Decisions ------------------------------------------------------------------------------
+
+
+def decision_of(proposal):
+    return db.session.scalar(sa.select(Decision).where(Decision.proposal_id == proposal.id))
+
+
+def _text(fields, name, message, limit=None):
+    value = (fields.get(name) or "").strip()
+    if not value:
+        raise Refused(message)
+    if limit and len(value) > limit:
+        raise Refused(_l("Shorten this to %(limit)d characters or fewer", limit=limit))
+    return value
+
+
+def record_decision(
+    actor, proposal, community, *, summary, reasons, decided_by, decided_on, visibility=PUBLIC
+):
+    """Record (or correct) what was decided on a closed proposal. It becomes `decided`."""
+    require(permissions.can_author(actor, community))
+    if proposal.status() not in (CLOSED, DECIDED):
+        raise Refused(_l("A decision can be recorded once the proposal has closed."))
+    fields = {"summary": summary, "reasons": reasons, "decided_by": decided_by}
+    summary = _text(fields, "summary", _l("Say what was decided"))
+    reasons = _text(fields, "reasons", _l("Say why it was decided"))
+    decided_by = _text(fields, "decided_by", _l("Say who decided"), limit=150)
+    if decided_on is None:
+        raise Refused(_l("Enter the date of the decision"))
+    if decided_on > date.today():
+        raise Refused(_l("The date of the decision must be today or in the past"))
+    if visibility not in VISIBILITIES:
+        raise Refused(_l("Choose who can see the decision"))
+    decision = decision_of(proposal)
+    if decision is None:
+        decision = Decision(
+            proposal_id=proposal.id, community_id=community.id, created_by_id=actor.id
+        )
+        db.session.add(decision)
+    decision.summary = summary
+    decision.reasons = reasons
+    decision.decided_by = decided_by
+    decision.decided_on = decided_on
+    decision.visibility = visibility
+    decision.updated_at = utcnow()
+    if proposal.decided_at is None:
+        proposal.decided_at = utcnow()
+    db.session.flush()
+    timeline.record(
+        community.id,
+        timeline.PROPOSAL_DECIDED,
+        proposal.title,
+        subject_id=proposal.id,
+        public=visibility == PUBLIC,
+        actor=actor,
+    )
+    return decision
+
+
+def decisions_of_community(community, limit=200):
+    """(id, proposal title) of the community's decisions, newest first, for choosing links."""
+    return db.session.execute(
+        sa.select(Decision.id, Proposal.title)
+        .join(Proposal, Proposal.id == Decision.proposal_id)
+        .where(Decision.community_id == community.id)
+        .order_by(Decision.decided_on.desc(), Decision.id.desc())
+        .limit(limit)
+    ).all()
+
+
+# Service changes --------------------------------------------------------------------------
+
+
+def get_change(change_id):
+    """The change and its community, or (None, None)."""
+    row = db.session.execute(
+        sa.select(ServiceChange, Community)
+        .join(Community, Community.id == ServiceChange.community_id)
+        .where(ServiceChange.id == change_id)
+    ).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def _check_change(community, fields, change=None):
+    title = _text(fields, "title", _l("Enter a title"), limit=150)
+    description = _text(fields, "description", _l("Describe the change in plain words"))
+    service_area = _text(fields, "service_area", _l("Enter the service area"), limit=80)
+    if fields.get("visibility", PUBLIC) not in VISIBILITIES:
+        raise Refused(_l("Choose who can see the change"))
+    parent_id = fields.get("parent_id")
+    if parent_id:
+        parent = db.session.get(ServiceChange, parent_id)
+        if parent is None or parent.community_id != community.id:
+            raise Refused(_l("Choose a parent change from this community"))
+        if change is not None and _is_within(parent, change):
+            raise Refused(_l("A change cannot be part of itself or of its own parts"))
+    weight = fields.get("weight")
+    if weight is not None and not 1 <= weight <= 100:
+        raise Refused(_l("Enter a weight from 1 to 100, or leave it empty"))
+    return {
+        "title": title,
+        "description": description,
+        "service_area": service_area,
+        "visibility": fields.get("visibility", PUBLIC),
+        "parent_id": parent_id or None,
+        "weight": weight,
+        "evaluation_due": fields.get("evaluation_due"),
+    }
+
+
+def _is_within(candidate, change):
+    """Whether `candidate` is `change` or one of its descendants (walking up from candidate)."""
+    seen = set()
+    while candidate is not None and candidate.id not in seen:
+        if candidate.id == change.id:
+            return True
+        seen.add(candidate.id)
+        candidate = (
+            db.session.get(ServiceChange, candidate.parent_id) if candidate.parent_id else None
+        )
+    return False
+
+
+def _valid_decisions(community, decision_ids):
+    if not decision_ids:
+        return []
+    found = db.session.scalars(
+        sa.select(Decision.id).where(
+            Decision.id.in_(decision_ids), Decision.community_id == community.id
+        )
+    ).all()
+    if len(set(found)) != len(set(decision_ids)):
+        raise Refused(_l("Choose decisions from this community"))
+    return sorted(set(found))
+
+
+def create_change(actor, community, *, decision_ids=(), note="", **fields):
+    """A new change, planned as of today, with its first history entry."""
+    require(permissions.can_author(actor, community))
+    values = _check_change(community, fields)
+    decisions = _valid_decisions(community, decision_ids)
+    today = date.today()
+    change = ServiceChange(
+        community_id=community.id, created_by_id=actor.id, status_on=today, **values
+    )
+    db.session.add(change)
+    db.session.flush()
+    db.session.add(
+        ChangeStatusEntry(
+            change_id=change.id,
+            status=change.status,
+            progress=0,
+            note=(note or "").strip(),
+            occurred_on=today,
+            actor_id=actor.id,
+        )
+    )
+    _set_decisions(change, decisions)
+    _refresh_parent(change.parent_id)
+    db.session.flush()
+    return change
+
+
+def update_change(actor, change, community, *, decision_ids=(), **fields):
+    require(permissions.can_author(actor, community))
+    values = _check_change(community, fields, change)
+    decisions = _valid_decisions(community, decision_ids)
+    old_parent = change.parent_id
+    for name, value in values.items():
+        setattr(change, name, value)
+    change.updated_at = utcnow()
+    _set_decisions(change, decisions)
+    db.session.flush()
+    for parent_id in {old_parent, change.parent_id}:
+        _refresh_parent(parent_id)
+    return change
+
+
+def _set_decisions(change, decision_ids):
+    db.session.execute(sa.delete(ChangeDecision).where(ChangeDecision.change_id == change.id))
+    for decision_id in decision_ids:
+        db.session.add(ChangeDecision(change_id=change.id, decision_id=decision_id))
+    db.session.flush()
+
+
+def decision_ids_of(change):
+    return list(
+        db.session.scalars(
+            sa.select(ChangeDecision.decision_id).where(ChangeDecision.change_id == change.id)
+        )
+    )
+
+
+def has_children(change):
+    return (
+        db.session.scalar(
+            sa.select(ServiceChange.id).where(ServiceChange.parent_id == change.id).limit(1)
+        )
+        is not None
+    )
+
+
+def parent_progress(children):
+    """A parent's progress from its children's: weighted where weights are given, else the mean.
+
+    `children` are (progress, weight) pairs. A child without a weight counts
+    as weight 1 when some others have weights.
+    """
+    children = list(children)
+    if not children:
+        return 0
+    if any(weight for _progress, weight in children):
+        total = sum(weight or 1 for _progress, weight in children)
+        return round(sum(progress * (weight or 1) for progress, weight in children) / total)
+    return round(sum(progress for progress, _weight in children) / len(children))
+
+
+def _refresh_parent(parent_id):
+    """Recompute a parent's progress from its children, and its parent's, up the tree."""
+    seen = set()
+    while parent_id and parent_id not in seen:
+        seen.add(parent_id)
+        parent = db.session.get(ServiceChange, parent_id)
+        if parent is None:
+            return
+        db.session.flush()
+        rows = db.session.execute(
+            sa.select(ServiceChange.progress, ServiceChange.weight).where(
+                ServiceChange.parent_id == parent.id
+            )
+        ).all()
+        if rows:
+            parent.progress = parent_progress(rows)
+        parent_id = parent.parent_id
+    db.session.flush()
+
+
+def move_change(actor, change, community, *, status, note, progress=None, occurred_on=None):
+    """Add a dated step to the change's history: a new status or new progress, with a note.
+
+    A parent's progress comes from its parts, so it cannot be set by hand.
+    """
+    require(permissions.can_author(actor, community))
+    if status not in CHANGE_STATUSES:
+        raise Refused(_l("Choose a status"))
+    note = (note or "").strip()
+    if not note:
+        raise Refused(_l("Say what happened, in a short note"))
+    occurred_on = occurred_on or date.today()
+    if occurred_on > date.today():
+        raise Refused(_l("The date must be today or in the past"))
+    if has_children(change):
+        progress = change.progress
+    elif progress is None:
+        progress = 100 if status in (IMPLEMENTED, EVALUATED) else change.progress
+    if not 0 <= progress <= 100:
+        raise Refused(_l("Enter progress from 0 to 100"))
+    moved = status != change.status
+    db.session.add(
+        ChangeStatusEntry(
+            change_id=change.id,
+            status=status,
+            progress=progress,
+            note=note,
+            occurred_on=occurred_on,
+            actor_id=actor.id,
+        )
+    )
+    change.status = status
+    change.status_on = occurred_on
+    change.progress = progress
+    change.updated_at = utcnow()
+    db.session.flush()
+    _refresh_parent(change.parent_id)
+    if moved:
+        _status_event(change, community, status, actor)
+    return change
+
+
+def _status_event(change, community, status, actor):
+    number = db.session.scalar(
+        sa.select(sa.func.count()).where(ChangeStatusEntry.change_id == change.id)
+    )
+    timeline.record(
+        community.id,
+        timeline.CHANGE_STATUS,
+        change.title,
+        subject_id=change.id,
+        detail_key=f"{status}-{number}",
+        detail=status,
+        public=change.visibility == PUBLIC,
+        actor=actor,
+    )
+
+
+def history(change):
+    return db.session.execute(
+        sa.select(ChangeStatusEntry, User.display_name)
+        .outerjoin(User, User.id == ChangeStatusEntry.actor_id)
+        .where(ChangeStatusEntry.change_id == change.id)
+        .order_by(ChangeStatusEntry.occurred_on.desc(), ChangeStatusEntry.id.desc())
+    ).all()
+
+
+def add_milestone(actor, change, community, *, due_on, title, note=""):
+    require(permissions.can_author(actor, community))
+    title = _text({"title": title}, "title", _l("Enter a title for the milestone"), limit=150)
+    if due_on is None:
+        raise Refused(_l("Enter the date of the milestone"))
+    milestone = Milestone(
+        change_id=change.id, due_on=due_on, title=title, note=(note or "").strip()
+    )
+    db.session.add(milestone)
+    db.session.flush()
+    return milestone
+
+
+def milestones(change):
+    return db.session.scalars(
+        sa.select(Milestone).where(Milestone.change_id == change.id).order_by(Milestone.due_on)
+    ).all()
+
+
+def children(change):
+    return db.session.scalars(
+        sa.select(ServiceChange)
+        .where(ServiceChange.parent_id == change.id)
+        .order_by(ServiceChange.title)
+    ).all()
+
+
+def evaluation_of(change):
+    return db.session.get(Evaluation, change.id)
+
+
+def record_evaluation(actor, change, community, *, worked, measured, learned):
+    """Record whether the change worked. An implemented change moves on to `evaluated`."""
+    require(permissions.can_author(actor, community))
+    if worked not in WORKED_ANSWERS:
+        raise Refused(_l("Say whether the change worked"))
+    measured = _text({"v": measured}, "v", _l("Say what was measured"))
+    learned = _text({"v": learned}, "v", _l("Say what was learned"))
+    if change.status == STOPPED:
+        raise Refused(_l("This change was stopped, so it cannot be evaluated."))
+    evaluation = evaluation_of(change)
+    first = evaluation is None
+    if first:
+        evaluation = Evaluation(change_id=change.id)
+        db.session.add(evaluation)
+    evaluation.worked = worked
+    evaluation.measured = measured
+    evaluation.learned = learned
+    evaluation.recorded_on = date.today()
+    evaluation.recorded_by_id = actor.id
+    evaluation.updated_at = utcnow()
+    db.session.flush()
+    if change.status == IMPLEMENTED:
+        move_change(actor, change, community, status=EVALUATED, note=learned, progress=100)
+    timeline.record(
+        community.id,
+        timeline.EVALUATION_RECORDED,
+        change.title,
+        subject_id=change.id,
+        public=change.visibility == PUBLIC,
+        actor=actor,
+    )
+    return evaluation
+
+
+def remind_evaluations_due(today=None):
+    """Tell each coordinator of the community once when a change's evaluation falls due."""
+    today = today or date.today()
+    due = db.session.execute(
+        sa.select(ServiceChange, Community)
+        .join(Community, Community.id == ServiceChange.community_id)
+        .where(
+            ServiceChange.evaluation_due <= today,
+            ServiceChange.evaluation_reminded_at.is_(None),
+            ServiceChange.status.not_in((EVALUATED, STOPPED)),
+        )
+        .order_by(ServiceChange.id)
+        .limit(500)
+    ).all()
+    for change, community in due:
+        coordinators = db.session.scalars(
+            sa.select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.community_id == community.id,
+                Membership.role == COORDINATOR,
+                Membership.status == ACTIVE,
+            )
+        ).all()
+        for coordinator in coordinators:
+            outbox.queue(
+                coordinator,
+                "evaluation_due",
+                link=f"/changes/{change.id}/evaluation",
+                change=change,
+                community=community,
+            )
+        change.evaluation_reminded_at = utcnow()
+    db.session.flush()
+    return len(due)
