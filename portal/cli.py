@@ -72,11 +72,12 @@ def demo_load():
 @click.option("--loop", is_flag=True, help="Keep running, checking every few seconds.")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between checks.")
 def outbox_send(loop, interval):
-    """Announce proposals that have opened, then deliver notifications that are due."""
+    """Announce opened proposals and remind about evaluations due, then deliver what is due."""
     from .outbox import deliver_pending
 
     while True:
         announce_opened_proposals()
+        remind_evaluations_due()
         sent, failed = deliver_pending()
         if sent or failed or not loop:
             click.echo(f"Sent {sent}, failed {failed}.")
@@ -91,6 +92,16 @@ def announce_opened_proposals():
 
     with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
         count = announce_due()
+    db.session.commit()
+    return count
+
+
+def remind_evaluations_due():
+    """Tell coordinators, once, about service changes whose evaluation has fallen due."""
+    from .impact.services import remind_evaluations_due as remind
+
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        count = remind()
     db.session.commit()
     return count
 

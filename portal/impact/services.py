@@ -7,6 +7,7 @@ flush; the request commits. A refusal raises `Refused` and changes nothing.
 from datetime import date
 
 import sqlalchemy as sa
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from .. import db, outbox, permissions
@@ -429,7 +430,7 @@ def remind_evaluations_due(today=None):
             outbox.queue(
                 coordinator,
                 "evaluation_due",
-                link=f"/changes/{change.id}/evaluation",
+                link=url_for("impact.evaluation", change_id=change.id, _external=True),
                 change=change,
                 community=community,
             )
