@@ -394,6 +394,7 @@ class BulkForm(FlaskForm):
             SelectChoice("acknowledge", _l("Acknowledge")),
             SelectChoice("theme", _l("Add a theme")),
             SelectChoice("reply", _l("Send a reply")),
+            SelectChoice("link", _l("Link to a decision or change")),
         ],
         validators=[InputRequired(_l("Choose what to do"))],
     )

@@ -123,7 +123,10 @@ def inbox():
 @bp.post("/review/bulk")
 @login_required
 def bulk():
-    """Acknowledge, theme or reply to the selected contributions, then show the inbox again."""
+    """Acknowledge, theme or reply to the selected contributions, then show the inbox again.
+
+    Linking them to a decision or change goes on to the impact link page instead.
+    """
     _reviewer_only()
     form = BulkForm()
     form.selected.choices = [(i, str(i)) for i in form.selected.data or []]
@@ -132,6 +135,16 @@ def bulk():
     chosen = review.reviewable(current_user, form.selected.data)
     if not chosen:
         abort(404)
+    if form.action.data == "link":
+        proposals = {c.proposal_id for c in chosen}
+        if len(proposals) != 1:
+            form.action.errors = [
+                _("Links are made for one proposal at a time. Filter by a proposal first.")
+            ]
+            return _inbox(form, status=400)
+        return redirect(
+            url_for("impact.link", proposal_id=proposals.pop(), contribution=[c.id for c in chosen])
+        )
     if form.action.data == "acknowledge":
         count = review.acknowledge(current_user, chosen)
         flash(_("Contributions acknowledged: %(count)d.", count=count), "success")

@@ -1,3 +1,394 @@
-"""change_views"""
+"""Recording decisions and service changes: what was decided, what changes, and how it goes."""
 
-from .views import bp  # noqa: F401
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import db, permissions
+from ..communities.services import Refused
+from ..communities.views import community_or_404
+from ..consultations.models import CLOSED, DECIDED, Contribution, ContributionTheme, Proposal
+from ..consultations.views import readable_or_404
+from ..pagination import paginate
+from . import services
+from .forms import ChangeForm, DecisionForm, EvaluationForm, MilestoneForm, MoveForm
+from .models import (
+    EFFECTS,
+    PUBLIC,
+    STOPPED,
+    ChangeDecision,
+    Decision,
+    Influence,
+    ServiceChange,
+)
+from .views import bp
+
+PER_PAGE = 20
+
+
+@bp.app_template_global()
+def proposal_decision(proposal):
+    """The decision on a decided proposal, for its page (whoever may read the proposal)."""
+    return services.decision_of(proposal) if proposal.decided_at is not None else None
+
+
+# Decisions ------------------------------------------------------------------------------
+
+
+@bp.route("/proposals/<int:proposal_id>/decision", methods=["GET", "POST"])
+@login_required
+def decision(proposal_id):
+    proposal, community = readable_or_404(proposal_id)
+    if not permissions.can_author(current_user, community):
+        abort(403)
+    existing = services.decision_of(proposal)
+    form = DecisionForm(obj=existing if request.method == "GET" else None)
+    may_decide = proposal.status() in (CLOSED, DECIDED)
+    status = 200
+    if may_decide and form.validate_on_submit():
+        try:
+            services.record_decision(
+                current_user,
+                proposal,
+                community,
+                summary=form.summary.data,
+                reasons=form.reasons.data,
+                decided_by=form.decided_by.data,
+                decided_on=form.decided_on.data,
+                visibility=form.visibility.data,
+            )
+        except Refused as refusal:
+            form.summary.errors = [str(refusal.message)]
+        else:
+            flash(_("The decision is recorded."), "success")
+            return redirect(url_for("consultations.show", proposal_id=proposal.id))
+    if form.is_submitted():
+        status = 400
+    return (
+        render_template(
+            "impact/decision.html",
+            form=form,
+            proposal=proposal,
+            community=community,
+            may_decide=may_decide,
+            existing=existing,
+            title=_("Change the decision") if existing else _("Record the decision"),
+        ),
+        status,
+    )
+
+
+# Service changes ------------------------------------------------------------------------
+
+
+def _live_community_or_404(slug):
+    community = community_or_404(slug)
+    if community.is_archived:
+        abort(404)
+    return community
+
+
+def _visible(query, community):
+    """Members see every change of their community; everyone else only public ones."""
+    if permissions.is_member(current_user, community):
+        return query
+    return query.where(ServiceChange.visibility == PUBLIC)
+
+
+@bp.get("/communities/<slug>/changes")
+def changes(slug):
+    community = _live_community_or_404(slug)
+    query = _visible(
+        sa.select(ServiceChange).where(ServiceChange.community_id == community.id), community
+    ).order_by(ServiceChange.updated_at.desc(), ServiceChange.id.desc())
+    return render_template(
+        "impact/changes.html",
+        community=community,
+        page=paginate(query, PER_PAGE),
+        title=_("Service changes of %(name)s", name=community.name),
+    )
+
+
+def _readable_change_or_404(change_id):
+    change, community = services.get_change(change_id)
+    if change is None or not permissions.can_read_change(current_user, change, community):
+        abort(404)
+    return change, community
+
+
+def _authored_change_or_error(change_id):
+    change, community = _readable_change_or_404(change_id)
+    if not permissions.can_author(current_user, community):
+        abort(403)
+    return change, community
+
+
+def _other_changes(community, change=None):
+    """(id, title) of the community's changes that may be this one's parent.
+
+    Leaves out the change itself and its parts, so a change never ends up
+    inside itself. One statement for the whole community.
+    """
+    rows = db.session.execute(
+        sa.select(ServiceChange.id, ServiceChange.parent_id, ServiceChange.title)
+        .where(ServiceChange.community_id == community.id)
+        .order_by(ServiceChange.title)
+        .limit(500)
+    ).all()
+    excluded = set()
+    if change is not None:
+        excluded.add(change.id)
+        grew = True
+        while grew:
+            within = {row.id for row in rows if row.parent_id in excluded}
+            grew = not within <= excluded
+            excluded |= within
+    return [(row.id, row.title) for row in rows if row.id not in excluded]
+
+
+def _change_form(community, change=None):
+    if request.method == "GET" and change is not None:
+        form = ChangeForm(obj=change)
+        form.decisions.data = services.decision_ids_of(change)
+        form.parent_id.data = str(change.parent_id or "")
+    elif request.method == "GET":
+        form = ChangeForm(data={"service_area": community.service_area})
+    else:
+        form = ChangeForm()
+    form.decisions.choices = [
+        (row.id, row.title) for row in services.decisions_of_community(community)
+    ]
+    form.parent_id.choices = [("", _("No, it is a change of its own"))] + [
+        (str(id_), title) for id_, title in _other_changes(community, change)
+    ]
+    if change is not None:
+        del form.note
+    return form
+
+
+def _change_fields(form):
+    return {
+        "title": form.title.data,
+        "description": form.description.data,
+        "service_area": form.service_area.data,
+        "visibility": form.visibility.data,
+        "decision_ids": form.decisions.data or [],
+        "parent_id": int(form.parent_id.data) if form.parent_id.data else None,
+        "weight": form.weight.data,
+        "evaluation_due": form.evaluation_due.data,
+    }
+
+
+def _change_form_page(form, community, change=None, status=200):
+    return (
+        render_template(
+            "impact/change_form.html",
+            form=form,
+            community=community,
+            change=change,
+            title=_("Edit: %(title)s", title=change.title) if change else _("Add a service change"),
+        ),
+        status,
+    )
+
+
+@bp.route("/communities/<slug>/changes/new", methods=["GET", "POST"])
+@login_required
+def new_change(slug):
+    community = _live_community_or_404(slug)
+    if not permissions.can_author(current_user, community):
+        abort(403)
+    form = _change_form(community)
+    if not form.validate_on_submit():
+        return _change_form_page(form, community, status=400 if form.is_submitted() else 200)
+    try:
+        change = services.create_change(
+            current_user, community, note=form.note.data, **_change_fields(form)
+        )
+    except Refused as refusal:
+        form.parent_id.errors = [str(refusal.message)]
+        return _change_form_page(form, community, status=400)
+    flash(_("The service change is added."), "success")
+    return redirect(url_for("impact.change", change_id=change.id))
+
+
+@bp.route("/changes/<int:change_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_change(change_id):
+    change, community = _authored_change_or_error(change_id)
+    form = _change_form(community, change)
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return _change_form_page(form, community, change, status=status)
+    try:
+        services.update_change(current_user, change, community, **_change_fields(form))
+    except Refused as refusal:
+        form.parent_id.errors = [str(refusal.message)]
+        return _change_form_page(form, community, change, status=400)
+    flash(_("Your changes are saved."), "success")
+    return redirect(url_for("impact.change", change_id=change.id))
+
+
+def _linked_decisions(change, community):
+    """Decisions the change carries out, with their proposals; members-only ones for members."""
+    query = (
+        sa.select(Decision, Proposal.id.label("proposal_id"), Proposal.title)
+        .join(ChangeDecision, ChangeDecision.decision_id == Decision.id)
+        .join(Proposal, Proposal.id == Decision.proposal_id)
+        .where(ChangeDecision.change_id == change.id)
+        .order_by(Decision.decided_on.desc(), Decision.id.desc())
+    )
+    if not permissions.is_member(current_user, community):
+        query = query.where(Decision.visibility == PUBLIC)
+    return db.session.execute(query).all()
+
+
+def _lay_counts(change):
+    """{effect: contributions} linked to the change, directly or through a theme.
+
+    One grouped statement; withdrawn contributions do not count, and no name
+    is read.
+    """
+    live = (Influence.change_id == change.id, Influence.removed_at.is_(None))
+    direct = sa.select(
+        Influence.contribution_id.label("cid"), Influence.effect.label("effect")
+    ).where(*live, Influence.contribution_id.is_not(None))
+    themed = (
+        sa.select(ContributionTheme.contribution_id.label("cid"), Influence.effect.label("effect"))
+        .join(Influence, Influence.theme_id == ContributionTheme.theme_id)
+        .where(*live)
+    )
+    reached = sa.union(direct, themed).subquery()
+    rows = db.session.execute(
+        sa.select(reached.c.effect, sa.func.count(sa.distinct(reached.c.cid)))
+        .join(Contribution, Contribution.id == reached.c.cid)
+        .where(Contribution.withdrawn_at.is_(None))
+        .group_by(reached.c.effect)
+    ).all()
+    found = dict(rows)
+    return [(effect, found[effect]) for effect in EFFECTS if found.get(effect)]
+
+
+def _change_page(change, community, move_form=None, milestone_form=None, status=200):
+    member = permissions.is_member(current_user, community)
+    author = permissions.can_author(current_user, community)
+    parent = db.session.get(ServiceChange, change.parent_id) if change.parent_id else None
+    if parent is not None and not (member or parent.visibility == PUBLIC):
+        parent = None
+    parts = [c for c in services.children(change) if member or c.visibility == PUBLIC]
+    if author and move_form is None:
+        move_form = MoveForm(prefix="move", formdata=None, data={"status": change.status})
+    if author and milestone_form is None:
+        milestone_form = MilestoneForm(prefix="milestone", formdata=None)
+    in_error = [f for f in (move_form, milestone_form) if f is not None and f.errors]
+    return (
+        render_template(
+            "impact/change.html",
+            change=change,
+            community=community,
+            parent=parent,
+            parts=parts,
+            has_parts=services.has_children(change) if not parts else True,
+            decisions=_linked_decisions(change, community),
+            history=services.history(change),
+            milestones=services.milestones(change),
+            evaluation=services.evaluation_of(change),
+            lay_counts=_lay_counts(change),
+            may_author=author,
+            may_read_proposals=author or member,
+            move_form=move_form,
+            milestone_form=milestone_form,
+            **({"form": in_error[0]} if in_error else {}),
+            title=change.title,
+        ),
+        status,
+    )
+
+
+@bp.get("/changes/<int:change_id>")
+def change(change_id):
+    change, community = _readable_change_or_404(change_id)
+    return _change_page(change, community)
+
+
+@bp.post("/changes/<int:change_id>/status")
+@login_required
+def move_change(change_id):
+    change, community = _authored_change_or_error(change_id)
+    form = MoveForm(prefix="move")
+    if not form.validate_on_submit():
+        return _change_page(change, community, move_form=form, status=400)
+    try:
+        services.move_change(
+            current_user,
+            change,
+            community,
+            status=form.status.data,
+            note=form.note.data,
+            progress=form.progress.data,
+            occurred_on=form.occurred_on.data,
+        )
+    except Refused as refusal:
+        form.note.errors = [str(refusal.message)]
+        return _change_page(change, community, move_form=form, status=400)
+    flash(_("The change's history is updated."), "success")
+    return redirect(url_for("impact.change", change_id=change.id))
+
+
+@bp.post("/changes/<int:change_id>/milestones")
+@login_required
+def add_milestone(change_id):
+    change, community = _authored_change_or_error(change_id)
+    form = MilestoneForm(prefix="milestone")
+    if not form.validate_on_submit():
+        return _change_page(change, community, milestone_form=form, status=400)
+    try:
+        services.add_milestone(
+            current_user,
+            change,
+            community,
+            due_on=form.due_on.data,
+            title=form.title.data,
+            note=form.note.data,
+        )
+    except Refused as refusal:
+        form.title.errors = [str(refusal.message)]
+        return _change_page(change, community, milestone_form=form, status=400)
+    flash(_("The milestone is added."), "success")
+    return redirect(url_for("impact.change", change_id=change.id, _anchor="milestones"))
+
+
+@bp.route("/changes/<int:change_id>/evaluation", methods=["GET", "POST"])
+@login_required
+def evaluation(change_id):
+    change, community = _authored_change_or_error(change_id)
+    existing = services.evaluation_of(change)
+    form = EvaluationForm(obj=existing if request.method == "GET" else None)
+    may_evaluate = change.status != STOPPED
+    if may_evaluate and form.validate_on_submit():
+        try:
+            services.record_evaluation(
+                current_user,
+                change,
+                community,
+                worked=form.worked.data,
+                measured=form.measured.data,
+                learned=form.learned.data,
+            )
+        except Refused as refusal:
+            form.worked.errors = [str(refusal.message)]
+        else:
+            flash(_("The evaluation is recorded."), "success")
+            return redirect(url_for("impact.change", change_id=change.id, _anchor="evaluation"))
+    return (
+        render_template(
+            "impact/evaluation.html",
+            form=form,
+            change=change,
+            community=community,
+            may_evaluate=may_evaluate,
+            title=_("Did it work?"),
+        ),
+        400 if form.is_submitted() else 200,
+    )

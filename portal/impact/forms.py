@@ -1,0 +1,303 @@
+"""Forms for recording decisions and service changes, and linking lay input to them."""
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Field, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.utils import unset_value
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
+
+from ..communities.forms import MultiCheckboxField
+from ..forms import max_length, strip
+from .labels import CHANGE_STATUS_LABELS, EFFECT_LABELS, VISIBILITY_LABELS, WORKED_LABELS
+from .models import NOT_ADOPTED, PUBLIC
+
+INFLUENCE_ACTION_LABELS = {
+    "created": _l("Linked"),
+    "changed": _l("Changed"),
+    "removed": _l("Removed"),
+}
+
+
+def _choices(labels):
+    return [SelectChoice(key, label) for key, label in labels.items()]
+
+
+class DateInputField(Field):
+    """A date typed as day, month and year in three boxes (the NHS.UK date input).
+
+    The boxes are named `<name>-day`, `<name>-month` and `<name>-year`. What was
+    typed is kept in `parts`, so a page in error shows it again. `required` is the
+    message for an empty date; without it the date is optional.
+    """
+
+    PARTS = ("day", "month", "year")
+
+    def __init__(self, label=None, validators=None, required=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.required = required
+        self.parts = dict.fromkeys(self.PARTS, "")
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        self.process_errors = []
+        if data is unset_value:
+            data = self.default() if callable(self.default) else self.default
+        self.object_data = data
+        self.data = data
+        if isinstance(data, date):
+            self.parts = {"day": str(data.day), "month": str(data.month), "year": str(data.year)}
+        if formdata is None:
+            return
+        typed = {part: (formdata.get(f"{self.name}-{part}") or "").strip() for part in self.PARTS}
+        if not any(typed.values()) and not any(f"{self.name}-{p}" in formdata for p in self.PARTS):
+            return  # not on the submitted form: keep the default
+        self.parts = typed
+        self.raw_data = [f"{typed['year']}-{typed['month']}-{typed['day']}"]
+        self.data = None
+        if any(typed.values()):
+            try:
+                self.data = self._parse(typed)
+            except ValueError as error:
+                self.process_errors.append(error.args[0])
+
+    @staticmethod
+    def _parse(typed):
+        if not all(typed.values()):
+            raise ValueError(_l("Enter a full date, with the day, the month and the year"))
+        if not all(value.isdigit() for value in typed.values()):
+            raise ValueError(_l("Enter a real date, for example 27 3 2026"))
+        if len(typed["year"]) != 4:
+            raise ValueError(_l("Enter the year as 4 numbers, for example 2026"))
+        try:
+            return date(int(typed["year"]), int(typed["month"]), int(typed["day"]))
+        except ValueError:
+            raise ValueError(_l("Enter a real date, for example 27 3 2026")) from None
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+        if self.data is None:
+            if self.required:
+                raise StopValidation(self.required)
+            raise StopValidation()
+
+    def _value(self):
+        return self.data.isoformat() if isinstance(self.data, date) else ""
+
+
+def not_in_the_future(message):
+    def check(_form, field):
+        if field.data is not None and field.data > date.today():
+            raise ValidationError(message)
+
+    return check
+
+
+# Decisions ------------------------------------------------------------------------------
+
+
+class DecisionForm(FlaskForm):
+    summary = TextAreaField(
+        _l("What was decided"),
+        description=_l("In plain words. Everyone who can see the decision reads this."),
+        validators=[DataRequired(_l("Say what was decided")), max_length(4000)],
+        filters=[strip],
+    )
+    reasons = TextAreaField(
+        _l("Why it was decided"),
+        description=_l("Say what the views of lay partners changed, and what else was weighed."),
+        validators=[DataRequired(_l("Say why it was decided")), max_length(4000)],
+        filters=[strip],
+    )
+    decided_by = StringField(
+        _l("Who decided"),
+        description=_l("A committee, a role or a person. For example: the clinical board."),
+        validators=[DataRequired(_l("Say who decided")), max_length(150)],
+        filters=[strip],
+    )
+    decided_on = DateInputField(
+        _l("Date of the decision"),
+        description=_l("For example, 27 3 2026"),
+        required=_l("Enter the date of the decision"),
+        validators=[not_in_the_future(_l("The date of the decision must be today or in the past"))],
+    )
+    visibility = RadioField(
+        _l("Who can see the decision"),
+        choices=_choices(VISIBILITY_LABELS),
+        default=PUBLIC,
+        validators=[InputRequired(_l("Choose who can see the decision"))],
+    )
+
+
+# Service changes ------------------------------------------------------------------------
+
+
+class ChangeForm(FlaskForm):
+    title = StringField(
+        _l("Title"),
+        validators=[DataRequired(_l("Enter a title")), max_length(150)],
+        filters=[strip],
+    )
+    description = TextAreaField(
+        _l("What changes, in plain words"),
+        description=_l("Say what people who use the service will notice."),
+        validators=[DataRequired(_l("Describe the change in plain words")), max_length(4000)],
+        filters=[strip],
+    )
+    service_area = StringField(
+        _l("Service area"),
+        validators=[DataRequired(_l("Enter the service area")), max_length(80)],
+        filters=[strip],
+    )
+    visibility = RadioField(
+        _l("Who can see the change"),
+        choices=_choices(VISIBILITY_LABELS),
+        default=PUBLIC,
+        validators=[InputRequired(_l("Choose who can see the change"))],
+    )
+    decisions = MultiCheckboxField(_l("Decisions it carries out (optional)"), coerce=int)
+    parent_id = SelectField(
+        _l("Part of a bigger change (optional)"),
+        description=_l("Its progress then counts towards the bigger change."),
+        default="",
+    )
+    weight = IntegerField(
+        _l("Share of the bigger change (optional)"),
+        description=_l(
+            "From 1 to 100. Leave empty to count every part the same. "
+            "Only used when it is part of a bigger change."
+        ),
+        validators=[
+            Optional(),
+            NumberRange(
+                min=1, max=100, message=_l("Enter a weight from 1 to 100, or leave it empty")
+            ),
+        ],
+    )
+    evaluation_due = DateInputField(
+        _l("When to check whether it worked (optional)"),
+        description=_l("For example, 27 3 2027. The coordinators get a reminder on that day."),
+    )
+    note = TextAreaField(
+        _l("A first note (optional)"),
+        description=_l("Shown in the change's history."),
+        validators=[max_length(2000)],
+        filters=[strip],
+    )
+
+
+class MoveForm(FlaskForm):
+    status = SelectField(
+        _l("Status"),
+        choices=_choices(CHANGE_STATUS_LABELS),
+        validators=[InputRequired(_l("Choose a status"))],
+    )
+    progress = IntegerField(
+        _l("Progress, as a percentage (optional)"),
+        description=_l("From 0 to 100. Leave empty to keep it, or 100 when it is done."),
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=100, message=_l("Enter progress from 0 to 100")),
+        ],
+    )
+    note = TextAreaField(
+        _l("What happened"),
+        description=_l("A short note for the change's history."),
+        validators=[DataRequired(_l("Say what happened, in a short note")), max_length(2000)],
+        filters=[strip],
+    )
+    occurred_on = DateInputField(
+        _l("When it happened (optional)"),
+        description=_l("Leave empty for today. For example, 27 3 2026"),
+        validators=[not_in_the_future(_l("The date must be today or in the past"))],
+    )
+
+
+class MilestoneForm(FlaskForm):
+    title = StringField(
+        _l("Milestone"),
+        validators=[DataRequired(_l("Enter a title for the milestone")), max_length(150)],
+        filters=[strip],
+    )
+    due_on = DateInputField(
+        _l("Date"),
+        description=_l("For example, 27 3 2026"),
+        required=_l("Enter the date of the milestone"),
+    )
+    note = TextAreaField(
+        _l("Note (optional)"),
+        validators=[max_length(2000)],
+        filters=[strip],
+    )
+
+
+class EvaluationForm(FlaskForm):
+    worked = RadioField(
+        _l("Did it work?"),
+        choices=_choices(WORKED_LABELS),
+        validators=[InputRequired(_l("Say whether the change worked"))],
+    )
+    measured = TextAreaField(
+        _l("What was measured"),
+        description=_l("For example: waiting times before and after, or what patients told us."),
+        validators=[DataRequired(_l("Say what was measured")), max_length(4000)],
+        filters=[strip],
+    )
+    learned = TextAreaField(
+        _l("What was learned"),
+        validators=[DataRequired(_l("Say what was learned")), max_length(4000)],
+        filters=[strip],
+    )
+
+
+# Influence ------------------------------------------------------------------------------
+
+
+def _effect_field():
+    return RadioField(
+        _l("What effect did it have?"),
+        choices=_choices(EFFECT_LABELS),
+        validators=[InputRequired(_l("Choose what effect it had"))],
+    )
+
+
+def _rationale_field():
+    return TextAreaField(
+        _l("Why (the reason)"),
+        description=_l(
+            "Needed for “Not adopted”. The people who gave these views are sent this reason, "
+            "so write it for them."
+        ),
+        validators=[max_length(2000)],
+        filters=[strip],
+    )
+
+
+def _reason_needed(form, field):
+    if form.effect.data == NOT_ADOPTED and not field.data:
+        raise ValidationError(_l("Say why it was not adopted, in plain words"))
+
+
+class LinkForm(FlaskForm):
+    target = SelectField(
+        _l("The decision or change it influenced"),
+        validators=[DataRequired(_l("Choose the decision or change it influenced"))],
+    )
+    effect = _effect_field()
+    rationale = _rationale_field()
+    validate_rationale = _reason_needed
+
+
+class InfluenceForm(FlaskForm):
+    effect = _effect_field()
+    rationale = _rationale_field()
+    validate_rationale = _reason_needed
