@@ -1,3 +1,188 @@
-"""report_views"""
+"""A community's impact in figures: the coordinators' dashboard, the yearly report and its
+files, and the short summary on the community's page."""
 
-from .views import bp  # noqa: F401
+import csv
+import io
+import json
+from datetime import date, timedelta
+
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import permissions
+from ..communities.services import NotAllowed, Refused
+from ..communities.views import community_or_404
+from ..consultations.review import safe_cell
+from ..i18n import Labels
+from . import measures, reports
+from .labels import LABELS as IMPACT_LABELS
+from .report_forms import NarrativeForm, PeriodForm
+from .views import bp
+
+LABELS = {
+    "measure_labels": Labels(measures.MEASURE_LABELS),
+    "measure_hints": Labels(measures.MEASURE_HINTS),
+    "measure_empty": Labels(measures.MEASURE_EMPTY),
+    "audience_labels": Labels(reports.AUDIENCE_LABELS),
+    "measure_keys": measures.KEYS,
+    "percent_measures": measures.PERCENTS,
+}
+
+
+@bp.app_context_processor
+def measure_labels():
+    return LABELS
+
+
+@bp.app_template_global()
+def community_impact(community):
+    """The community's figures for the last twelve months, for its page; once per request.
+
+    People outside the community count its public service changes only.
+    """
+    public_only = not permissions.is_member(current_user, community)
+    cache = g.setdefault("community_impact", {})
+    key = (community.id, public_only)
+    if key not in cache:
+        start, end = measures.last_twelve_months()
+        cache[key] = measures.measures(community.id, start, end, public_changes_only=public_only)
+    return cache[key]
+
+
+def _coordinated_or_error(slug):
+    community = community_or_404(slug)
+    if not permissions.can_see_impact_report(current_user, community):
+        abort(403)
+    return community
+
+
+def _year_or_404(community):
+    years = reports.years(community)
+    year = request.args.get("year", years[0], type=int)
+    if year not in years:
+        abort(404)
+    return year
+
+
+def _periods(form, years):
+    """The chosen period and the one before it, with words for each: a year, or dates."""
+    if form.start.data and form.end.data:
+        start, end = form.start.data, form.end.data
+        previous_end = start - timedelta(days=1)
+        previous_start = previous_end - (end - start)
+        return {
+            "start": start,
+            "end": end,
+            "previous_start": previous_start,
+            "previous_end": previous_end,
+            "report_year": end.year if end.year in years else years[0],
+        }
+    year = int(form.year.data or years[0])
+    return {
+        "start": date(year, 1, 1),
+        "end": date(year, 12, 31),
+        "previous_start": date(year - 1, 1, 1),
+        "previous_end": date(year - 1, 12, 31),
+        "year": year,
+        "report_year": year,
+    }
+
+
+@bp.get("/communities/<slug>/impact")
+@login_required
+def dashboard(slug):
+    community = _coordinated_or_error(slug)
+    years = reports.years(community)
+    form = PeriodForm(request.args, year=str(years[0]))
+    form.year.choices = [(str(year), str(year)) for year in years]
+    if not form.validate():
+        return render_template(
+            "impact/dashboard.html",
+            community=community,
+            form=form,
+            period=None,
+            title=_("Impact dashboard: %(name)s", name=community.name),
+        ), 400
+    period = _periods(form, years)
+    return render_template(
+        "impact/dashboard.html",
+        community=community,
+        form=form,
+        period=period,
+        current=measures.measures(community.id, period["start"], period["end"]),
+        previous=measures.measures(community.id, period["previous_start"], period["previous_end"]),
+        title=_("Impact dashboard: %(name)s", name=community.name),
+    )
+
+
+@bp.get("/communities/<slug>/impact/report")
+@login_required
+def report(slug):
+    community = _coordinated_or_error(slug)
+    year = _year_or_404(community)
+    return render_template(
+        "impact/report.html",
+        community=community,
+        report=reports.report_for(current_user, community, year),
+        years=reports.years(community),
+        changes_limit=reports.CHANGES_LIMIT,
+        title=_("Impact report %(year)d: %(name)s", year=year, name=community.name),
+    )
+
+
+@bp.route("/communities/<slug>/impact/report/edit", methods=["GET", "POST"])
+@login_required
+def edit_report(slug):
+    community = _coordinated_or_error(slug)
+    year = _year_or_404(community)
+    narrative = reports.narrative_of(community, year) if request.method == "GET" else None
+    form = NarrativeForm(obj=narrative)
+    if form.validate_on_submit():
+        try:
+            reports.save_narrative(
+                current_user,
+                community,
+                year,
+                **{name: form[name].data for name in reports.NARRATIVE_FIELDS},
+            )
+        except NotAllowed:
+            abort(403)
+        except Refused as refusal:
+            form.aim.errors = [str(refusal.message)]
+        else:
+            flash(_("The report is saved."), "success")
+            return redirect(url_for("impact.report", slug=community.slug, year=year))
+    return render_template(
+        "impact/report_form.html",
+        community=community,
+        form=form,
+        year=year,
+        title=_("Write the impact report for %(year)d", year=year),
+    ), 400 if form.errors else 200
+
+
+@bp.get("/communities/<slug>/impact/report.<fmt>")
+@login_required
+def report_data(slug, fmt):
+    """The report's figures and changes as CSV (UTF-8 with a BOM, for spreadsheets) or JSON."""
+    if fmt not in ("csv", "json"):
+        abort(404)
+    community = _coordinated_or_error(slug)
+    year = _year_or_404(community)
+    report = reports.report_for(current_user, community, year, quotes=False)
+    filename = f"impact-{community.slug}-{year}.{fmt}"
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    if fmt == "json":
+        body = json.dumps(reports.json_document(report), ensure_ascii=False, indent=2)
+        return Response(body, mimetype="application/json", headers=headers)
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    for row in reports.csv_rows(report, IMPACT_LABELS["change_status_labels"]):
+        writer.writerow([safe_cell(cell) for cell in row])
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={**headers, "Content-Type": "text/csv; charset=utf-8"},
+    )
