@@ -1,14 +1,32 @@
 """What lay input changed: "my impact", proposal traceability, the "you said, we did" board,
 the community timeline and open data."""
 
-from flask import Blueprint, render_template
-from flask_babel import gettext as _
-from flask_login import login_required
+import csv
+import io
+import json
 
-from . import influence  # noqa: F401 - keeps outcomes in step with themes
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import permissions
+from ..communities.services import NotAllowed
+from ..communities.views import community_or_404
+from ..consultations.review import safe_cell
+from ..consultations.views import readable_or_404
+from ..db import utcnow
+from ..i18n import text_direction
+from ..pagination import paginate
+from . import board, diagram, influence  # noqa: F401 - influence keeps outcomes in step with themes
+from .board_forms import BoardFilterForm, EventForm, TimelineFilterForm
 from .labels import LABELS
+from .models import PUBLIC
 
 bp = Blueprint("impact", __name__)
+
+MINE_PER_PAGE = 20
+BOARD_PER_PAGE = 10
+TIMELINE_PER_PAGE = 25
 
 
 @bp.app_context_processor
@@ -19,4 +37,169 @@ def impact_labels():
 @bp.get("/my/impact")
 @login_required
 def mine():
-    return render_template("impact/mine.html", title=_("My impact"))
+    page = paginate(board.my_contributions_query(current_user), MINE_PER_PAGE)
+    totals = board.my_totals(current_user)
+    return render_template(
+        "impact/mine.html",
+        page=page,
+        totals=totals,
+        links=board.links_of(page.items),
+        communities=board.open_proposals_by_community(current_user) if not totals["total"] else [],
+        title=_("My impact"),
+    )
+
+
+@bp.get("/proposals/<int:proposal_id>/trace")
+def trace(proposal_id):
+    if not current_user.is_authenticated:  # proposals are for members: sign in first
+        return redirect(url_for("accounts.sign_in", next=request.full_path))
+    proposal, community = readable_or_404(proposal_id)
+    found = board.trace(proposal)
+    return render_template(
+        "impact/trace.html",
+        proposal=proposal,
+        community=community,
+        trace=found,
+        svg=diagram.trace_svg(
+            found,
+            title=_("What the views on “%(title)s” led to", title=proposal.title),
+            rtl=text_direction() == "rtl",
+        ),
+        rows=diagram.rows(found),
+        title=_("What happened: %(title)s", title=proposal.title),
+    )
+
+
+@bp.get("/you-said-we-did", endpoint="board")
+def you_said_we_did():
+    form = BoardFilterForm(request.args)
+    form.community.choices = [("", _("All communities"))] + [
+        (row.slug, row.name) for row in board.board_communities()
+    ]
+    form.year.choices = [("", _("Any year"))] + [
+        (str(year), str(year)) for year in board.board_years()
+    ]
+    page = paginate(board.public_changes(**form.chosen()), BOARD_PER_PAGE)
+    return render_template(
+        "impact/board.html",
+        form=form,
+        page=page,
+        said=board.board_details([row[0].id for row in page.items]),
+        title=_("You said, we did"),
+    )
+
+
+@bp.get("/communities/<slug>/timeline")
+def timeline(slug):
+    community = community_or_404(slug)
+    member = permissions.is_member(current_user, community)
+    form = TimelineFilterForm(request.args)
+    form.year.choices = [("", _("Every year"))] + [
+        (str(year), str(year)) for year in board.timeline_years(community, member=member)
+    ]
+    page = paginate(
+        board.timeline_query(community, member=member, **form.chosen()), TIMELINE_PER_PAGE
+    )
+    return render_template(
+        "impact/timeline.html",
+        community=community,
+        member=member,
+        form=form,
+        page=page,
+        years=board.by_year(page.items),
+        title=_("Timeline of %(name)s", name=community.name),
+    )
+
+
+def _event_page(community, form, status=200):
+    return (
+        render_template(
+            "impact/event_form.html",
+            community=community,
+            form=form,
+            title=_("Add an event to the timeline"),
+        ),
+        status,
+    )
+
+
+@bp.route("/communities/<slug>/timeline/new", methods=["GET", "POST"])
+@login_required
+def new_event(slug):
+    community = community_or_404(slug)
+    if not permissions.can_manage_timeline(current_user, community):
+        abort(403)
+    form = EventForm()
+    if not form.validate_on_submit():
+        return _event_page(community, form, 400 if form.is_submitted() else 200)
+    try:
+        board.new_event(
+            current_user,
+            community,
+            kind=form.kind.data,
+            title=form.title.data,
+            detail=form.detail.data,
+            occurred_on=form.occurred_on.data,
+            public=form.visibility.data == PUBLIC,
+        )
+    except NotAllowed:
+        abort(403)
+    except board.EventRefused as refusal:
+        form[refusal.field_name].errors = [str(refusal.message)]
+        return _event_page(community, form, 400)
+    flash(_("The event is on the timeline."), "success")
+    return redirect(url_for("impact.timeline", slug=community.slug))
+
+
+# Open data --------------------------------------------------------------------------------
+
+
+@bp.get("/open-data")
+def open_data():
+    return render_template(
+        "impact/open_data.html",
+        files=board.OPEN_DATA,
+        licence=board.LICENCE,
+        licence_url=board.LICENCE_URL,
+        title=_("Open data"),
+    )
+
+
+@bp.get("/open-data/<name>.<fmt>")
+def open_data_file(name, fmt):
+    if name not in board.OPEN_DATA or fmt not in ("csv", "json"):
+        abort(404)
+    fields, items = board.OPEN_DATA[name]
+    items = items()
+    if fmt == "json":
+        body = json.dumps(
+            {
+                "generated": utcnow().replace(microsecond=0).isoformat(),
+                "licence": board.LICENCE,
+                "licence_url": board.LICENCE_URL,
+                "items": items,
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+        return Response(body, headers={"Content-Type": "application/json; charset=utf-8"})
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow(fields)
+    for item in items:
+        writer.writerow([safe_cell(_cell(item[name])) for name in fields])
+    return Response(
+        buffer.getvalue(),
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="chorus-{name}.csv"',
+        },
+    )
+
+
+def _cell(value):
+    """A list (a change's decisions) as numbers separated by spaces."""
+    if isinstance(value, list):
+        return " ".join(str(number) for number in value)
+    return value

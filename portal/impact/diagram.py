@@ -1,0 +1,324 @@
+"""A proposal's trace drawn as an inline SVG diagram, built on the server.
+
+Four tiers, read from the top: the contributions (by outcome), the themes they
+were grouped under, the decision, and the service changes, with a line for
+each link between them. The tiers stack downwards rather than sideways so that
+the text stays readable on a 320 px screen; in a right-to-left language the
+boxes run from the right. `role="img"` with a title and a text description
+gives screen readers a summary, and `rows()` gives every line of the diagram
+for the table shown under it. Counts only: the diagram never holds a name.
+"""
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from markupsafe import Markup
+
+from ..i18n import dateformat
+from .labels import CHANGE_STATUS_LABELS, EFFECT_LABELS, OUTCOME_LABELS
+from .models import NOT_ADOPTED
+
+WIDTH = 340
+MARGIN = 10
+GUTTER = 24  # beside the themes and decision, where lines that skip a tier run
+GAP = 8
+FONT = 13
+LINE = 17
+HEADING = 24  # a tier's heading, above its boxes
+TIER_SPACE = 30  # between tiers, where the lines turn
+
+TEXT = "#212b32"
+LINE_COLOUR = "#4c6272"
+BORDERS = {"shaped": "#007f3b", "not_adopted": "#d5281b", "awaiting": "#4c6272"}
+BORDER = "#005eb8"
+
+
+def _wrap(text, width, most):
+    """Lines of at most `width` characters, at most `most` of them (the last cut with …)."""
+    lines, current = [], ""
+    for word in str(text).split():
+        if len(word) > width:
+            word = word[: width - 1] + "…"
+        candidate = f"{current} {word}".strip()
+        if len(candidate) <= width:
+            current = candidate
+            continue
+        lines.append(current)
+        current = word
+    if current:
+        lines.append(current)
+    if len(lines) > most:
+        lines = lines[:most]
+        lines[-1] = lines[-1][: width - 1].rstrip() + "…"
+    return lines or [""]
+
+
+def _contributions(count):
+    return ngettext("%(num)d contribution", "%(num)d contributions", count)
+
+
+def name_of(node):
+    """What a box is called, in words, for the table and the description."""
+    if node.kind == "outcome":
+        return _("Contributions: %(outcome)s", outcome=OUTCOME_LABELS[node.key])
+    if node.kind == "theme":
+        return _("Theme: %(name)s", name=node.label)
+    if node.kind == "decision":
+        return _("Decision on: %(title)s", title=node.label)
+    return _("Change: %(title)s", title=node.label)
+
+
+def _lines(node, width):
+    """The text inside a box: (text, bold) pairs."""
+    chars = max(8, int((width - 12) / (FONT * 0.56)))
+    if node.kind == "outcome":
+        return [(str(node.count), True)] + [
+            (line, False) for line in _wrap(OUTCOME_LABELS[node.key], chars, 2)
+        ]
+    if node.kind == "theme":
+        return [(line, True) for line in _wrap(node.label, chars, 2)] + [
+            (_contributions(node.count), False)
+        ]
+    if node.kind == "decision":
+        return [(line, True) for line in _wrap(node.label, chars, 2)] + [
+            (_("Decided %(date)s", date=dateformat(node.decided_on)), False)
+        ]
+    status = _(
+        "%(status)s, %(progress)d%% done",
+        status=CHANGE_STATUS_LABELS[node.status],
+        progress=node.progress,
+    )
+    return [(line, True) for line in _wrap(node.label, chars, 2)] + [(status, False)]
+
+
+class _Canvas:
+    def __init__(self, rtl):
+        self.rtl = rtl
+        self.parts = []
+        self.lines = []
+        self.boxes = {}  # (kind, key): (x, y, width, height) in left-to-right terms
+
+    def x(self, x, width=0):
+        """Mirror a left-to-right position for a right-to-left language."""
+        return WIDTH - x - width if self.rtl else x
+
+    def tier(self, y, heading, nodes, columns, start, empty):
+        """Draw a tier's heading and boxes from `y`; return the y below it."""
+        self.parts.append(
+            Markup(
+                '<text x="{x:.1f}" y="{y}" font-size="14" font-weight="bold" fill="{fill}" '
+                'text-anchor="start">{text}</text>'
+            ).format(x=self.x(start), y=y + 14, fill=TEXT, text=heading)
+        )
+        y += HEADING
+        room = WIDTH - MARGIN - start
+        width = (room - GAP * (columns - 1)) / columns
+        if not nodes:
+            self.parts.append(
+                Markup(
+                    '<rect x="{x:.1f}" y="{y}" width="{width}" height="{height}" rx="4" '
+                    'fill="#ffffff" stroke="{stroke}" stroke-dasharray="4 3"/>'
+                ).format(
+                    x=self.x(start, room), y=y, width=room, height=LINE + 14, stroke=LINE_COLOUR
+                )
+            )
+            self._text(start + room / 2, y + 7, [(empty, False)])
+            return y + LINE + 14
+        for row_start in range(0, len(nodes), columns):
+            row = nodes[row_start : row_start + columns]
+            contents = [_lines(node, width) for node in row]
+            height = max(len(lines) for lines in contents) * LINE + 14
+            for index, (node, lines) in enumerate(zip(row, contents, strict=True)):
+                left = start + index * (width + GAP)
+                border = BORDERS.get(node.key, BORDER) if node.kind == "outcome" else BORDER
+                self.parts.append(
+                    Markup(
+                        '<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="{height}" rx="4" '
+                        'fill="#ffffff" stroke="{stroke}" stroke-width="2"/>'
+                    ).format(x=self.x(left, width), y=y, width=width, height=height, stroke=border)
+                )
+                self._text(left + width / 2, y + 7, lines)
+                self.boxes[(node.kind, node.key)] = (left, y, width, height)
+            y += height + GAP
+        return y - GAP
+
+    def _text(self, centre, top, lines):
+        for number, (line, bold) in enumerate(lines):
+            self.parts.append(
+                Markup(
+                    '<text x="{x:.1f}" y="{y}" font-size="{size}" font-weight="{weight}" '
+                    'fill="{fill}" text-anchor="middle">{text}</text>'
+                ).format(
+                    x=self.x(centre),
+                    y=top + (number + 1) * LINE - 4,
+                    size=FONT,
+                    weight="bold" if bold else "normal",
+                    fill=TEXT,
+                    text=line,
+                )
+            )
+
+    def line(self, source, target, dashed, skips):
+        """A line from the bottom of one box to the top of another, round the side
+        when it passes a tier."""
+        sx, sy, sw, sh = self.boxes[source]
+        tx, ty, tw, _th = self.boxes[target]
+        start, end = (sx + sw / 2, sy + sh), (tx + tw / 2, ty)
+        if skips:
+            side = MARGIN + GUTTER / 2
+            points = [
+                start,
+                (start[0], start[1] + 10),
+                (side, start[1] + 10),
+                (side, end[1] - HEADING - 3),
+                (end[0], end[1] - HEADING - 3),
+                (end[0], end[1] - 2),
+            ]
+        else:
+            middle = (start[1] + end[1]) / 2
+            points = [start, (start[0], middle), (end[0], middle), (end[0], end[1] - 2)]
+        self.lines.append(
+            Markup(
+                '<polyline points="{points}" fill="none" stroke="{stroke}" stroke-width="2" '
+                'stroke-dasharray="{dash}" marker-end="url(#trace-arrow)"/>'
+            ).format(
+                points=" ".join(f"{self.x(px):.1f},{py:.1f}" for px, py in points),
+                stroke=LINE_COLOUR,
+                dash="6 4" if dashed else "none",
+            )
+        )
+
+    def legend(self, y):
+        """What the two kinds of line mean; returns the y below it."""
+        for number, (dashed, words) in enumerate(
+            [(False, _("Line: shaped, or carried out")), (True, _("Dashed line: not adopted"))]
+        ):
+            top = y + number * 20
+            self.parts.append(
+                Markup(
+                    '<line x1="{x1:.1f}" y1="{y}" x2="{x2:.1f}" y2="{y}" stroke="{stroke}" '
+                    'stroke-width="2" stroke-dasharray="{dash}"/>'
+                    '<text x="{tx:.1f}" y="{ty}" font-size="{size}" fill="{fill}" '
+                    'text-anchor="start">{text}</text>'
+                ).format(
+                    x1=self.x(MARGIN),
+                    x2=self.x(MARGIN + 30),
+                    y=top,
+                    stroke=LINE_COLOUR,
+                    dash="6 4" if dashed else "none",
+                    tx=self.x(MARGIN + 38),
+                    ty=top + 4,
+                    size=FONT,
+                    fill=TEXT,
+                    text=words,
+                )
+            )
+        return y + 2 * 20
+
+
+TIERS = {"outcome": 0, "theme": 1, "decision": 2, "change": 3}
+
+
+def trace_svg(trace, *, title, rtl=False):
+    """The diagram as inline SVG markup: every text in it is escaped."""
+    canvas = _Canvas(rtl)
+    inset = MARGIN + GUTTER
+    y = canvas.tier(MARGIN, _("Contributions"), trace.outcomes, 3, MARGIN, "")
+    y = canvas.tier(y + TIER_SPACE, _("Themes"), trace.themes, 2, inset, _("No themes yet"))
+    y = canvas.tier(y + TIER_SPACE, _("Decision"), trace.decisions, 1, inset, _("No decision yet"))
+    y = canvas.tier(
+        y + TIER_SPACE, _("Changes"), trace.changes, 1, MARGIN, _("No service changes yet")
+    )
+    for source, target, effect, _count in trace.edges:
+        skips = TIERS[target.kind] - TIERS[source.kind] > 1
+        canvas.line(
+            (source.kind, source.key), (target.kind, target.key), effect == NOT_ADOPTED, skips
+        )
+    height = canvas.legend(y + 16) + MARGIN
+    head = Markup(
+        '<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="trace-title" '
+        'aria-describedby="trace-desc" viewBox="0 0 {width} {height}" width="100%" '
+        'direction="{direction}" font-family="Frutiger W01, Arial, sans-serif" '
+        'focusable="false"><title id="trace-title">{title}</title>'
+        '<desc id="trace-desc">{desc}</desc>'
+        '<defs><marker id="trace-arrow" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="6" '
+        'markerHeight="6" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="{fill}"/>'
+        "</marker></defs>"
+    ).format(
+        width=WIDTH,
+        height=round(height),
+        direction="rtl" if rtl else "ltr",
+        title=title,
+        desc=describe(trace),
+        fill=LINE_COLOUR,
+    )
+    return head + Markup("").join(canvas.lines + canvas.parts) + Markup("</svg>")
+
+
+def describe(trace):
+    """The diagram in words, for its `<desc>`."""
+    counts = trace.counts
+    sentences = [
+        ngettext("%(num)d contribution counts.", "%(num)d contributions count.", counts["total"]),
+        _(
+            "Shaped a change: %(shaped)d. Not adopted: %(not_adopted)d. "
+            "Waiting for an outcome: %(awaiting)d.",
+            shaped=counts["shaped"],
+            not_adopted=counts["not_adopted"],
+            awaiting=counts["awaiting"],
+        ),
+    ]
+    if trace.themes:
+        sentences.append(
+            _(
+                "Themes: %(themes)s.",
+                themes="; ".join(
+                    ngettext(
+                        "%(name)s, %(num)d contribution",
+                        "%(name)s, %(num)d contributions",
+                        node.count,
+                        name=node.label,
+                    )
+                    for node in trace.themes
+                ),
+            )
+        )
+    else:
+        sentences.append(_("No themes yet."))
+    if trace.decision is not None:
+        sentences.append(
+            _("Decision recorded %(date)s.", date=dateformat(trace.decision.decided_on))
+        )
+    else:
+        sentences.append(_("No decision yet."))
+    if trace.changes:
+        sentences.append(
+            _(
+                "Service changes: %(changes)s.",
+                changes="; ".join(
+                    _(
+                        "%(title)s (%(status)s, %(progress)d%% done)",
+                        title=node.label,
+                        status=CHANGE_STATUS_LABELS[node.status],
+                        progress=node.progress,
+                    )
+                    for node in trace.changes
+                ),
+            )
+        )
+    else:
+        sentences.append(_("No service changes yet."))
+    sentences.append(_("Every line of the diagram is in the table below it."))
+    return " ".join(sentences)
+
+
+def rows(trace):
+    """One row for each line in the diagram: from, to, what it did, and how many."""
+    return [
+        {
+            "source": name_of(source),
+            "target": name_of(target),
+            "effect": EFFECT_LABELS[effect] if effect else _("Carried out by this change"),
+            "count": count,
+        }
+        for source, target, effect, count in trace.edges
+    ]
