@@ -4,7 +4,7 @@ from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from babel import Locale, dates
+from babel import Locale, dates, numbers
 from flask import current_app, g, request
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
@@ -114,6 +114,16 @@ def datetimeformat(value, format="medium"):
     return dates.format_datetime(_uk_time(value), _date_and_minutes(format, locale), locale=locale)
 
 
+@lru_cache(maxsize=4096)
+def _format_percent(value, locale):
+    return numbers.format_percent(value / 100, "#,##0.#%", locale=locale)
+
+
+def percent(value):
+    """A percentage (given as 0-100) the way the reader's language writes it: 45%, 45٪."""
+    return _format_percent(value, str(get_locale()))
+
+
 def _uk_time(value):
     return value.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
 
@@ -125,7 +135,9 @@ def _date_locale():
 
 def init_app(app):
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.filters.update(dateformat=dateformat, datetimeformat=datetimeformat)
+    app.jinja_env.filters.update(
+        dateformat=dateformat, datetimeformat=datetimeformat, percent=percent
+    )
     app.jinja_env.globals["direction_of"] = direction_of
     app.jinja_env.install_gettext_callables(
         gettext=lambda string: current_translations().ugettext(string),

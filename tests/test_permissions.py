@@ -9,6 +9,7 @@ its routes here; a test fails when a route is missing.
 import pytest
 
 from portal.communities.invitations import token_for
+from tests import factories
 from tests.conftest import csrf_token, sign_in_as
 
 ROLES = ["anonymous", "lay", "professional", "coordinator", "other_coordinator", "admin"]
@@ -422,6 +423,145 @@ PUBLIC_BRIEFING = {
     ),
 }
 
+
+def impact_of_a(w):
+    """A's decided proposal with the lay partner's views linked to a members-only change.
+
+    Made once per test, on first use, so that other routes' worlds stay as they were.
+    """
+    if "impact" not in w:
+        from flask import current_app
+
+        from portal.impact import influence
+
+        with current_app.test_request_context():  # the contributor is told, with a link
+            w["impact"] = _make_impact_of_a(w, influence)
+    return w["impact"]
+
+
+def _make_impact_of_a(w, influence):
+    from portal.impact.models import MEMBERS
+
+    a, professional = w["a"], w["people"]["professional"]
+    decided = factories.make_proposal(a, professional, title="Decided proposal")
+    views = factories.make_contribution(decided, a, w["people"]["lay"])
+    decision = factories.make_decision(decided, a, professional)
+    change = factories.make_change(a, professional, visibility=MEMBERS)
+    [link] = influence.link(
+        professional,
+        decided,
+        a,
+        target=f"change:{change.id}",
+        effect="adopted",
+        rationale="",
+        contributions=[views],
+    )
+    return {"proposal": decided, "decision": decision, "change": change, "link": link}
+
+
+def decided(w):
+    return impact_of_a(w)["proposal"].id
+
+
+def members_change(w):
+    return impact_of_a(w)["change"].id
+
+
+# Reviewers and authors of A; members of A who may not act there get 403; everyone else 404.
+def authors_of_a(status=200, location=None, members=403):
+    return {
+        **members_of_a(members),
+        "anonymous": (302, SIGN_IN),
+        "professional": (status, location),
+        "coordinator": (status, location),
+    }
+
+
+MATRIX.update(
+    {
+        # Decisions, service changes and influence: A's professionals and coordinators.
+        "impact.decision": ("GET", lambda w: f"/proposals/{decided(w)}/decision", authors_of_a()),
+        "impact.changes": ("GET", "/communities/alpha/changes", everyone(200)),
+        "impact.new_change": (
+            "GET",
+            "/communities/alpha/changes/new",
+            {**only(AUTHORS), "other_coordinator": (403, None)},
+        ),
+        # A members-only change: nobody outside A may know it exists.
+        "impact.change": (
+            "GET",
+            lambda w: f"/changes/{members_change(w)}",
+            {**members_of_a(), "anonymous": (404, None)},
+        ),
+        "impact.edit_change": (
+            "GET",
+            lambda w: f"/changes/{members_change(w)}/edit",
+            authors_of_a(),
+        ),
+        "impact.move_change": (
+            "POST",
+            lambda w: f"/changes/{members_change(w)}/status",
+            authors_of_a(400),  # an empty form: the change page again, with errors
+        ),
+        "impact.add_milestone": (
+            "POST",
+            lambda w: f"/changes/{members_change(w)}/milestones",
+            authors_of_a(400),
+        ),
+        "impact.evaluation": (
+            "GET",
+            lambda w: f"/changes/{members_change(w)}/evaluation",
+            authors_of_a(),
+        ),
+        "impact.link": ("GET", lambda w: f"/proposals/{decided(w)}/influence", authors_of_a()),
+        "impact.influence": (
+            "GET",
+            lambda w: f"/influences/{impact_of_a(w)['link'].id}",
+            authors_of_a(),
+        ),
+        "impact.remove_influence": (
+            "POST",
+            lambda w: f"/influences/{impact_of_a(w)['link'].id}/remove",
+            authors_of_a(302),
+        ),
+        # Anyone who reviews some community; the coordinator of B reviews B.
+        "impact.outcome_missing": (
+            "GET",
+            "/review/outcome-missing",
+            only(("professional", "coordinator", "other_coordinator")),
+        ),
+        # What the views changed: the person's own, a proposal's members, and the public.
+        "impact.mine": ("GET", "/my/impact", signed_in(200)),
+        "impact.trace": (
+            "GET",
+            lambda w: f"/proposals/{decided(w)}/trace",
+            {**members_of_a(), "anonymous": (302, SIGN_IN)},
+        ),
+        "impact.board": ("GET", "/you-said-we-did", everyone(200)),
+        "impact.timeline": ("GET", "/communities/alpha/timeline", everyone(200)),
+        "impact.new_event": (
+            "GET",
+            "/communities/alpha/timeline/new",
+            only(("coordinator",)),
+        ),
+        "impact.open_data": ("GET", "/open-data", everyone(200)),
+        "impact.open_data_file": ("GET", "/open-data/changes.csv", everyone(200)),
+        # The impact dashboard and report: A's coordinators.
+        "impact.dashboard": ("GET", "/communities/alpha/impact", only(("coordinator",))),
+        "impact.report": ("GET", "/communities/alpha/impact/report", only(("coordinator",))),
+        "impact.edit_report": (
+            "GET",
+            "/communities/alpha/impact/report/edit",
+            only(("coordinator",)),
+        ),
+        "impact.report_data": (
+            "GET",
+            "/communities/alpha/impact/report.json",
+            only(("coordinator",)),
+        ),
+    }
+)
+
 # Routes that name an object of community A through community B's address:
 # the coordinator of B must not reach it (404), nor anyone else.
 CROSS_COMMUNITY = {
@@ -455,6 +595,12 @@ CROSS_COMMUNITY = {
     "consultations.merge_theme": (
         "POST",
         lambda w: f"/proposals/{proposal(w, 'b')}/themes/{w['theme'].id}/merge",
+        404,
+    ),
+    # A theme and views of A's proposal, to be linked through B's draft proposal.
+    "impact.link": (
+        "GET",
+        lambda w: f"/proposals/{proposal(w, 'b')}/influence?theme={w['theme'].id}",
         404,
     ),
     # A question of A's draft through B's draft proposal: nobody of A may see B's draft.
