@@ -17,7 +17,8 @@ from ..consultations.views import readable_or_404
 from ..db import utcnow
 from ..i18n import text_direction
 from ..pagination import paginate
-from . import board, diagram, influence  # noqa: F401 - influence keeps outcomes in step with themes
+from . import board, diagram, events, influence, tracing  # noqa: F401 - influence keeps outcomes
+from . import open_data as open_files
 from .board_forms import BoardFilterForm, EventForm, TimelineFilterForm
 from .labels import LABELS
 from .models import PUBLIC
@@ -37,14 +38,16 @@ def impact_labels():
 @bp.get("/my/impact")
 @login_required
 def mine():
-    page = paginate(board.my_contributions_query(current_user), MINE_PER_PAGE)
-    totals = board.my_totals(current_user)
+    page = paginate(tracing.my_contributions_query(current_user), MINE_PER_PAGE)
+    totals = tracing.my_totals(current_user)
     return render_template(
         "impact/mine.html",
         page=page,
         totals=totals,
-        links=board.links_of(page.items),
-        communities=board.open_proposals_by_community(current_user) if not totals["total"] else [],
+        links=tracing.links_of(page.items),
+        communities=tracing.open_proposals_by_community(current_user)
+        if not totals["total"]
+        else [],
         title=_("My impact"),
     )
 
@@ -54,7 +57,7 @@ def trace(proposal_id):
     if not current_user.is_authenticated:  # proposals are for members: sign in first
         return redirect(url_for("accounts.sign_in", next=request.full_path))
     proposal, community = readable_or_404(proposal_id)
-    found = board.trace(proposal)
+    found = tracing.trace(proposal)
     return render_template(
         "impact/trace.html",
         proposal=proposal,
@@ -95,10 +98,10 @@ def timeline(slug):
     member = permissions.is_member(current_user, community)
     form = TimelineFilterForm(request.args)
     form.year.choices = [("", _("Every year"))] + [
-        (str(year), str(year)) for year in board.timeline_years(community, member=member)
+        (str(year), str(year)) for year in events.timeline_years(community, member=member)
     ]
     page = paginate(
-        board.timeline_query(community, member=member, **form.chosen()), TIMELINE_PER_PAGE
+        events.timeline_query(community, member=member, **form.chosen()), TIMELINE_PER_PAGE
     )
     return render_template(
         "impact/timeline.html",
@@ -106,7 +109,7 @@ def timeline(slug):
         member=member,
         form=form,
         page=page,
-        years=board.by_year(page.items),
+        years=events.by_year(page.items),
         title=_("Timeline of %(name)s", name=community.name),
     )
 
@@ -133,7 +136,7 @@ def new_event(slug):
     if not form.validate_on_submit():
         return _event_page(community, form, 400 if form.is_submitted() else 200)
     try:
-        board.new_event(
+        events.new_event(
             current_user,
             community,
             kind=form.kind.data,
@@ -144,7 +147,7 @@ def new_event(slug):
         )
     except NotAllowed:
         abort(403)
-    except board.EventRefused as refusal:
+    except events.EventRefused as refusal:
         form[refusal.field_name].errors = [str(refusal.message)]
         return _event_page(community, form, 400)
     flash(_("The event is on the timeline."), "success")
@@ -158,25 +161,25 @@ def new_event(slug):
 def open_data():
     return render_template(
         "impact/open_data.html",
-        files=board.OPEN_DATA,
-        licence=board.LICENCE,
-        licence_url=board.LICENCE_URL,
+        files=open_files.OPEN_DATA,
+        licence=open_files.LICENCE,
+        licence_url=open_files.LICENCE_URL,
         title=_("Open data"),
     )
 
 
 @bp.get("/open-data/<name>.<fmt>")
 def open_data_file(name, fmt):
-    if name not in board.OPEN_DATA or fmt not in ("csv", "json"):
+    if name not in open_files.OPEN_DATA or fmt not in ("csv", "json"):
         abort(404)
-    fields, items = board.OPEN_DATA[name]
+    fields, items = open_files.OPEN_DATA[name]
     items = items()
     if fmt == "json":
         body = json.dumps(
             {
                 "generated": utcnow().replace(microsecond=0).isoformat(),
-                "licence": board.LICENCE,
-                "licence_url": board.LICENCE_URL,
+                "licence": open_files.LICENCE,
+                "licence_url": open_files.LICENCE_URL,
                 "items": items,
             },
             ensure_ascii=False,

@@ -88,6 +88,7 @@ def test_other_peoples_and_withdrawn_contributions_never_appear(client, impact):
         impact["proposals"]["open"], impact["a"], impact["second"]
     )
     withdrawn.withdrawn_at = withdrawn.submitted_at
+    impact["second"].locale = "en"  # the page in English, to read its words
     db.session.flush()
     sign_in_as(client, impact["second"])
     html = client.get("/my/impact").get_data(as_text=True)

@@ -1,0 +1,244 @@
+"""What lay input changed, for the people who gave it and for a proposal's members:
+"my impact" and a proposal's trace. Each in a fixed number of queries, however many
+contributions or links there are."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+
+from .. import db
+from ..communities.models import ACTIVE, Community, Membership
+from ..consultations.models import Contribution, ContributionTheme, Proposal, Theme
+from ..db import utcnow
+from . import influence
+from .models import (
+    OUTCOMES,
+    ChangeDecision,
+    Decision,
+    Influence,
+    ServiceChange,
+)
+
+# My impact --------------------------------------------------------------------------------
+
+
+def my_totals(user):
+    """{outcome: count} of the person's contributions that still count, and "total"."""
+    counts = dict.fromkeys(OUTCOMES, 0)
+    counts.update(
+        db.session.execute(
+            sa.select(Contribution.outcome, sa.func.count())
+            .where(Contribution.author_id == user.id, Contribution.withdrawn_at.is_(None))
+            .group_by(Contribution.outcome)
+        ).all()
+    )
+    counts["total"] = sum(counts[outcome] for outcome in OUTCOMES)
+    return counts
+
+
+def my_contributions_query(user):
+    """The person's contributions that still count, newest first, with their proposal.
+
+    `readable` says whether they may still open the proposal: a published
+    proposal is for the community's active members (see permissions.can_read_proposal),
+    worked out here in SQL so that a page of proposals costs no query each.
+    """
+    active_member = (
+        sa.exists()
+        .where(
+            Membership.user_id == user.id,
+            Membership.community_id == Proposal.community_id,
+            Membership.status == ACTIVE,
+        )
+        .correlate(Proposal)
+    )
+    return (
+        sa.select(
+            Contribution,
+            Proposal,
+            Community.name,
+            sa.and_(Proposal.published_at.is_not(None), active_member).label("readable"),
+        )
+        .join(Proposal, Proposal.id == Contribution.proposal_id)
+        .join(Community, Community.id == Proposal.community_id)
+        .where(Contribution.author_id == user.id, Contribution.withdrawn_at.is_(None))
+        .order_by(Contribution.submitted_at.desc(), Contribution.id.desc())
+    )
+
+
+def links_of(rows):
+    """The live links reaching the contributions of a page: one query."""
+    return influence.links_of([row[0].id for row in rows])
+
+
+def open_proposals_by_community(user, now=None):
+    """(slug, name, proposals open now) for each community the person is active in."""
+    now = now or utcnow()
+    open_now = sa.and_(
+        Proposal.community_id == Community.id,
+        Proposal.published_at.is_not(None),
+        Proposal.decided_at.is_(None),
+        Proposal.opens_at <= now,
+        Proposal.closes_at > now,
+    )
+    return db.session.execute(
+        sa.select(Community.slug, Community.name, sa.func.count(Proposal.id))
+        .join(Membership, Membership.community_id == Community.id)
+        .outerjoin(Proposal, open_now)
+        .where(
+            Membership.user_id == user.id,
+            Membership.status == ACTIVE,
+            Community.archived_at.is_(None),
+        )
+        .group_by(Community.id, Community.slug, Community.name)
+        .order_by(Community.name)
+        .limit(50)
+    ).all()
+
+
+# A proposal's trace -----------------------------------------------------------------------
+
+
+@dataclass
+class Node:
+    """A box in the trace: an outcome, a theme, a decision or a change."""
+
+    kind: str  # "outcome", "theme", "decision", "change"
+    key: object
+    label: str
+    count: int | None = None
+    status: str | None = None
+    progress: int | None = None
+    decided_on: date | None = None
+
+
+@dataclass
+class Trace:
+    counts: dict
+    outcomes: list  # Nodes: shaped, not adopted, awaiting
+    themes: list  # Nodes
+    decision: Decision | None
+    decisions: list  # Nodes: the proposal's decision first, then others its links reach
+    changes: list  # Nodes
+    edges: list = field(default_factory=list)  # (from Node, to Node, effect or None, count)
+    theme_effects: dict = field(default_factory=dict)  # theme id: [effect, ...]
+
+
+def trace(proposal):
+    """Counts, themes, the decision and the resulting changes of a proposal, and the
+    lines between them. Never who wrote anything: counts only. Five queries."""
+    counts = dict.fromkeys(OUTCOMES, 0)
+    counts.update(
+        db.session.execute(
+            sa.select(Contribution.outcome, sa.func.count())
+            .where(Contribution.proposal_id == proposal.id, Contribution.withdrawn_at.is_(None))
+            .group_by(Contribution.outcome)
+        ).all()
+    )
+    counts["total"] = sum(counts[outcome] for outcome in OUTCOMES)
+    outcomes = {outcome: Node("outcome", outcome, outcome, counts[outcome]) for outcome in OUTCOMES}
+
+    counted = sa.and_(
+        Contribution.id == ContributionTheme.contribution_id, Contribution.withdrawn_at.is_(None)
+    )
+    themes, by_outcome = {}, []
+    for theme_id, name, outcome, number in db.session.execute(
+        sa.select(Theme.id, Theme.name, Contribution.outcome, sa.func.count(Contribution.id))
+        .outerjoin(ContributionTheme, ContributionTheme.theme_id == Theme.id)
+        .outerjoin(Contribution, counted)
+        .where(Theme.proposal_id == proposal.id)
+        .group_by(Theme.id, Theme.name, Contribution.outcome)
+        .order_by(Theme.name, Theme.id)
+    ):
+        node = themes.setdefault(theme_id, Node("theme", theme_id, name, 0))
+        node.count += number
+        if number:
+            by_outcome.append((outcomes[outcome], node, None, number))
+
+    links = db.session.execute(
+        sa.select(
+            Influence.theme_id,
+            Influence.decision_id,
+            Influence.change_id,
+            Influence.effect,
+            Contribution.outcome,
+            sa.func.count(Contribution.id),
+        )
+        .outerjoin(
+            Contribution,
+            sa.and_(
+                Contribution.id == Influence.contribution_id, Contribution.withdrawn_at.is_(None)
+            ),
+        )
+        .where(Influence.proposal_id == proposal.id, Influence.removed_at.is_(None))
+        .group_by(
+            Influence.theme_id,
+            Influence.decision_id,
+            Influence.change_id,
+            Influence.effect,
+            Contribution.outcome,
+        )
+    ).all()
+
+    own_decision = sa.select(Decision.id).where(Decision.proposal_id == proposal.id)
+    linked_decisions = sa.select(Influence.decision_id).where(
+        Influence.proposal_id == proposal.id, Influence.removed_at.is_(None)
+    )
+    decision, decisions = None, {}
+    for found, title in db.session.execute(
+        sa.select(Decision, Proposal.title)
+        .join(Proposal, Proposal.id == Decision.proposal_id)
+        .where(sa.or_(Decision.proposal_id == proposal.id, Decision.id.in_(linked_decisions)))
+        .order_by((Decision.proposal_id == proposal.id).desc(), Decision.decided_on.desc())
+    ):
+        if found.proposal_id == proposal.id:
+            decision = found
+        decisions[found.id] = Node("decision", found.id, title, decided_on=found.decided_on)
+
+    carries = ServiceChange.id.in_(
+        sa.select(ChangeDecision.change_id).where(ChangeDecision.decision_id.in_(own_decision))
+    )
+    reached = ServiceChange.id.in_(
+        sa.select(Influence.change_id).where(
+            Influence.proposal_id == proposal.id, Influence.removed_at.is_(None)
+        )
+    )
+    changes, carried = {}, []
+    for change, carries_decision in db.session.execute(
+        sa.select(ServiceChange, carries.label("carries"))
+        .where(sa.or_(carries, reached))
+        .order_by(ServiceChange.title, ServiceChange.id)
+    ):
+        changes[change.id] = Node(
+            "change",
+            change.id,
+            change.title,
+            status=change.status,
+            progress=change.progress,
+        )
+        if carries_decision and decision is not None:
+            carried.append(changes[change.id])
+
+    result = Trace(
+        counts=counts,
+        outcomes=[outcomes[outcome] for outcome in OUTCOMES],
+        themes=list(themes.values()),
+        decision=decision,
+        decisions=list(decisions.values()),
+        changes=list(changes.values()),
+    )
+    result.edges.extend(by_outcome)
+    for theme_id, decision_id, change_id, effect, outcome, number in links:
+        target = decisions.get(decision_id) if decision_id else changes.get(change_id)
+        if target is None:
+            continue
+        if theme_id is not None:
+            if theme_id in themes:
+                result.edges.append((themes[theme_id], target, effect, themes[theme_id].count))
+                result.theme_effects.setdefault(theme_id, []).append(effect)
+        elif number:
+            result.edges.append((outcomes[outcome], target, effect, number))
+    for change in carried:
+        result.edges.append((decisions[decision.id], change, None, None))
+    return result
