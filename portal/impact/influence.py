@@ -292,7 +292,12 @@ def _tell(contribution_ids, outcome):
         outbox.queue(
             author,
             "contribution_outcome",
-            link=url_for("impact.mine", _anchor=f"contribution-{cid}", _external=True),
+            link=url_for(
+                "consultations.contribution",
+                contribution_id=cid,
+                _anchor="what-it-changed",
+                _external=True,
+            ),
             proposal=proposal,
             outcome=outcome,
             links=reasons.get(cid, []),

@@ -35,6 +35,12 @@ def impact_labels():
     return LABELS
 
 
+@bp.app_template_global()
+def what_it_changed(contribution):
+    """The live links that reach one of the person's own contributions, for its page."""
+    return influence.links_of([contribution.id])[contribution.id]
+
+
 @bp.get("/my/impact")
 @login_required
 def mine():

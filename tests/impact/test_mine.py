@@ -72,14 +72,15 @@ def test_each_contribution_shows_its_links_with_the_reason_when_not_adopted(clie
     assert "Why not: We cannot staff the phones on Sundays." in refused
 
 
-def test_the_notification_link_leads_to_the_contributions_entry(client, impact):
+def test_the_notification_link_leads_to_the_contribution_and_what_it_changed(client, impact):
     _shape_and_refuse(impact)
     link = urlsplit(outbox_link(impact["people"]["lay"], "contribution_outcome"))
-    assert link.path == "/my/impact"
+    assert link.path == f"/contributions/{impact['contribution'].id}"
+    assert link.fragment == "what-it-changed"
     sign_in_as(client, impact["people"]["lay"])
     html = client.get(link.path).get_data(as_text=True)
-    assert link.fragment == f"contribution-{impact['contribution'].id}"
-    assert "Why not: We cannot staff the phones on Sundays." in _entry(html, impact["contribution"])
+    assert 'id="what-it-changed"' in html
+    assert "Why not: We cannot staff the phones on Sundays." in html
 
 
 def test_other_peoples_and_withdrawn_contributions_never_appear(client, impact):
