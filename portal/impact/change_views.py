@@ -1,6 +1,5 @@
 """Recording decisions and service changes: what was decided, what changes, and how it goes."""
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -8,18 +7,14 @@ from flask_login import current_user, login_required
 from .. import db, permissions
 from ..communities.services import Refused
 from ..communities.views import community_or_404
-from ..consultations.models import CLOSED, DECIDED, Contribution, ContributionTheme, Proposal
+from ..consultations.models import CLOSED, DECIDED
 from ..consultations.views import readable_or_404
 from ..pagination import paginate
-from . import services
+from . import reading, services
 from .forms import ChangeForm, DecisionForm, EvaluationForm, MilestoneForm, MoveForm
 from .models import (
-    EFFECTS,
     PUBLIC,
     STOPPED,
-    ChangeDecision,
-    Decision,
-    Influence,
     ServiceChange,
 )
 from .views import bp
@@ -89,19 +84,10 @@ def _live_community_or_404(slug):
     return community
 
 
-def _visible(query, community):
-    """Members see every change of their community; everyone else only public ones."""
-    if permissions.is_member(current_user, community):
-        return query
-    return query.where(ServiceChange.visibility == PUBLIC)
-
-
 @bp.get("/communities/<slug>/changes")
 def changes(slug):
     community = _live_community_or_404(slug)
-    query = _visible(
-        sa.select(ServiceChange).where(ServiceChange.community_id == community.id), community
-    ).order_by(ServiceChange.updated_at.desc(), ServiceChange.id.desc())
+    query = reading.changes_query(community, permissions.is_member(current_user, community))
     return render_template(
         "impact/changes.html",
         community=community,
@@ -124,29 +110,6 @@ def _authored_change_or_error(change_id):
     return change, community
 
 
-def _other_changes(community, change=None):
-    """(id, title) of the community's changes that may be this one's parent.
-
-    Leaves out the change itself and its parts, so a change never ends up
-    inside itself. One statement for the whole community.
-    """
-    rows = db.session.execute(
-        sa.select(ServiceChange.id, ServiceChange.parent_id, ServiceChange.title)
-        .where(ServiceChange.community_id == community.id)
-        .order_by(ServiceChange.title)
-        .limit(500)
-    ).all()
-    excluded = set()
-    if change is not None:
-        excluded.add(change.id)
-        grew = True
-        while grew:
-            within = {row.id for row in rows if row.parent_id in excluded}
-            grew = not within <= excluded
-            excluded |= within
-    return [(row.id, row.title) for row in rows if row.id not in excluded]
-
-
 def _change_form(community, change=None):
     if request.method == "GET" and change is not None:
         form = ChangeForm(obj=change)
@@ -160,7 +123,7 @@ def _change_form(community, change=None):
         (row.id, row.title) for row in services.decisions_of_community(community)
     ]
     form.parent_id.choices = [("", _("No, it is a change of its own"))] + [
-        (str(id_), title) for id_, title in _other_changes(community, change)
+        (str(id_), title) for id_, title in reading.parent_choices(community, change)
     ]
     if change is not None:
         del form.note
@@ -230,46 +193,6 @@ def edit_change(change_id):
     return redirect(url_for("impact.change", change_id=change.id))
 
 
-def _linked_decisions(change, community):
-    """Decisions the change carries out, with their proposals; members-only ones for members."""
-    query = (
-        sa.select(Decision, Proposal.id.label("proposal_id"), Proposal.title)
-        .join(ChangeDecision, ChangeDecision.decision_id == Decision.id)
-        .join(Proposal, Proposal.id == Decision.proposal_id)
-        .where(ChangeDecision.change_id == change.id)
-        .order_by(Decision.decided_on.desc(), Decision.id.desc())
-    )
-    if not permissions.is_member(current_user, community):
-        query = query.where(Decision.visibility == PUBLIC)
-    return db.session.execute(query).all()
-
-
-def _lay_counts(change):
-    """{effect: contributions} linked to the change, directly or through a theme.
-
-    One grouped statement; withdrawn contributions do not count, and no name
-    is read.
-    """
-    live = (Influence.change_id == change.id, Influence.removed_at.is_(None))
-    direct = sa.select(
-        Influence.contribution_id.label("cid"), Influence.effect.label("effect")
-    ).where(*live, Influence.contribution_id.is_not(None))
-    themed = (
-        sa.select(ContributionTheme.contribution_id.label("cid"), Influence.effect.label("effect"))
-        .join(Influence, Influence.theme_id == ContributionTheme.theme_id)
-        .where(*live)
-    )
-    reached = sa.union(direct, themed).subquery()
-    rows = db.session.execute(
-        sa.select(reached.c.effect, sa.func.count(sa.distinct(reached.c.cid)))
-        .join(Contribution, Contribution.id == reached.c.cid)
-        .where(Contribution.withdrawn_at.is_(None))
-        .group_by(reached.c.effect)
-    ).all()
-    found = dict(rows)
-    return [(effect, found[effect]) for effect in EFFECTS if found.get(effect)]
-
-
 def _change_page(change, community, move_form=None, milestone_form=None, status=200):
     member = permissions.is_member(current_user, community)
     author = permissions.can_author(current_user, community)
@@ -290,11 +213,11 @@ def _change_page(change, community, move_form=None, milestone_form=None, status=
             parent=parent,
             parts=parts,
             has_parts=services.has_children(change) if not parts else True,
-            decisions=_linked_decisions(change, community),
+            decisions=reading.linked_decisions(change, member),
             history=services.history(change),
             milestones=services.milestones(change),
             evaluation=services.evaluation_of(change),
-            lay_counts=_lay_counts(change),
+            lay_counts=reading.lay_counts(change),
             may_author=author,
             may_read_proposals=author or member,
             move_form=move_form,

@@ -1,23 +1,20 @@
 """Linking lay input to decisions and changes, changing or removing a link, and what still
 waits for an outcome."""
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm import aliased
 
 from .. import db, permissions
-from ..accounts.models import User
 from ..communities.services import Refused
 from ..consultations import review
-from ..consultations.models import CLOSED, DECIDED, Contribution, ContributionTheme, Proposal, Theme
+from ..consultations.models import CLOSED, DECIDED
 from ..consultations.views import readable_or_404
 from ..i18n import Labels
 from ..pagination import paginate
-from . import influence, services
+from . import influence, reading
 from .forms import INFLUENCE_ACTION_LABELS, InfluenceForm, LinkForm
-from .models import AWAITING, Decision, Influence, ServiceChange
+from .models import Influence
 from .views import bp
 
 PER_PAGE = 25
@@ -25,111 +22,11 @@ MOST_CHOSEN = 100  # contributions linked at once: more than a page of the inbox
 ACTION_LABELS = Labels(INFLUENCE_ACTION_LABELS)
 
 
-def _links_query():
-    """Links with their source theme, their target's title and who made them: one statement."""
-    decided = aliased(Proposal)
-    return (
-        sa.select(
-            Influence,
-            Theme.name.label("theme"),
-            sa.func.coalesce(ServiceChange.title, decided.title).label("target"),
-            User.display_name.label("linked_by"),
-        )
-        .outerjoin(Theme, Theme.id == Influence.theme_id)
-        .outerjoin(ServiceChange, ServiceChange.id == Influence.change_id)
-        .outerjoin(Decision, Decision.id == Influence.decision_id)
-        .outerjoin(decided, decided.id == Decision.proposal_id)
-        .outerjoin(User, User.id == Influence.created_by_id)
-    )
-
-
-@bp.app_template_global()
-def contribution_links(contribution):
-    """The live links that reach a contribution, directly or through its themes.
-
-    For its review page, which only reviewers see.
-    """
-    direct = sa.select(Influence.id).where(Influence.contribution_id == contribution.id)
-    themed = (
-        sa.select(Influence.id)
-        .join(ContributionTheme, ContributionTheme.theme_id == Influence.theme_id)
-        .where(ContributionTheme.contribution_id == contribution.id)
-    )
-    return db.session.execute(
-        _links_query()
-        .where(Influence.id.in_(sa.union(direct, themed)), Influence.removed_at.is_(None))
-        .order_by(Influence.created_at, Influence.id)
-    ).all()
-
-
 def _reviewed_proposal(proposal_id):
     proposal, community = readable_or_404(proposal_id)
     if not permissions.can_review(current_user, community):
         abort(403)
     return proposal, community
-
-
-def _chosen(proposal):
-    """The theme (?theme=) or the contributions (?contribution=, with the names to show)."""
-    theme_id = request.args.get("theme", type=int)
-    if theme_id:
-        theme = review.get_theme(proposal, theme_id)
-        if theme is None:
-            abort(404)
-        return theme, []
-    ids = {int(v) for v in request.args.getlist("contribution") if v.isdigit()}
-    if len(ids) > MOST_CHOSEN:
-        abort(400)
-    if not ids:
-        return None, []
-    rows = db.session.execute(
-        sa.select(Contribution, review.shown_name(), review.unnamed())
-        .options(review.without_author())
-        .outerjoin(User, User.id == Contribution.author_id)
-        .where(
-            Contribution.id.in_(ids),
-            Contribution.proposal_id == proposal.id,
-            Contribution.withdrawn_at.is_(None),
-        )
-        .order_by(Contribution.id)
-    ).all()
-    if len(rows) != len(ids):
-        abort(404)
-    return None, [
-        (contribution, name or review.anonymous_label(contribution, is_unnamed))
-        for contribution, name, is_unnamed in rows
-    ]
-
-
-def _targets(proposal, community):
-    """Choices "decision:ID" and "change:ID": the proposal's decision first."""
-    own = services.decision_of(proposal)
-    decisions = services.decisions_of_community(community)
-    changes = db.session.execute(
-        sa.select(ServiceChange.id, ServiceChange.title)
-        .where(ServiceChange.community_id == community.id)
-        .order_by(ServiceChange.updated_at.desc(), ServiceChange.id.desc())
-        .limit(200)
-    ).all()
-    ordered = sorted(decisions, key=lambda row: own is None or row.id != own.id)
-    return own, [("", _("Choose a decision or change"))] + [
-        (f"decision:{row.id}", _("Decision on “%(title)s”", title=row.title)) for row in ordered
-    ] + [(f"change:{row.id}", _("Service change: %(title)s", title=row.title)) for row in changes]
-
-
-def _with_outcome(theme, rows):
-    """How many of the linked contributions now have an outcome."""
-    if theme is not None:
-        linked = sa.select(ContributionTheme.contribution_id).where(
-            ContributionTheme.theme_id == theme.id
-        )
-    else:
-        linked = [contribution.id for contribution, _name in rows]
-    return db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Contribution)
-        .where(Contribution.id.in_(linked), Contribution.outcome != AWAITING)
-    )
 
 
 def _link_page(proposal, community, form, theme, rows, choices, status=200):
@@ -147,12 +44,7 @@ def _link_page(proposal, community, form, theme, rows, choices, status=200):
             excerpts=review.excerpts(ids) if ids else {},
             no_targets=len(choices) == 1,
             may_decide=proposal.status() in (CLOSED, DECIDED),
-            links=paginate(
-                _links_query()
-                .where(Influence.proposal_id == proposal.id, Influence.removed_at.is_(None))
-                .order_by(Influence.created_at.desc(), Influence.id.desc()),
-                PER_PAGE,
-            ),
+            links=paginate(reading.proposal_links_query(proposal), PER_PAGE),
             title=_("Link views to a decision or change"),
         ),
         status,
@@ -164,7 +56,7 @@ def _link_page(proposal, community, form, theme, rows, choices, status=200):
 def link(proposal_id):
     proposal, community = _reviewed_proposal(proposal_id)
     theme, rows = _chosen(proposal)
-    own, choices = _targets(proposal, community)
+    own, choices = reading.link_targets(proposal, community)
     form = LinkForm()
     form.target.choices = choices
     if request.method == "GET" and own is not None:
@@ -190,7 +82,7 @@ def link(proposal_id):
             flash(
                 _(
                     "Linked. Contributions that now have an outcome: %(count)d.",
-                    count=_with_outcome(theme, rows),
+                    count=reading.with_outcome(theme, [c.id for c, _name in rows]),
                 ),
                 "success",
             )
@@ -198,6 +90,31 @@ def link(proposal_id):
                 return redirect(url_for("consultations.proposal_themes", proposal_id=proposal.id))
             return redirect(url_for("consultations.inbox", proposal=proposal.id))
     return _link_page(proposal, community, form, theme, rows, choices, status=400)
+
+
+def _chosen(proposal):
+    """The theme (?theme=) or the contributions (?contribution=, with the names to show)."""
+    theme_id = request.args.get("theme", type=int)
+    if theme_id:
+        theme = review.get_theme(proposal, theme_id)
+        if theme is None:
+            abort(404)
+        return theme, []
+    ids = {int(v) for v in request.args.getlist("contribution") if v.isdigit()}
+    if len(ids) > MOST_CHOSEN:
+        abort(400)
+    if not ids:
+        return None, []
+    rows = reading.chosen_contributions(proposal, ids)
+    if rows is None:
+        abort(404)
+    return None, rows
+
+
+@bp.app_template_global()
+def contribution_links(contribution):
+    """The live links that reach a contribution, for its review page (reviewers only)."""
+    return reading.contribution_links(contribution)
 
 
 # One link ----------------------------------------------------------------------------------
@@ -213,7 +130,7 @@ def _influence_or_error(influence_id):
 
 
 def _influence_page(found, proposal, community, form, status=200):
-    row = db.session.execute(_links_query().where(Influence.id == found.id)).one()
+    row = db.session.execute(reading.links_query().where(Influence.id == found.id)).one()
     return (
         render_template(
             "impact/influence.html",
@@ -273,24 +190,7 @@ def outcome_missing():
     communities."""
     if not permissions.reviews_any_community(current_user):
         abort(403)
-    query = (
-        sa.select(Contribution, Proposal.title, review.shown_name(), review.unnamed())
-        .options(review.without_author())
-        .join(Proposal, Proposal.id == Contribution.proposal_id)
-        .outerjoin(User, User.id == Contribution.author_id)
-        .where(
-            Proposal.community_id.in_(review.reviewed_community_ids(current_user)),
-            Proposal.decided_at.is_not(None),
-            Contribution.outcome == AWAITING,
-            Contribution.withdrawn_at.is_(None),
-        )
-        .order_by(
-            Proposal.decided_at.desc(),
-            Proposal.id,
-            Contribution.submitted_at,
-            Contribution.id,
-        )
-    )
+    query = reading.outcome_missing_query(review.reviewed_community_ids(current_user))
     return render_template(
         "impact/outcome_missing.html",
         page=paginate(query, PER_PAGE),

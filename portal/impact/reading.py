@@ -1,0 +1,203 @@
+"""What the pages for decisions, changes and links read: one statement each, whatever the data.
+
+These take what the view knows (the viewer's membership, the chosen ids) and
+never read the request, so the rules stay testable without one.
+"""
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import aliased
+
+from .. import db
+from ..accounts.models import User
+from ..consultations import review
+from ..consultations.models import Contribution, ContributionTheme, Proposal, Theme
+from . import services
+from .models import AWAITING, EFFECTS, PUBLIC, ChangeDecision, Decision, Influence, ServiceChange
+
+
+def changes_query(community, member):
+    """The community's changes, latest news first: members see every one, others public ones."""
+    query = sa.select(ServiceChange).where(ServiceChange.community_id == community.id)
+    if not member:
+        query = query.where(ServiceChange.visibility == PUBLIC)
+    return query.order_by(ServiceChange.updated_at.desc(), ServiceChange.id.desc())
+
+
+def parent_choices(community, change=None):
+    """(id, title) of the community's changes that may be this one's parent.
+
+    Leaves out the change itself and its parts, so a change never ends up
+    inside itself. One statement for the whole community.
+    """
+    rows = db.session.execute(
+        sa.select(ServiceChange.id, ServiceChange.parent_id, ServiceChange.title)
+        .where(ServiceChange.community_id == community.id)
+        .order_by(ServiceChange.title)
+        .limit(500)
+    ).all()
+    excluded = set()
+    if change is not None:
+        excluded.add(change.id)
+        grew = True
+        while grew:
+            within = {row.id for row in rows if row.parent_id in excluded}
+            grew = not within <= excluded
+            excluded |= within
+    return [(row.id, row.title) for row in rows if row.id not in excluded]
+
+
+def linked_decisions(change, member):
+    """Decisions the change carries out, with their proposals; members-only ones for members."""
+    query = (
+        sa.select(Decision, Proposal.id.label("proposal_id"), Proposal.title)
+        .join(ChangeDecision, ChangeDecision.decision_id == Decision.id)
+        .join(Proposal, Proposal.id == Decision.proposal_id)
+        .where(ChangeDecision.change_id == change.id)
+        .order_by(Decision.decided_on.desc(), Decision.id.desc())
+    )
+    if not member:
+        query = query.where(Decision.visibility == PUBLIC)
+    return db.session.execute(query).all()
+
+
+def lay_counts(change):
+    """[(effect, contributions)] linked to the change, directly or through a theme.
+
+    One grouped statement; withdrawn contributions do not count, and no name
+    is read.
+    """
+    live = (Influence.change_id == change.id, Influence.removed_at.is_(None))
+    direct = sa.select(
+        Influence.contribution_id.label("cid"), Influence.effect.label("effect")
+    ).where(*live, Influence.contribution_id.is_not(None))
+    themed = (
+        sa.select(ContributionTheme.contribution_id.label("cid"), Influence.effect.label("effect"))
+        .join(Influence, Influence.theme_id == ContributionTheme.theme_id)
+        .where(*live)
+    )
+    reached = sa.union(direct, themed).subquery()
+    rows = db.session.execute(
+        sa.select(reached.c.effect, sa.func.count(sa.distinct(reached.c.cid)))
+        .join(Contribution, Contribution.id == reached.c.cid)
+        .where(Contribution.withdrawn_at.is_(None))
+        .group_by(reached.c.effect)
+    ).all()
+    found = dict(rows)
+    return [(effect, found[effect]) for effect in EFFECTS if found.get(effect)]
+
+
+def links_query():
+    """Links with their source theme, their target's title and who made them: one statement."""
+    decided = aliased(Proposal)
+    return (
+        sa.select(
+            Influence,
+            Theme.name.label("theme"),
+            sa.func.coalesce(ServiceChange.title, decided.title).label("target"),
+            User.display_name.label("linked_by"),
+        )
+        .outerjoin(Theme, Theme.id == Influence.theme_id)
+        .outerjoin(ServiceChange, ServiceChange.id == Influence.change_id)
+        .outerjoin(Decision, Decision.id == Influence.decision_id)
+        .outerjoin(decided, decided.id == Decision.proposal_id)
+        .outerjoin(User, User.id == Influence.created_by_id)
+    )
+
+
+def proposal_links_query(proposal):
+    """The proposal's live links, newest first."""
+    return (
+        links_query()
+        .where(Influence.proposal_id == proposal.id, Influence.removed_at.is_(None))
+        .order_by(Influence.created_at.desc(), Influence.id.desc())
+    )
+
+
+def contribution_links(contribution):
+    """The live links that reach a contribution, directly or through its themes."""
+    direct = sa.select(Influence.id).where(Influence.contribution_id == contribution.id)
+    themed = (
+        sa.select(Influence.id)
+        .join(ContributionTheme, ContributionTheme.theme_id == Influence.theme_id)
+        .where(ContributionTheme.contribution_id == contribution.id)
+    )
+    return db.session.execute(
+        links_query()
+        .where(Influence.id.in_(sa.union(direct, themed)), Influence.removed_at.is_(None))
+        .order_by(Influence.created_at, Influence.id)
+    ).all()
+
+
+def chosen_contributions(proposal, ids):
+    """[(contribution, shown name)] for these ids of the proposal, or None if any is not one.
+
+    Anonymous contributions show as such: their author is never read.
+    """
+    rows = db.session.execute(
+        sa.select(Contribution, review.shown_name(), review.unnamed())
+        .options(review.without_author())
+        .outerjoin(User, User.id == Contribution.author_id)
+        .where(
+            Contribution.id.in_(ids),
+            Contribution.proposal_id == proposal.id,
+            Contribution.withdrawn_at.is_(None),
+        )
+        .order_by(Contribution.id)
+    ).all()
+    if len(rows) != len(set(ids)):
+        return None
+    return [
+        (contribution, name or review.anonymous_label(contribution, is_unnamed))
+        for contribution, name, is_unnamed in rows
+    ]
+
+
+def link_targets(proposal, community):
+    """The proposal's decision, and choices "decision:ID" and "change:ID" (its decision first)."""
+    own = services.decision_of(proposal)
+    decisions = services.decisions_of_community(community)
+    changes = db.session.execute(
+        sa.select(ServiceChange.id, ServiceChange.title)
+        .where(ServiceChange.community_id == community.id)
+        .order_by(ServiceChange.updated_at.desc(), ServiceChange.id.desc())
+        .limit(200)
+    ).all()
+    ordered = sorted(decisions, key=lambda row: own is None or row.id != own.id)
+    return own, [("", _("Choose a decision or change"))] + [
+        (f"decision:{row.id}", _("Decision on “%(title)s”", title=row.title)) for row in ordered
+    ] + [(f"change:{row.id}", _("Service change: %(title)s", title=row.title)) for row in changes]
+
+
+def with_outcome(theme, contribution_ids):
+    """How many of the linked contributions (the theme's, or these) now have an outcome."""
+    if theme is not None:
+        linked = sa.select(ContributionTheme.contribution_id).where(
+            ContributionTheme.theme_id == theme.id
+        )
+    else:
+        linked = contribution_ids
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Contribution)
+        .where(Contribution.id.in_(linked), Contribution.outcome != AWAITING)
+    )
+
+
+def outcome_missing_query(community_ids):
+    """Views on decided proposals of these communities that no link reaches yet."""
+    return (
+        sa.select(Contribution, Proposal.title, review.shown_name(), review.unnamed())
+        .options(review.without_author())
+        .join(Proposal, Proposal.id == Contribution.proposal_id)
+        .outerjoin(User, User.id == Contribution.author_id)
+        .where(
+            Proposal.community_id.in_(community_ids),
+            Proposal.decided_at.is_not(None),
+            Contribution.outcome == AWAITING,
+            Contribution.withdrawn_at.is_(None),
+        )
+        .order_by(
+            Proposal.decided_at.desc(), Proposal.id, Contribution.submitted_at, Contribution.id
+        )
+    )
