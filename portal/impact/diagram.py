@@ -268,20 +268,16 @@ def describe(trace):
         ),
     ]
     if trace.themes:
-        sentences.append(
-            _(
-                "Themes: %(themes)s.",
-                themes="; ".join(
-                    ngettext(
-                        "%(name)s, %(num)d contribution",
-                        "%(name)s, %(num)d contributions",
-                        node.count,
-                        name=node.label,
-                    )
-                    for node in trace.themes
-                ),
+        themes = [
+            ngettext(
+                "%(name)s, %(num)d contribution",
+                "%(name)s, %(num)d contributions",
+                node.count,
+                name=node.label,
             )
-        )
+            for node in trace.themes
+        ]
+        sentences.append(_("Themes: %(themes)s.", themes="; ".join(themes)))
     else:
         sentences.append(_("No themes yet."))
     if trace.decision is not None:
@@ -291,20 +287,16 @@ def describe(trace):
     else:
         sentences.append(_("No decision yet."))
     if trace.changes:
-        sentences.append(
+        changes = [
             _(
-                "Service changes: %(changes)s.",
-                changes="; ".join(
-                    _(
-                        "%(title)s (%(status)s, %(progress)d%% done)",
-                        title=node.label,
-                        status=CHANGE_STATUS_LABELS[node.status],
-                        progress=node.progress,
-                    )
-                    for node in trace.changes
-                ),
+                "%(title)s (%(status)s, %(progress)d%% done)",
+                title=node.label,
+                status=CHANGE_STATUS_LABELS[node.status],
+                progress=node.progress,
             )
-        )
+            for node in trace.changes
+        ]
+        sentences.append(_("Service changes: %(changes)s.", changes="; ".join(changes)))
     else:
         sentences.append(_("No service changes yet."))
     sentences.append(_("Every line of the diagram is in the table below it."))
