@@ -84,6 +84,10 @@ class Config:
     # Briefing views are added up in memory and written at most this often.
     BRIEFING_VIEWS_FLUSH_SECONDS = 10
 
+    # A community page's impact figures (a year of contributions) are worked out at most
+    # this often in each process; other pages show them exactly.
+    IMPACT_FIGURES_CACHE_SECONDS = 60
+
     SECRET_KEY = None
 
     @classmethod
@@ -147,6 +151,7 @@ class TestingConfig(Config):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
     BRIEFING_VIEWS_FLUSH_SECONDS = 0  # each view is written at once, so tests can see it
+    IMPACT_FIGURES_CACHE_SECONDS = 0
 
 
 class ProductionConfig(Config):

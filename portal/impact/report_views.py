@@ -4,9 +4,20 @@ files, and the short summary on the community's page."""
 import csv
 import io
 import json
+import time
 from datetime import date, timedelta
 
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -45,9 +56,30 @@ def community_impact(community):
     cache = g.setdefault("community_impact", {})
     key = (community.id, public_only)
     if key not in cache:
-        start, end = measures.last_twelve_months()
-        cache[key] = measures.measures(community.id, start, end, public_changes_only=public_only)
+        cache[key] = _recent_figures(community.id, public_only)
     return cache[key]
+
+
+_RECENT = {}  # (community id, public only) -> (worked out at, figures)
+
+
+def _recent_figures(community_id, public_only):
+    """The last twelve months' figures, worked out at most once a minute in each process.
+
+    They count a year of contributions, and change slowly; the dashboard and
+    report always count afresh.
+    """
+    seconds = current_app.config["IMPACT_FIGURES_CACHE_SECONDS"]
+    key = (community_id, public_only)
+    found = _RECENT.get(key)
+    now = time.monotonic()
+    if seconds and found is not None and now - found[0] < seconds:
+        return found[1]
+    start, end = measures.last_twelve_months()
+    figures = measures.measures(community_id, start, end, public_changes_only=public_only)
+    if seconds:
+        _RECENT[key] = (now, figures)
+    return figures
 
 
 def _coordinated_or_error(slug):

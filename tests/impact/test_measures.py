@@ -218,3 +218,22 @@ def test_the_figures_cost_one_statement_for_5_or_300_contributions(place, count_
 )
 def test_the_last_twelve_months_end_today(today, start):
     assert last_twelve_months(today) == (start, today)
+
+
+def test_the_community_page_figures_are_worked_out_once_a_minute_per_process(place, app):
+    from portal.impact import report_views
+
+    report_views._RECENT.clear()
+    recent = datetime.now(UTC) - timedelta(days=3)
+    give(place["undecided"], recent)
+    app.config["IMPACT_FIGURES_CACHE_SECONDS"] = 60
+    try:
+        first = report_views._recent_figures(place["c"].id, True)
+        give(place["undecided"], recent)
+        assert report_views._recent_figures(place["c"].id, True) == first
+        app.config["IMPACT_FIGURES_CACHE_SECONDS"] = 0
+        fresh = report_views._recent_figures(place["c"].id, True)
+        assert fresh != first
+    finally:
+        app.config["IMPACT_FIGURES_CACHE_SECONDS"] = 0
+        report_views._RECENT.clear()
