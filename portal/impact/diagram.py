@@ -1,12 +1,14 @@
 """A proposal's trace drawn as an inline SVG diagram, built on the server.
 
 Four tiers, read from the top: the contributions (by outcome), the themes they
-were grouped under, the decision, and the service changes, with a line for
-each link between them. The tiers stack downwards rather than sideways so that
-the text stays readable on a 320 px screen; in a right-to-left language the
-boxes run from the right. `role="img"` with a title and a text description
-gives screen readers a summary, and `rows()` gives every line of the diagram
-for the table shown under it. Counts only: the diagram never holds a name.
+were grouped under with what each did, the decision, and the service changes,
+with an arrow from each tier to the next. A line for every single link would
+cross the boxes and be hard to follow; `rows()` gives every link, for the
+table shown under the diagram. The tiers stack downwards rather than sideways
+so that the text stays readable on a 320 px screen; in a right-to-left
+language the boxes run from the right. `role="img"` with a title and a text
+description gives screen readers a summary. Counts only: the diagram never
+holds a name.
 """
 
 from flask_babel import gettext as _
@@ -15,16 +17,14 @@ from markupsafe import Markup
 
 from ..i18n import dateformat
 from .labels import CHANGE_STATUS_LABELS, EFFECT_LABELS, OUTCOME_LABELS
-from .models import NOT_ADOPTED
 
 WIDTH = 340
 MARGIN = 10
-GUTTER = 24  # beside the themes and decision, where lines that skip a tier run
 GAP = 8
 FONT = 13
 LINE = 17
 HEADING = 24  # a tier's heading, above its boxes
-TIER_SPACE = 30  # between tiers, where the lines turn
+TIER_SPACE = 30  # between tiers, where the arrows run
 
 TEXT = "#212b32"
 LINE_COLOUR = "#4c6272"
@@ -67,17 +67,20 @@ def name_of(node):
     return _("Change: %(title)s", title=node.label)
 
 
-def _lines(node, width):
-    """The text inside a box: (text, bold) pairs."""
+def _lines(node, width, effects=""):
+    """The text inside a box: (text, bold) pairs. `effects`: what a theme's links did."""
     chars = max(8, int((width - 12) / (FONT * 0.56)))
     if node.kind == "outcome":
         return [(str(node.count), True)] + [
             (line, False) for line in _wrap(OUTCOME_LABELS[node.key], chars, 2)
         ]
     if node.kind == "theme":
-        return [(line, True) for line in _wrap(node.label, chars, 2)] + [
-            (_contributions(node.count), False)
-        ]
+        did = [(line, False) for line in _wrap(effects, chars, 2)] if effects else []
+        return (
+            [(line, True) for line in _wrap(node.label, chars, 2)]
+            + [(_contributions(node.count), False)]
+            + did
+        )
     if node.kind == "decision":
         return [(line, True) for line in _wrap(node.label, chars, 2)] + [
             (_("Decided %(date)s", date=dateformat(node.decided_on)), False)
@@ -94,14 +97,12 @@ class _Canvas:
     def __init__(self, rtl):
         self.rtl = rtl
         self.parts = []
-        self.lines = []
-        self.boxes = {}  # (kind, key): (x, y, width, height) in left-to-right terms
 
     def x(self, x, width=0):
         """Mirror a left-to-right position for a right-to-left language."""
         return WIDTH - x - width if self.rtl else x
 
-    def tier(self, y, heading, nodes, columns, start, empty):
+    def tier(self, y, heading, nodes, columns, start, empty, effects=None):
         """Draw a tier's heading and boxes from `y`; return the y below it."""
         self.parts.append(
             Markup(
@@ -125,7 +126,7 @@ class _Canvas:
             return y + LINE + 14
         for row_start in range(0, len(nodes), columns):
             row = nodes[row_start : row_start + columns]
-            contents = [_lines(node, width) for node in row]
+            contents = [_lines(node, width, (effects or {}).get(node.key, "")) for node in row]
             height = max(len(lines) for lines in contents) * LINE + 14
             for index, (node, lines) in enumerate(zip(row, contents, strict=True)):
                 left = start + index * (width + GAP)
@@ -137,7 +138,6 @@ class _Canvas:
                     ).format(x=self.x(left, width), y=y, width=width, height=height, stroke=border)
                 )
                 self._text(left + width / 2, y + 7, lines)
-                self.boxes[(node.kind, node.key)] = (left, y, width, height)
             y += height + GAP
         return y - GAP
 
@@ -157,83 +157,45 @@ class _Canvas:
                 )
             )
 
-    def line(self, source, target, dashed, skips):
-        """A line from the bottom of one box to the top of another, round the side
-        when it passes a tier."""
-        sx, sy, sw, sh = self.boxes[source]
-        tx, ty, tw, _th = self.boxes[target]
-        start, end = (sx + sw / 2, sy + sh), (tx + tw / 2, ty)
-        if skips:
-            side = MARGIN + GUTTER / 2
-            points = [
-                start,
-                (start[0], start[1] + 10),
-                (side, start[1] + 10),
-                (side, end[1] - HEADING - 3),
-                (end[0], end[1] - HEADING - 3),
-                (end[0], end[1] - 2),
-            ]
-        else:
-            middle = (start[1] + end[1]) / 2
-            points = [start, (start[0], middle), (end[0], middle), (end[0], end[1] - 2)]
-        self.lines.append(
+    def arrow(self, top, bottom):
+        """An arrow down the middle, from one tier to the next."""
+        centre = self.x(WIDTH / 2)
+        self.parts.append(
             Markup(
-                '<polyline points="{points}" fill="none" stroke="{stroke}" stroke-width="2" '
-                'stroke-dasharray="{dash}" marker-end="url(#trace-arrow)"/>'
-            ).format(
-                points=" ".join(f"{self.x(px):.1f},{py:.1f}" for px, py in points),
-                stroke=LINE_COLOUR,
-                dash="6 4" if dashed else "none",
-            )
+                '<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{bottom}" stroke="{stroke}" '
+                'stroke-width="2" marker-end="url(#trace-arrow)"/>'
+            ).format(x=centre, top=top + 3, bottom=bottom - 5, stroke=LINE_COLOUR)
         )
 
-    def legend(self, y):
-        """What the two kinds of line mean; returns the y below it."""
-        for number, (dashed, words) in enumerate(
-            [(False, _("Line: shaped, or carried out")), (True, _("Dashed line: not adopted"))]
-        ):
-            top = y + number * 20
-            self.parts.append(
-                Markup(
-                    '<line x1="{x1:.1f}" y1="{y}" x2="{x2:.1f}" y2="{y}" stroke="{stroke}" '
-                    'stroke-width="2" stroke-dasharray="{dash}"/>'
-                    '<text x="{tx:.1f}" y="{ty}" font-size="{size}" fill="{fill}" '
-                    'text-anchor="start">{text}</text>'
-                ).format(
-                    x1=self.x(MARGIN),
-                    x2=self.x(MARGIN + 30),
-                    y=top,
-                    stroke=LINE_COLOUR,
-                    dash="6 4" if dashed else "none",
-                    tx=self.x(MARGIN + 38),
-                    ty=top + 4,
-                    size=FONT,
-                    fill=TEXT,
-                    text=words,
-                )
-            )
-        return y + 2 * 20
 
-
-TIERS = {"outcome": 0, "theme": 1, "decision": 2, "change": 3}
+def theme_effects(trace):
+    """{theme key: what its links did, in words}, e.g. "Adopted; Not adopted"."""
+    found = {}
+    for source, _target, effect, _count in trace.edges:
+        if source.kind == "theme" and effect:
+            found.setdefault(source.key, [])
+            if effect not in found[source.key]:
+                found[source.key].append(effect)
+    return {key: "; ".join(str(EFFECT_LABELS[e]) for e in effects) for key, effects in found.items()}
 
 
 def trace_svg(trace, *, title, rtl=False):
     """The diagram as inline SVG markup: every text in it is escaped."""
     canvas = _Canvas(rtl)
-    inset = MARGIN + GUTTER
-    y = canvas.tier(MARGIN, _("Contributions"), trace.outcomes, 3, MARGIN, "")
-    y = canvas.tier(y + TIER_SPACE, _("Themes"), trace.themes, 2, inset, _("No themes yet"))
-    y = canvas.tier(y + TIER_SPACE, _("Decision"), trace.decisions, 1, inset, _("No decision yet"))
-    y = canvas.tier(
-        y + TIER_SPACE, _("Changes"), trace.changes, 1, MARGIN, _("No service changes yet")
-    )
-    for source, target, effect, _count in trace.edges:
-        skips = TIERS[target.kind] - TIERS[source.kind] > 1
-        canvas.line(
-            (source.kind, source.key), (target.kind, target.key), effect == NOT_ADOPTED, skips
-        )
-    height = canvas.legend(y + 16) + MARGIN
+    tiers = [
+        (_("Contributions"), trace.outcomes, 3, ""),
+        (_("Themes"), trace.themes, 2, _("No themes yet")),
+        (_("Decision"), trace.decisions, 1, _("No decision yet")),
+        (_("Changes"), trace.changes, 1, _("No service changes yet")),
+    ]
+    effects = theme_effects(trace)
+    y = MARGIN
+    for number, (heading, nodes, columns, empty) in enumerate(tiers):
+        if number:
+            canvas.arrow(y, y + TIER_SPACE)
+            y += TIER_SPACE
+        y = canvas.tier(y, heading, nodes, columns, MARGIN, empty, effects)
+    height = y + MARGIN
     head = Markup(
         '<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="trace-title" '
         'aria-describedby="trace-desc" viewBox="0 0 {width} {height}" width="100%" '
@@ -251,7 +213,7 @@ def trace_svg(trace, *, title, rtl=False):
         desc=describe(trace),
         fill=LINE_COLOUR,
     )
-    return head + Markup("").join(canvas.lines + canvas.parts) + Markup("</svg>")
+    return head + Markup("").join(canvas.parts) + Markup("</svg>")
 
 
 def describe(trace):
@@ -299,7 +261,7 @@ def describe(trace):
         sentences.append(_("Service changes: %(changes)s.", changes="; ".join(changes)))
     else:
         sentences.append(_("No service changes yet."))
-    sentences.append(_("Every line of the diagram is in the table below it."))
+    sentences.append(_("Every link is in the table below the diagram."))
     return " ".join(sentences)
 
 

@@ -84,10 +84,11 @@ def test_the_diagram_is_an_accessible_inline_svg_with_a_matching_table(client, i
     for heading in ("Contributions", "Themes", "Decision", "Changes"):
         assert f">{heading}</text>" in svg
     assert "3 contributions count." in svg
+    # An arrow from each tier to the next; each theme says what its links did.
+    assert svg.count('marker-end="url(#trace-arrow)"') == 3
+    assert ">Adopted</text>" in svg
     # shaped → theme, theme → change, not adopted → decision, decision → change
-    assert svg.count("<polyline") == 4
-    assert 'stroke-dasharray="6 4"' in svg  # the not adopted line
-    table = html[html.index("Every link in the diagram") :]
+    table = html[html.index("Every link, from views to changes") :]
     table = table[: table.index("</table>")]
     assert table.count('<tr role="row" class="nhsuk-table__row">') == 4
     assert "Theme: Weekend calls" in table and "Adopted" in table
