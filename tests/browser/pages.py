@@ -27,8 +27,11 @@ from portal.consultations import contributions as consultation_contributions
 from portal.consultations import demo as consultations_demo
 from portal.consultations import moderation, review
 from portal.consultations import services as consultations
-from portal.consultations.models import ONLINE, Contribution, Proposal
+from portal.consultations.models import ONLINE, Contribution, Proposal, Theme
 from portal.db import utcnow
+from portal.impact import demo as impact_demo
+from portal.impact.models import NOT_ADOPTED, Influence, ServiceChange
+from portal.impact.reports import NARRATIVE_LIMIT
 from portal.tokens import make_token
 from tests import factories
 
@@ -66,6 +69,11 @@ SUBMIT = "#maincontent form button[type=submit]"
 NOT_PAGES = {
     # CSV of a proposal's contributions: downloaded and read in tests/browser/test_journeys.py.
     "consultations.export",
+    # Open data files (CSV and JSON): read, checked for members-only content and anonymity,
+    # in tests/impact/test_open_data.py.
+    "impact.open_data_file",
+    # A community's impact report as CSV and JSON: read and checked in tests/impact/test_report.py.
+    "impact.report_data",
 }
 
 
@@ -779,6 +787,103 @@ def _clear_the_prompt(page, _server):
 
 def _clear_the_quote(page, _server):
     page.locator("#text").fill("")
+    return submit(page)
+
+
+# Impact that needs the live database ---------------------------------------------------------
+
+# Demo impact (see portal/impact/demo.py).
+DECIDED_PROPOSAL = impact_demo.FIRST_TREATMENT["title"]  # chemo-day-unit: themes, links, changes
+DECIDED_THEME = "Visiting before the first day"  # linked to the decision as not adopted
+PUBLIC_CHANGE = "A film tour of the day unit"  # implemented, evaluated, part of a bigger change
+BIGGER_CHANGE = "Getting ready for your first treatment"  # in progress, made of three parts
+NOT_EVALUATED = "An easy-read leaflet for your first visit"  # implemented, not evaluated yet
+STOPPED_CHANGE = "A welcome pack posted before your first treatment"
+MEMBERS_ONLY_CHANGE = "Midwives' handover moved outside the rest hour"  # maternity-voices
+
+
+def _change_page(title, then_path=""):
+    """A page of the demo service change with this title (its id differs from run to run)."""
+
+    def path(server):
+        with server.app.app_context():
+            change_id = db.session.scalar(
+                sa.select(ServiceChange.id)
+                .where(ServiceChange.title == title)
+                .order_by(ServiceChange.id)
+            )
+        assert change_id is not None, f"no demo service change titled {title!r}"
+        return f"/changes/{change_id}{then_path}"
+
+    return path
+
+
+def _theme_id(proposal_id, name):
+    """The id of a proposal's theme (in an app context)."""
+    found = db.session.scalar(
+        sa.select(Theme.id).where(Theme.proposal_id == proposal_id, Theme.name == name)
+    )
+    assert found is not None, f"no theme {name!r} on proposal {proposal_id}"
+    return found
+
+
+def _link_page(theme=None, authors=()):
+    """The page linking views on the decided demo proposal: its theme named `theme`, or the
+    contributions of these `authors` (emails), or nothing chosen yet."""
+
+    def path(server):
+        with server.app.app_context():
+            proposal_id = _proposal_id(DECIDED_PROPOSAL)
+            if theme:
+                return f"/proposals/{proposal_id}/influence?theme={_theme_id(proposal_id, theme)}"
+            chosen = db.session.scalars(
+                sa.select(Contribution.id)
+                .join(User, User.id == Contribution.author_id)
+                .where(Contribution.proposal_id == proposal_id, User.email.in_(authors))
+                .order_by(Contribution.id)
+            ).all()
+        assert len(chosen) == len(authors), f"not every one of {authors} answered the proposal"
+        query = "&".join(f"contribution={contribution_id}" for contribution_id in chosen)
+        return f"/proposals/{proposal_id}/influence{'?' + query if query else ''}"
+
+    return path
+
+
+def _not_adopted_link(server):
+    """The page of the demo link that says why a theme's views were not adopted."""
+    with server.app.app_context():
+        influence_id = db.session.scalar(
+            sa.select(Influence.id).where(
+                Influence.proposal_id == _proposal_id(DECIDED_PROPOSAL),
+                Influence.effect == NOT_ADOPTED,
+                Influence.removed_at.is_(None),
+            )
+        )
+    assert influence_id is not None, "the demo link with a reason for not adopting is gone"
+    return f"/influences/{influence_id}"
+
+
+# Impact steps
+
+
+def _not_adopted_without_a_reason(page, _server):
+    page.locator("input[name=effect][value=not_adopted]").check()
+    page.locator("#rationale").fill("")
+    return submit(page, "#maincontent form:has(#rationale) button[type=submit]")
+
+
+def _move_on_without_a_note(page, _server):
+    page.locator("#move-note").fill("")
+    return submit(page, "#maincontent form[action$='/status'] button[type=submit]")
+
+
+def _add_a_milestone_without_a_date(page, _server):
+    page.locator("#milestone-title").fill("Leaflet in Welsh")
+    return submit(page, "#maincontent form[action$='/milestones'] button[type=submit]")
+
+
+def _write_too_long_an_aim(page, _server):
+    page.locator("#aim").fill("We asked people. " * (NARRATIVE_LIMIT // 17 + 1))
     return submit(page)
 
 
@@ -1520,5 +1625,231 @@ PAGES = [
         MODERATORS,
         status=400,
         then=_submit_empty,
+    ),
+    # Impact: decisions, for the authors of the proposal's community.
+    Page(
+        "record a decision",
+        "impact.decision",
+        _proposal_page(CLOSED_PROPOSAL, "/decision"),
+        AUTHORS,
+    ),
+    Page(
+        "record a decision with errors",
+        "impact.decision",
+        _proposal_page(CLOSED_PROPOSAL, "/decision"),
+        AUTHORS,
+        status=400,
+        then=_submit_empty,
+    ),
+    Page(
+        "change a decision",
+        "impact.decision",
+        _proposal_page(DECIDED_PROPOSAL, "/decision"),
+        AUTHORS,
+    ),
+    Page(
+        "record a decision: still open for views",
+        "impact.decision",
+        _proposal_page(OPEN_PROPOSAL, "/decision"),
+        AUTHORS,
+    ),
+    # Service changes: public ones for everyone, members-only ones for members.
+    Page("service changes", "impact.changes", "/communities/chemo-day-unit/changes", EVERYONE),
+    Page(
+        "service changes: some for members only",
+        "impact.changes",
+        "/communities/maternity-voices/changes",
+        EVERYONE,
+    ),
+    Page("service change", "impact.change", _change_page(PUBLIC_CHANGE), EVERYONE),
+    Page("service change: made of parts", "impact.change", _change_page(BIGGER_CHANGE), EVERYONE),
+    Page("service change: stopped", "impact.change", _change_page(STOPPED_CHANGE), EVERYONE),
+    Page(
+        "service change: members only",
+        "impact.change",
+        _change_page(MEMBERS_ONLY_CHANGE),
+        MEMBERS,
+    ),
+    Page(
+        "service change: move it on with errors",
+        "impact.move_change",
+        _change_page(NOT_EVALUATED),
+        AUTHORS,
+        status=400,
+        then=_move_on_without_a_note,
+    ),
+    Page(
+        "service change: add a milestone with errors",
+        "impact.add_milestone",
+        _change_page(NOT_EVALUATED),
+        AUTHORS,
+        status=400,
+        then=_add_a_milestone_without_a_date,
+    ),
+    Page(
+        "add a service change",
+        "impact.new_change",
+        "/communities/chemo-day-unit/changes/new",
+        AUTHORS,
+    ),
+    Page(
+        "add a service change with errors",
+        "impact.new_change",
+        "/communities/chemo-day-unit/changes/new",
+        AUTHORS,
+        status=400,
+        then=_submit_empty,
+    ),
+    Page(
+        "edit a service change", "impact.edit_change", _change_page(PUBLIC_CHANGE, "/edit"), AUTHORS
+    ),
+    Page(
+        "edit a service change with errors",
+        "impact.edit_change",
+        _change_page(PUBLIC_CHANGE, "/edit"),
+        AUTHORS,
+        status=400,
+        then=_clear_the_title,
+    ),
+    Page(
+        "did it work",
+        "impact.evaluation",
+        _change_page(NOT_EVALUATED, "/evaluation"),
+        AUTHORS,
+    ),
+    Page(
+        "did it work with errors",
+        "impact.evaluation",
+        _change_page(NOT_EVALUATED, "/evaluation"),
+        AUTHORS,
+        status=400,
+        then=_submit_empty,
+    ),
+    Page(
+        "did it work: change the evaluation",
+        "impact.evaluation",
+        _change_page(PUBLIC_CHANGE, "/evaluation"),
+        AUTHORS,
+    ),
+    Page(
+        "did it work: a stopped change",
+        "impact.evaluation",
+        _change_page(STOPPED_CHANGE, "/evaluation"),
+        AUTHORS,
+    ),
+    # Linking views to what they changed, for reviewers.
+    Page("link views: choose what to link", "impact.link", _link_page(), AUTHORS),
+    Page("link views: a theme", "impact.link", _link_page(theme=DECIDED_THEME), AUTHORS),
+    Page(
+        "link views: contributions",
+        "impact.link",
+        _link_page(authors=(ROLE_EMAILS["lay"], "daniel.evans@example.org")),
+        AUTHORS,
+    ),
+    Page(
+        "link views: not adopted without a reason",
+        "impact.link",
+        _link_page(theme=DECIDED_THEME),
+        AUTHORS,
+        status=400,
+        then=_not_adopted_without_a_reason,
+    ),
+    Page("a link from views", "impact.influence", _not_adopted_link, AUTHORS),
+    Page(
+        "a link from views: not adopted without a reason",
+        "impact.influence",
+        _not_adopted_link,
+        AUTHORS,
+        status=400,
+        then=_not_adopted_without_a_reason,
+    ),
+    Page(
+        "views waiting for an outcome", "impact.outcome_missing", "/review/outcome-missing", AUTHORS
+    ),
+    # What views changed, read back: by the people who gave them, members, and everyone.
+    Page("my impact", "impact.mine", "/my/impact", LAY),
+    Page("my impact: no views given yet", "impact.mine", "/my/impact", ("professional", "admin")),
+    Page(
+        "what happened to the views",
+        "impact.trace",
+        _proposal_page(DECIDED_PROPOSAL, "/trace"),
+        MEMBERS,
+    ),
+    Page(
+        "what happened to the views: not decided yet",
+        "impact.trace",
+        _proposal_page(OPEN_PROPOSAL, "/trace"),
+        MEMBERS,
+    ),
+    Page("you said, we did", "impact.board", "/you-said-we-did", EVERYONE),
+    Page(
+        "you said, we did: one community's implemented changes",
+        "impact.board",
+        "/you-said-we-did?community=chemo-day-unit&status=implemented",
+        EVERYONE,
+    ),
+    Page(
+        "you said, we did: nothing matches",
+        "impact.board",
+        "/you-said-we-did?community=maternity-voices&status=stopped",
+        EVERYONE,
+    ),
+    Page("timeline", "impact.timeline", "/communities/chemo-day-unit/timeline", EVERYONE),
+    Page(
+        "timeline: meetings only",
+        "impact.timeline",
+        "/communities/chemo-day-unit/timeline?kind=meeting",
+        EVERYONE,
+    ),
+    Page(
+        "add an event to the timeline",
+        "impact.new_event",
+        "/communities/chemo-day-unit/timeline/new",
+        MODERATORS,
+    ),
+    Page(
+        "add an event to the timeline with errors",
+        "impact.new_event",
+        "/communities/chemo-day-unit/timeline/new",
+        MODERATORS,
+        status=400,
+        then=_submit_empty,
+    ),
+    Page("open data", "impact.open_data", "/open-data", EVERYONE),
+    # A community's impact in figures, for its coordinators.
+    Page("impact dashboard", "impact.dashboard", "/communities/chemo-day-unit/impact", MODERATORS),
+    Page(
+        "impact dashboard: a period of my own",
+        "impact.dashboard",
+        "/communities/chemo-day-unit/impact?start=1/4/2025&end=31/3/2026",
+        MODERATORS,
+    ),
+    Page(
+        "impact dashboard: a period without its last day",
+        "impact.dashboard",
+        "/communities/chemo-day-unit/impact?start=1/4/2025",
+        MODERATORS,
+        status=400,
+    ),
+    Page("impact report", "impact.report", "/communities/chemo-day-unit/impact/report", MODERATORS),
+    Page(
+        "impact report: not written yet",
+        "impact.report",
+        "/communities/maternity-voices/impact/report",
+        MODERATORS,
+    ),
+    Page(
+        "write the impact report",
+        "impact.edit_report",
+        "/communities/chemo-day-unit/impact/report/edit",
+        MODERATORS,
+    ),
+    Page(
+        "write the impact report: a part too long",
+        "impact.edit_report",
+        "/communities/chemo-day-unit/impact/report/edit",
+        MODERATORS,
+        status=400,
+        then=_write_too_long_an_aim,
     ),
 ]
