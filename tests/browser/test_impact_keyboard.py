@@ -106,3 +106,19 @@ def test_professional_links_a_theme_to_a_service_change_with_the_keyboard_alone(
     assert links == [(change_id, ADOPTED, rationale)]
     assert outcomes == [SHAPED] * len(waiting)
     assert page.console_errors == []
+    _leave_the_demo_as_it_was(live_server, theme_id, waiting)
+
+
+def _leave_the_demo_as_it_was(server, theme_id, waiting):
+    """The views wait for an outcome again, so later pages see the demo unchanged."""
+    from portal.consultations.models import ContributionTheme, Theme
+    from portal.impact import influence
+
+    with server.app.test_request_context():
+        db.session.execute(sa.delete(Influence).where(Influence.theme_id == theme_id))
+        db.session.execute(
+            sa.delete(ContributionTheme).where(ContributionTheme.theme_id == theme_id)
+        )
+        db.session.execute(sa.delete(Theme).where(Theme.id == theme_id))
+        influence.refresh(waiting)
+        db.session.commit()
