@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import aliased
 
 from .. import db, permissions
 from ..communities.services import Refused, require
@@ -125,6 +126,7 @@ def changes_moved(community_id, start, end, limit=CHANGES_LIMIT):
 
     Each row has id, title, visibility, and the status, progress, note and
     date of its latest entry in the period: where it stood when the period ended.
+    A parent change shows the progress of its parts as it is today.
     """
     entry = ChangeStatusEntry
     ranked = (
@@ -149,13 +151,16 @@ def changes_moved(community_id, start, end, limit=CHANGES_LIMIT):
         )
         .subquery()
     )
+    # A parent's progress is worked out from its parts and is not in its history: show it now.
+    parts = aliased(ServiceChange)
+    has_parts = sa.exists().where(parts.parent_id == ServiceChange.id)
     return db.session.execute(
         sa.select(
             ServiceChange.id,
             ServiceChange.title,
             ServiceChange.visibility,
             ranked.c.status,
-            ranked.c.progress,
+            sa.case((has_parts, ServiceChange.progress), else_=ranked.c.progress).label("progress"),
             ranked.c.note,
             ranked.c.occurred_on,
         )

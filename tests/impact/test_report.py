@@ -532,3 +532,17 @@ def test_figures_of_the_report_are_those_of_the_measures(reported):
     assert report.measures == measures(reported["a"].id, date(YEAR, 1, 1), date(YEAR, 12, 31))
     assert [change.title for change in report.changes] == [reported["change"].title]
     assert [quote.text for quote in report.quotes] == ["Evenings would suit me much better."]
+
+
+def test_a_parent_change_shows_the_progress_of_its_parts(world):
+    from datetime import date
+
+    from portal.impact import reports, services
+
+    a, professional = world["a"], world["people"]["professional"]
+    parent = factories.make_change(a, professional, title="Evening services")
+    part = factories.make_change(a, professional, title="Clinic", parent_id=parent.id)
+    services.move_change(professional, part, a, status="in_progress", note="Half", progress=50)
+    start, end = reports.year_period(date.today().year)
+    rows = {row.title: row.progress for row in reports.changes_moved(a.id, start, end)}
+    assert rows == {"Evening services": 50, "Clinic": 50}
