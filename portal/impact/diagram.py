@@ -176,7 +176,9 @@ def theme_effects(trace):
             found.setdefault(source.key, [])
             if effect not in found[source.key]:
                 found[source.key].append(effect)
-    return {key: "; ".join(str(EFFECT_LABELS[e]) for e in effects) for key, effects in found.items()}
+    return {
+        key: "; ".join(str(EFFECT_LABELS[e]) for e in effects) for key, effects in found.items()
+    }
 
 
 def trace_svg(trace, *, title, rtl=False):
