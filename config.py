@@ -6,6 +6,7 @@ Nothing is read at import time of the application: `create_app` picks a class
 
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -43,7 +44,8 @@ class Config:
     LOCALE_COOKIE_NAME = "chorus_locale"
     HSTS = True
 
-    MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # no form needs more
+    MAX_CONTENT_LENGTH = 6 * 1024 * 1024  # a receipt of up to 5 MB and its form
+    MAX_FORM_MEMORY_SIZE = 2 * 1024 * 1024  # no form's text needs more
     WTF_CSRF_TIME_LIMIT = None  # the CSRF token lives as long as the session
 
     # Argon2id at OWASP's recommended parameters (19 MiB, 2 passes).
@@ -87,6 +89,12 @@ class Config:
     # A community page's impact figures (a year of contributions) are worked out at most
     # this often in each process; other pages show them exactly.
     IMPACT_FIGURES_CACHE_SECONDS = 60
+
+    # Receipts for expense claims: kept here, outside the web root, up to this size.
+    RECEIPTS_FOLDER = str(INSTANCE / "receipts")
+    RECEIPT_MAX_BYTES = 5 * 1024 * 1024
+    # Where lay partners read how payments may affect their benefits.
+    BENEFITS_ADVICE_URL = "https://www.gov.uk/benefits-calculators"
 
     SECRET_KEY = None
 
@@ -152,6 +160,7 @@ class TestingConfig(Config):
     ARGON2_MEMORY_COST = 1024
     BRIEFING_VIEWS_FLUSH_SECONDS = 0  # each view is written at once, so tests can see it
     IMPACT_FIGURES_CACHE_SECONDS = 0
+    RECEIPTS_FOLDER = str(Path(tempfile.gettempdir()) / "chorus-test-receipts")
 
 
 class ProductionConfig(Config):

@@ -64,6 +64,7 @@ def create_app(config=None):
     from .consultations.views import bp as consultations_bp
     from .impact import change_views, influence_views, report_views  # noqa: F401 - add routes
     from .impact.views import bp as impact_bp
+    from .involvement.views import bp as involvement_bp
     from .main.views import bp as main_bp
     from .notifications.views import bp as notifications_bp
 
@@ -74,4 +75,5 @@ def create_app(config=None):
     app.register_blueprint(briefings_bp)
     app.register_blueprint(consultations_bp)
     app.register_blueprint(impact_bp)
+    app.register_blueprint(involvement_bp)
     return app

@@ -78,6 +78,7 @@ def outbox_send(loop, interval):
     while True:
         announce_opened_proposals()
         remind_evaluations_due()
+        remind_about_money()
         sent, failed = deliver_pending()
         if sent or failed or not loop:
             click.echo(f"Sent {sent}, failed {failed}.")
@@ -104,6 +105,16 @@ def remind_evaluations_due():
         count = remind()
     db.session.commit()
     return count
+
+
+def remind_about_money():
+    """Tell coordinators, once, about expense claims and payments that have waited too long."""
+    from .involvement.reminders import remind
+
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        counts = remind()
+    db.session.commit()
+    return counts
 
 
 def init_app(app):

@@ -42,6 +42,15 @@ from .impact.models import (
     OutcomeNotice,
     ServiceChange,
 )
+from .involvement.models import (
+    EqualityAnswers,
+    ExpenseClaim,
+    InvolvementActivity,
+    Participation,
+    Payment,
+    PaymentPreference,
+    PaymentRate,
+)
 from .outbox import OutboxMessage
 
 __all__ = [
@@ -79,5 +88,12 @@ __all__ = [
     "OutcomeNotice",
     "ServiceChange",
     "TimelineEvent",
+    "EqualityAnswers",
+    "ExpenseClaim",
+    "InvolvementActivity",
+    "Participation",
+    "Payment",
+    "PaymentPreference",
+    "PaymentRate",
     "User",
 ]

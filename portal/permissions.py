@@ -197,6 +197,24 @@ def can_see_impact_report(user, community):
     return is_coordinator(user, community)
 
 
+# Involvement, payments and expenses ------------------------------------------------------
+
+
+def can_manage_involvement(user, community):
+    """Record activities, run payments and decide expense claims: the community's coordinators."""
+    return is_coordinator(user, community)
+
+
+def can_manage_rates(user):
+    """Keep the payment rates: site admins."""
+    return is_site_admin(user)
+
+
+def can_claim_expenses(user, community):
+    """Claim back what taking part cost: the community's active lay partners."""
+    return can_contribute(user, community)
+
+
 def init_app(app):
     app.jinja_env.globals.update(
         can_author=can_author,
@@ -209,4 +227,6 @@ def init_app(app):
         can_read_change=can_read_change,
         can_manage_timeline=can_manage_timeline,
         can_see_impact_report=can_see_impact_report,
+        can_manage_involvement=can_manage_involvement,
+        can_manage_rates=can_manage_rates,
     )
