@@ -64,9 +64,17 @@ def create_app(config=None):
     from .consultations.views import bp as consultations_bp
     from .impact import change_views, influence_views, report_views  # noqa: F401 - add routes
     from .impact.views import bp as impact_bp
+    from .involvement import (  # noqa: F401 - add their routes
+        activity_views,
+        claim_views,
+        money_views,
+        my_views,
+        rate_views,
+    )
     from .involvement.views import bp as involvement_bp
     from .main.views import bp as main_bp
     from .notifications.views import bp as notifications_bp
+    from .reports.views import bp as reports_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -76,4 +84,5 @@ def create_app(config=None):
     app.register_blueprint(consultations_bp)
     app.register_blueprint(impact_bp)
     app.register_blueprint(involvement_bp)
+    app.register_blueprint(reports_bp)
     return app

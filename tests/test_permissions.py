@@ -8,6 +8,7 @@ its routes here; a test fails when a route is missing.
 
 import pytest
 
+from portal import db
 from portal.communities.invitations import token_for
 from tests import factories
 from tests.conftest import csrf_token, sign_in_as
@@ -37,6 +38,7 @@ MANAGERS = ("coordinator", "admin")
 MEMBERS = ("lay", "professional", "coordinator", "admin")
 ADMIN = ("admin",)
 AUTHORS = ("professional", "coordinator")
+LAY = ("lay",)
 # Site admins are not members of community A, so its members-only briefings stay hidden.
 READERS_OF_A = ("lay", "professional", "coordinator")
 
@@ -559,6 +561,190 @@ MATRIX.update(
             "/communities/alpha/impact/report.json",
             only(("coordinator",)),
         ),
+    }
+)
+
+
+def claim_of_a(w):
+    """An expense claim by A's lay partner, with a receipt. Made once per test, on first use."""
+    if "claim" not in w:
+        import io
+        from datetime import date
+        from decimal import Decimal
+
+        from flask import current_app
+        from werkzeug.datastructures import FileStorage
+
+        from portal.involvement import expenses
+
+        with current_app.test_request_context():
+            w["claim"] = expenses.submit(
+                w["people"]["lay"],
+                w["a"],
+                category="travel",
+                amount=Decimal("12.40"),
+                spent_on=date(2026, 5, 1),
+                description="Bus to the panel",
+                receipt=FileStorage(stream=io.BytesIO(b"%PDF-1.4 ticket"), filename="ticket.pdf"),
+            )
+    return w["claim"].id
+
+
+def owner_and_coordinator_of_a(status=200, location=None, coordinator=None):
+    """A lay partner's own claim: they and A's coordinators; nobody else may know it exists."""
+    return {
+        "anonymous": (302, SIGN_IN),
+        **{role: (404, None) for role in SIGNED_IN},
+        "lay": (status, location),
+        "coordinator": coordinator or (status, location),
+    }
+
+
+MATRIX.update(
+    {
+        # A lay partner's own involvement, money and equality answers.
+        "involvement.mine": ("GET", "/my/involvement", signed_in(200)),
+        "involvement.statement": ("GET", "/my/involvement/statement", signed_in(200)),
+        "involvement.statement_csv": ("GET", "/my/involvement/statement.csv", signed_in(200)),
+        "involvement.preference": ("GET", "/profile/payment", signed_in(200)),
+        "involvement.equality": ("GET", "/profile/equality", signed_in(200)),
+        "involvement.delete_equality": (
+            "POST",
+            "/profile/equality/delete",
+            signed_in(302, "/profile/equality"),
+        ),
+        # Expense claims: A's lay partners claim; the owner and A's coordinators see them.
+        "involvement.new_claim": ("GET", "/communities/alpha/expenses/new", only(LAY)),
+        "involvement.claim": (
+            "GET",
+            lambda w: f"/expenses/{claim_of_a(w)}",
+            owner_and_coordinator_of_a(),
+        ),
+        "involvement.receipt": (
+            "GET",
+            lambda w: f"/expenses/{claim_of_a(w)}/receipt",
+            owner_and_coordinator_of_a(),
+        ),
+        "involvement.edit_claim": (
+            "GET",
+            lambda w: f"/expenses/{claim_of_a(w)}/edit",
+            owner_and_coordinator_of_a(coordinator=(403, None)),
+        ),
+        "involvement.decide_claim": (
+            "POST",
+            lambda w: f"/expenses/{claim_of_a(w)}/decision",
+            owner_and_coordinator_of_a(403, coordinator=(400, None)),  # an empty decision
+        ),
+        "involvement.pay_claim": (
+            "POST",
+            lambda w: f"/expenses/{claim_of_a(w)}/paid",
+            owner_and_coordinator_of_a(403, coordinator=(302, None)),  # not approved yet
+        ),
+    }
+)
+
+
+def activity_of_a(w):
+    """A's meeting with its lay partner offered a payment. Made once per test, on first use."""
+    if "activity" not in w:
+        from datetime import date
+        from decimal import Decimal
+
+        import sqlalchemy as sa
+        from flask import current_app
+
+        from portal.involvement import services
+        from portal.involvement.models import Payment
+
+        coordinator = w["people"]["coordinator"]
+        with current_app.test_request_context():
+            services.add_rate(
+                w["people"]["admin"],
+                kind="meeting",
+                unit="hour",
+                amount=Decimal("25"),
+                effective_from=date(2025, 1, 1),
+            )
+            activity = services.create_activity(
+                coordinator,
+                w["a"],
+                kind="meeting",
+                title="Patient panel",
+                held_on=date(2026, 5, 1),
+                minutes=90,
+            )
+            services.record_attendance(coordinator, activity, w["a"], [w["people"]["lay"].id])
+        payment = db.session.scalar(sa.select(Payment).where(Payment.activity_id == activity.id))
+        w["activity"] = (activity.id, payment.id)
+    return w["activity"]
+
+
+def coordinator_of_a(status=200, location=None):
+    """An activity or payment of A: its coordinators; A's other members 403; others 404."""
+    return {
+        **members_of_a(403),
+        "anonymous": (302, SIGN_IN),
+        "coordinator": (status, location),
+    }
+
+
+MATRIX.update(
+    {
+        # Involvement records and payments: A's coordinators.
+        "involvement.activities": ("GET", "/communities/alpha/activities", only(("coordinator",))),
+        "involvement.new_activity": (
+            "GET",
+            "/communities/alpha/activities/new",
+            only(("coordinator",)),
+        ),
+        "involvement.activity": (
+            "GET",
+            lambda w: f"/activities/{activity_of_a(w)[0]}",
+            coordinator_of_a(),
+        ),
+        "involvement.edit_activity": (
+            "GET",
+            lambda w: f"/activities/{activity_of_a(w)[0]}/edit",
+            coordinator_of_a(),
+        ),
+        "involvement.attendance": (
+            "GET",
+            lambda w: f"/activities/{activity_of_a(w)[0]}/attendance",
+            coordinator_of_a(),
+        ),
+        "involvement.remove_participant": (
+            "POST",
+            lambda w: (
+                f"/activities/{activity_of_a(w)[0]}/participants/{w['people']['lay'].id}/remove"
+            ),
+            coordinator_of_a(302),
+        ),
+        "involvement.move_payment": (
+            "POST",
+            lambda w: f"/payments/{activity_of_a(w)[1]}/accept",
+            coordinator_of_a(302),
+        ),
+        "involvement.pay": (
+            "POST",
+            lambda w: f"/payments/{activity_of_a(w)[1]}/pay",
+            coordinator_of_a(400),  # no date or reference
+        ),
+        "involvement.queue": ("GET", "/communities/alpha/approvals", only(("coordinator",))),
+        "involvement.payments_due": (
+            "GET",
+            "/communities/alpha/payments-due",
+            only(("coordinator",)),
+        ),
+        "involvement.payments_due_csv": (
+            "GET",
+            "/communities/alpha/payments-due.csv",
+            only(("coordinator",)),
+        ),
+        "involvement.totals": ("GET", "/communities/alpha/money", only(("coordinator",))),
+        "involvement.rates": ("GET", "/admin/payment-rates", only(ADMIN)),
+        # The community health dashboard: A's coordinators.
+        "reports.health": ("GET", "/communities/alpha/health", only(("coordinator",))),
+        "reports.health_csv": ("GET", "/communities/alpha/health.csv", only(("coordinator",))),
     }
 )
 

@@ -96,11 +96,11 @@ class Measures:
 
     @property
     def closing_rate(self):
-        return _percent(self.loop_closed, self.on_decided)
+        return percent_of(self.loop_closed, self.on_decided)
 
     @property
     def shaped_share(self):
-        return _percent(self.shaped, self.contributions)
+        return percent_of(self.shaped, self.contributions)
 
     def values(self):
         """{key: value} in the order of KEYS: what pages and files show."""
@@ -115,14 +115,14 @@ class Measures:
         }
 
 
-def _tidy(number):
+def tidy(number):
     """A figure rounded to one decimal place, and whole numbers without ".0"."""
     number = round(float(number), 1)
     return int(number) if number.is_integer() else number
 
 
-def _percent(part, whole):
-    return _tidy(100 * part / whole) if whole else None
+def percent_of(part, whole):
+    return tidy(100 * part / whole) if whole else None
 
 
 def bounds(start, end):
@@ -134,11 +134,11 @@ def bounds(start, end):
     return since, until
 
 
-def _count_if(condition):
+def count_if(condition):
     return sa.func.count(sa.case((condition, 1)))
 
 
-def _days_between(earlier, later):
+def days_between(earlier, later):
     """The time from `earlier` to `later` in days, in SQL, on SQLite and PostgreSQL."""
     if db.session.get_bind().dialect.name == "postgresql":
         return sa.extract("epoch", later - earlier) / 86400.0
@@ -179,7 +179,7 @@ def measures(community_id, start, end, *, public_changes_only=False):
         loop_closed=row.loop_closed,
         shaped=row.shaped,
         replied=row.replied,
-        median_days=_tidy(row.median_days) if row.median_days is not None else None,
+        median_days=tidy(row.median_days) if row.median_days is not None else None,
         changes_implemented=row.changes_implemented,
         changes_evaluated=row.changes_evaluated,
     )
@@ -190,10 +190,10 @@ def _totals(heard):
     return heard.with_only_columns(
         sa.func.count(Contribution.id).label("contributions"),
         sa.func.coalesce(sa.func.sum(Contribution.people_count), 0).label("people_heard"),
-        _count_if(decided).label("on_decided"),
-        _count_if(sa.and_(decided, Contribution.outcome != AWAITING)).label("loop_closed"),
-        _count_if(Contribution.outcome == SHAPED).label("shaped"),
-        _count_if(Contribution.first_response_at.is_not(None)).label("replied"),
+        count_if(decided).label("on_decided"),
+        count_if(sa.and_(decided, Contribution.outcome != AWAITING)).label("loop_closed"),
+        count_if(Contribution.outcome == SHAPED).label("shaped"),
+        count_if(Contribution.first_response_at.is_not(None)).label("replied"),
     ).subquery("totals")
 
 
@@ -201,7 +201,7 @@ def _median_days(heard):
     """The median time to a first reply: the middle row, or the mean of the middle two,
     of the replied contributions ranked by that time. The database ranks them; only the
     answer comes back."""
-    days = _days_between(Contribution.submitted_at, Contribution.first_response_at)
+    days = days_between(Contribution.submitted_at, Contribution.first_response_at)
     ranked = (
         heard.with_only_columns(
             days.label("days"),

@@ -1,0 +1,153 @@
+"""Coordinators' money pages: the approvals queue, payments due for the finance team, and
+money and hours by month."""
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+from flask import Response, abort, render_template, request
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from ..communities.views import community_or_404
+from ..consultations.review import safe_cell
+from ..pagination import paginate
+from . import expenses
+from . import payment_reading as reading
+from .activity_forms import (
+    PeriodForm,
+    this_month,
+)
+from .activity_views import LABELS, coordinators_only
+from .labels import LABELS as INVOLVEMENT_LABELS
+from .views import bp
+
+QUEUE_PER_PAGE = 25
+DUE_PER_PAGE = 100
+
+
+@bp.get("/communities/<slug>/approvals")
+@login_required
+def queue(slug):
+    community = community_or_404(slug)
+    coordinators_only(community)
+    return render_template(
+        "involvement/queue.html",
+        community=community,
+        payments=reading.paginate_by(
+            reading.payments_waiting_query(community), "page", QUEUE_PER_PAGE
+        ),
+        claims=reading.paginate_by(expenses.queue_query(community), "claims_page", QUEUE_PER_PAGE),
+        payment_waited=lambda payment: reading.waited(reading.payment_waiting_since(payment)),
+        claim_waited=lambda claim: reading.waited(reading.claim_waiting_since(claim)),
+        title=_("Waiting for approval or payment"),
+    )
+
+
+# Payments due for the finance team ------------------------------------------------------------
+
+
+def _period_form():
+    first, last = this_month()
+    return PeriodForm(request.args, start=first, end=last)
+
+
+@bp.get("/communities/<slug>/payments-due")
+@login_required
+def payments_due(slug):
+    community = community_or_404(slug)
+    coordinators_only(community)
+    form = _period_form()
+    if not form.validate():
+        return render_template(
+            "involvement/payments_due.html",
+            community=community,
+            form=form,
+            page=None,
+            title=_("Payments due"),
+        ), 400
+    query = reading.due_query(community, form.start.data, form.end.data)
+    return render_template(
+        "involvement/payments_due.html",
+        community=community,
+        form=form,
+        page=paginate(query, DUE_PER_PAGE),
+        total=reading.due_total(query),
+        what_for=_what_for,
+        title=_("Payments due"),
+    )
+
+
+def _what_for(row):
+    """What a row of payments due is for: the activity, or the kind of expense."""
+    if row.source == reading.CLAIM:
+        category = INVOLVEMENT_LABELS["expense_category_labels"][row.category]
+        return _(
+            "Expenses (%(category)s): %(description)s", category=category, description=row.what
+        )
+    return f"{INVOLVEMENT_LABELS['activity_kind_labels'][row.category]}: {row.what}"
+
+
+@bp.get("/communities/<slug>/payments-due.csv")
+@login_required
+def payments_due_csv(slug):
+    """The payments due in a period as CSV for the finance team (UTF-8 with a BOM, and no
+    cell a spreadsheet would run as a formula)."""
+    community = community_or_404(slug)
+    coordinators_only(community)
+    form = _period_form()
+    if not form.validate():
+        abort(400)
+    start, end = form.start.data, form.end.data
+    query = reading.due_query(community, start, end)
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    labels = LABELS["method_labels"]
+    header = [_("Name"), _("Email address"), _("What for"), _("Date"), _("Amount (£)"), _("How")]
+    writer.writerow([safe_cell(cell) for cell in header + [_("Chorus reference")]])
+    total = Decimal("0.00")
+    for row in reading.due_rows(query):
+        total += row.amount
+        cells = [
+            row.name or _("Deleted account"),
+            row.email or "",
+            _what_for(row),
+            row.day.isoformat(),
+            f"{row.amount:.2f}",
+            labels[row.method],
+            f"{'P' if row.source == reading.PAYMENT else 'E'}{row.item_id}",
+        ]
+        writer.writerow([safe_cell(cell) for cell in cells])
+    writer.writerow([safe_cell(cell) for cell in [_("Total"), "", "", "", f"{total:.2f}", "", ""]])
+    filename = f"payments-due-{community.slug}-{start.isoformat()}-{end.isoformat()}.csv"
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Content-Type": "text/csv; charset=utf-8",
+        },
+    )
+
+
+@bp.get("/communities/<slug>/money")
+@login_required
+def totals(slug):
+    community = community_or_404(slug)
+    coordinators_only(community)
+    years = reading.activity_years(community)
+    year = request.args.get("year", date.today().year, type=int)
+    if year not in years:
+        abort(404)
+    months, year_total = reading.totals(community, year)
+    return render_template(
+        "involvement/totals.html",
+        community=community,
+        years=years,
+        year=year,
+        months=months,
+        year_total=year_total,
+        title=_("Money and hours in %(year)d", year=year),
+    )

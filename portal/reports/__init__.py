@@ -1,0 +1,1 @@
+"""Reports across domains: the community health dashboard, its charts and its file."""

@@ -1,0 +1,125 @@
+"""The community health dashboard, its file, and the short summary on the community's page."""
+
+import csv
+import io
+
+from flask import Blueprint, Response, abort, g, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import permissions
+from ..communities.services import NotAllowed
+from ..communities.views import community_or_404
+from ..consultations.review import safe_cell
+from ..involvement.labels import EQUALITY_ANSWER_LABELS, EQUALITY_QUESTION_LABELS
+from . import charts, health
+from .forms import PeriodForm
+from .labels import FIGURE_LABELS, LABELS
+
+bp = Blueprint("reports", __name__)
+
+
+@bp.context_processor
+def figure_labels():
+    return LABELS
+
+
+@bp.app_template_global()
+def health_figure(key, value):
+    """A health figure as the reader's language writes it (see charts.written)."""
+    return charts.written(key, value)
+
+
+@bp.app_template_global()
+def community_health(community):
+    """This year's figures for the community's page, worked out once per request."""
+    cache = g.setdefault("community_health", {})
+    if community.id not in cache:
+        cache[community.id] = health.year_so_far(community.id)
+    return cache[community.id]
+
+
+def _chosen(slug):
+    """(community, form, figures): the figures are None when the period is wrong."""
+    community = community_or_404(slug)
+    if not permissions.can_see_impact_report(current_user, community):
+        abort(403)
+    form = PeriodForm(request.args)
+    if not form.validate():
+        return community, form, None
+    try:
+        found = health.dashboard(current_user, community, form.first_month, form.last_month)
+    except NotAllowed:
+        abort(403)
+    return community, form, found
+
+
+def _page(community, form, found):
+    return render_template(
+        "reports/health.html",
+        community=community,
+        form=form,
+        report=found,
+        charts={chart.key: chart for chart in charts.charts_for(found)} if found else {},
+        title=_("Community health: %(name)s", name=community.name),
+    ), 400 if found is None else 200
+
+
+@bp.get("/communities/<slug>/health", endpoint="health")
+@login_required
+def dashboard(slug):
+    return _page(*_chosen(slug))
+
+
+@bp.get("/communities/<slug>/health.csv", endpoint="health_csv")
+@login_required
+def dashboard_file(slug):
+    """Every figure the page shows, as CSV that spreadsheets open (UTF-8 with a BOM)."""
+    community, form, found = _chosen(slug)
+    if found is None:
+        return _page(community, form, found)
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    for row in csv_rows(found):
+        writer.writerow([safe_cell(cell) for cell in row])
+    filename = f"health-{community.slug}-{form.start.data}-{form.end.data}.csv"
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Content-Type": "text/csv; charset=utf-8",
+        },
+    )
+
+
+def csv_rows(found):
+    """Month, measure, value and code: each figure of each month, then the make-up of the
+    lay partners active at the end of the period, with small groups as "fewer than 5"."""
+    yield [_("Month"), _("Measure"), _("Value"), _("Code")]
+    for month in found.months:
+        for key in health.KEYS:
+            value = month.figures[key]
+            yield [
+                charts.month_key(month.first_day),
+                str(FIGURE_LABELS[key]),
+                "" if value is None else value,
+                key,
+            ]
+    last = charts.month_key(found.months[-1].first_day)
+    fewer = _("fewer than 5")
+    yield [
+        last,
+        _("Lay partners who answered the equality questions"),
+        fewer if found.answered is None else found.answered,
+        "equality_answered",
+    ]
+    for question, groups in found.make_up.items():
+        for answer, count in groups:
+            yield [
+                last,
+                f"{EQUALITY_QUESTION_LABELS[question]}: {EQUALITY_ANSWER_LABELS[answer]}",
+                fewer if count is None else count,
+                f"{question}.{answer}",
+            ]
