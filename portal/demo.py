@@ -46,10 +46,12 @@ def load(echo=print):
     from .communities import demo as communities_demo
     from .consultations import demo as consultations_demo
     from .impact import demo as impact_demo
+    from .involvement import demo as involvement_demo
 
     existing_hash = find_by_email("admin@example.org").password_hash
     communities_demo.load(echo, password_hash or existing_hash)
     briefings_demo.load(echo)
     consultations_demo.load(echo)
     impact_demo.load(echo)
+    involvement_demo.load(echo)
     echo(f"All demo accounts use the password: {DEMO_PASSWORD}")

@@ -1,3 +1,4 @@
+from collections import Counter
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -33,6 +34,22 @@ from portal.impact.models import (
     Milestone,
     OutcomeNotice,
     ServiceChange,
+)
+from portal.involvement import demo as involvement_demo
+from portal.involvement import equality, money, receipts, reminders
+from portal.involvement import services as involvement
+from portal.involvement.models import (
+    ACTIVITY_KINDS,
+    CLAIM_STATUSES,
+    PAYMENT_STATUSES,
+    PREFERENCES,
+    EqualityAnswers,
+    ExpenseClaim,
+    InvolvementActivity,
+    Participation,
+    Payment,
+    PaymentPreference,
+    PaymentRate,
 )
 from portal.outbox import OutboxMessage
 
@@ -252,3 +269,160 @@ def test_demo_timelines_and_this_years_impact_report(client):
     )
     fields = ("aim", "methods", "results_positive", "results_negative", "discussion", "reflections")
     assert all(getattr(report, name).strip() for name in fields)
+
+
+INVOLVEMENT_MODELS = (
+    User,
+    Membership,
+    InvolvementActivity,
+    Participation,
+    PaymentRate,
+    PaymentPreference,
+    Payment,
+    ExpenseClaim,
+    EqualityAnswers,
+    OutboxMessage,
+)
+
+
+def test_demo_involvement_is_loaded_once_however_often_the_demo_runs(client):
+    load(echo=lambda line: None)
+    first = _counts(INVOLVEMENT_MODELS)
+    load(echo=lambda line: None)
+    assert _counts(INVOLVEMENT_MODELS) == first
+    assert first["InvolvementActivity"] >= 36 and first["Payment"] >= 100
+    assert {email for email, _name in involvement_demo.DEMO_PEOPLE.values()} <= set(
+        db.session.scalars(sa.select(User.email))
+    )
+
+
+def test_demo_rates_are_examples_and_the_meeting_rate_changed_during_the_year(client):
+    load(echo=lambda line: None)
+    rates = list(db.session.scalars(sa.select(PaymentRate)))
+    assert {r.kind for r in rates} == set(ACTIVITY_KINDS)
+    assert all(r.note.startswith("Example rate") for r in rates)
+    meeting = sorted((r for r in rates if r.kind == "meeting"), key=lambda r: r.effective_from)
+    assert len(meeting) == 2 and meeting[0].amount < meeting[1].amount
+    assert date.today() - timedelta(days=366) < meeting[1].effective_from < date.today()
+    paid = db.session.execute(
+        sa.select(Payment, InvolvementActivity).join(
+            InvolvementActivity, InvolvementActivity.id == Payment.activity_id
+        )
+    ).all()
+    for payment, activity in paid:
+        rate = involvement.rate_on(activity.kind, activity.held_on)
+        assert payment.rate_id == rate.id
+        assert (payment.units, payment.amount) == money.amount_for(
+            rate.amount, rate.unit, activity.minutes
+        )
+    assert {r.id for r in meeting} <= {payment.rate_id for payment, _a in paid}
+
+
+def test_demo_has_a_year_of_activities_by_members_across_communities(client):
+    load(echo=lambda line: None)
+    activities = list(db.session.scalars(sa.select(InvolvementActivity)))
+    today = date.today()
+    assert all(today - timedelta(days=366) < a.held_on < today for a in activities)
+    by_month = Counter((a.held_on.year, a.held_on.month) for a in activities)
+    assert len(activities) >= 36 and len(by_month) >= 12 and max(by_month.values()) <= 8
+    assert len({a.community_id for a in activities}) >= 4
+    assert {"meeting", "document_review", "interview_panel", "workshop", "training", "event"} <= {
+        a.kind for a in activities
+    }
+    assert all(a.created_at.date() > a.held_on for a in activities)  # recorded afterwards
+    came = db.session.execute(
+        sa.select(InvolvementActivity.kind, Participation.activity_id, Participation.attended).join(
+            InvolvementActivity, InvolvementActivity.id == Participation.activity_id
+        )
+    ).all()
+    meetings = Counter(activity for kind, activity, attended in came if kind == "meeting")
+    assert max(meetings.values()) == 6
+    assert {kind for kind, _a, attended in came if not attended} == {"training"}
+    lay = db.session.scalar(sa.select(User).where(User.email == "lay@example.org"))
+    took_part = db.session.scalar(
+        sa.select(sa.func.count()).where(
+            Participation.user_id == lay.id, Participation.attended.is_(True)
+        )
+    )
+    assert took_part >= 10
+    # Nobody took part before they joined, or after they left.
+    rows = db.session.execute(
+        sa.select(InvolvementActivity.held_on, Membership)
+        .join(Participation, Participation.activity_id == InvolvementActivity.id)
+        .join(
+            Membership,
+            sa.and_(
+                Membership.user_id == Participation.user_id,
+                Membership.community_id == InvolvementActivity.community_id,
+            ),
+        )
+    ).all()
+    assert rows and all(m.created_at.date() <= held_on for held_on, m in rows)
+    left = [(held_on, m) for held_on, m in rows if m.status == "left"]
+    assert left and all(held_on <= m.status_changed_at.date() for held_on, m in left)
+
+
+def test_demo_payments_are_in_every_state_and_follow_preferences(client, app):
+    load(echo=lambda line: None)
+    payments = list(db.session.scalars(sa.select(Payment)))
+    assert {p.status for p in payments} == set(PAYMENT_STATUSES)
+    assert all(p.paid_on and p.reference for p in payments if p.status == "paid")
+    assert all(p.approved_at for p in payments if p.status in ("approved", "paid"))
+    preferences = dict(
+        db.session.execute(sa.select(PaymentPreference.user_id, PaymentPreference.preference)).all()
+    )
+    assert set(preferences.values()) == set(PREFERENCES)
+    for payment in payments:
+        chosen = preferences.get(payment.user_id, "paid")
+        assert chosen != "cannot_be_paid"
+        assert payment.method == ("voucher" if chosen == "voucher" else "paid")
+        if chosen == "decline":
+            assert payment.status == "declined"
+    assert any(p.status == "declined" and preferences.get(p.user_id) != "decline" for p in payments)
+    told = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.kind == "payment_status")
+    ).all()
+    assert told and all(m.status == "sent" and m.created_at.date() < date.today() for m in told)
+    with app.test_request_context():
+        claims_waiting, payments_waiting = reminders.remind()
+    assert claims_waiting >= 1 and payments_waiting >= 1  # the reminders have work to do
+
+
+def test_demo_expense_claims_are_decided_every_way_with_receipts(client):
+    load(echo=lambda line: None)
+    claims = list(db.session.scalars(sa.select(ExpenseClaim)))
+    assert {c.status for c in claims} == set(CLAIM_STATUSES)
+    assert {c.category for c in claims} >= {"travel", "carer_cover", "childcare"}
+    part = [c for c in claims if c.approved_amount is not None and c.approved_amount < c.amount]
+    assert part and all(c.reason for c in part)
+    assert {c.status for c in part} == {"part_approved", "paid"}
+    assert all(c.reason for c in claims if c.status == "rejected")
+    assert all(c.paid_on and c.reference for c in claims if c.status == "paid")
+    waiting = [c for c in claims if c.status == "submitted"]
+    long_ago = reminders.working_days_before(date.today(), reminders.CLAIM_WAITING_DAYS)
+    assert any(c.submitted_at.date() < long_ago for c in waiting)
+    assert any(c.submitted_at.date() >= long_ago for c in waiting)
+    with_receipts = [c for c in claims if c.receipt_file]
+    assert len(with_receipts) >= 2
+    for claim in with_receipts:
+        data = receipts.path_of(claim.receipt_file).read_bytes()
+        assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+        assert claim.receipt_type == "application/pdf" and claim.receipt_name.endswith(".pdf")
+
+
+def test_demo_equality_answers_show_real_groups_and_hide_small_ones(client):
+    load(echo=lambda line: None)
+    answers = list(db.session.scalars(sa.select(EqualityAnswers)))
+    assert len(answers) >= 15
+    assert any(a.gender == "prefer_not_to_say" for a in answers)
+    chemo = db.session.scalar(sa.select(Community).where(Community.slug == "chemo-day-unit"))
+    lay_partners = sa.select(Membership.user_id).where(
+        Membership.community_id == chemo.id,
+        Membership.role == "lay_partner",
+        Membership.status == "active",
+    )
+    answered, groups = equality.make_up(lay_partners)
+    assert answered >= 10
+    counts = [count for rows in groups.values() for _answer, count in rows]
+    assert any(count is not None and count >= 5 for count in counts)
+    assert None in counts  # a small group is hidden
