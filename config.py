@@ -86,9 +86,9 @@ class Config:
     # Briefing views are added up in memory and written at most this often.
     BRIEFING_VIEWS_FLUSH_SECONDS = 10
 
-    # A community page's impact figures (a year of contributions) are worked out at most
-    # this often in each process; other pages show them exactly.
-    IMPACT_FIGURES_CACHE_SECONDS = 60
+    # A community page's figures (a year of contributions and involvement) are worked out at
+    # most this often in each process; the dashboards and reports count afresh.
+    COMMUNITY_FIGURES_CACHE_SECONDS = 60
 
     # Receipts for expense claims: kept here, outside the web root, up to this size.
     RECEIPTS_FOLDER = str(INSTANCE / "receipts")
@@ -159,7 +159,7 @@ class TestingConfig(Config):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
     BRIEFING_VIEWS_FLUSH_SECONDS = 0  # each view is written at once, so tests can see it
-    IMPACT_FIGURES_CACHE_SECONDS = 0
+    COMMUNITY_FIGURES_CACHE_SECONDS = 0
     RECEIPTS_FOLDER = str(Path(tempfile.gettempdir()) / "chorus-test-receipts")
 
 

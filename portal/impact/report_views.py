@@ -4,13 +4,11 @@ files, and the short summary on the community's page."""
 import csv
 import io
 import json
-import time
 from datetime import date, timedelta
 
 from flask import (
     Response,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -21,7 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import permissions
+from .. import permissions, recent
 from ..communities.services import NotAllowed, Refused
 from ..communities.views import community_or_404
 from ..consultations.review import safe_cell
@@ -60,26 +58,14 @@ def community_impact(community):
     return cache[key]
 
 
-_RECENT = {}  # (community id, public only) -> (worked out at, figures)
-
-
 def _recent_figures(community_id, public_only):
-    """The last twelve months' figures, worked out at most once a minute in each process.
+    """The last twelve months' figures: they count a year of contributions and change slowly."""
 
-    They count a year of contributions, and change slowly; the dashboard and
-    report always count afresh.
-    """
-    seconds = current_app.config["IMPACT_FIGURES_CACHE_SECONDS"]
-    key = (community_id, public_only)
-    found = _RECENT.get(key)
-    now = time.monotonic()
-    if seconds and found is not None and now - found[0] < seconds:
-        return found[1]
-    start, end = measures.last_twelve_months()
-    figures = measures.measures(community_id, start, end, public_changes_only=public_only)
-    if seconds:
-        _RECENT[key] = (now, figures)
-    return figures
+    def compute():
+        start, end = measures.last_twelve_months()
+        return measures.measures(community_id, start, end, public_changes_only=public_only)
+
+    return recent.remember(("impact", community_id, public_only), compute)
 
 
 def _coordinated_or_error(slug):

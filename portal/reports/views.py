@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, g, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import permissions
+from .. import permissions, recent
 from ..communities.services import NotAllowed
 from ..communities.views import community_or_404
 from ..consultations.review import safe_cell
@@ -35,7 +35,9 @@ def community_health(community):
     """This year's figures for the community's page, worked out once per request."""
     cache = g.setdefault("community_health", {})
     if community.id not in cache:
-        cache[community.id] = health.year_so_far(community.id)
+        cache[community.id] = recent.remember(
+            ("health", community.id), lambda: health.year_so_far(community.id)
+        )
     return cache[community.id]
 
 

@@ -221,19 +221,19 @@ def test_the_last_twelve_months_end_today(today, start):
 
 
 def test_the_community_page_figures_are_worked_out_once_a_minute_per_process(place, app):
+    from portal import recent
     from portal.impact import report_views
 
-    report_views._RECENT.clear()
-    recent = datetime.now(UTC) - timedelta(days=3)
-    give(place["undecided"], recent)
-    app.config["IMPACT_FIGURES_CACHE_SECONDS"] = 60
+    recent.forget()
+    day = datetime.now(UTC) - timedelta(days=3)
+    give(place["undecided"], day)
+    app.config["COMMUNITY_FIGURES_CACHE_SECONDS"] = 60
     try:
         first = report_views._recent_figures(place["c"].id, True)
-        give(place["undecided"], recent)
+        give(place["undecided"], day)
         assert report_views._recent_figures(place["c"].id, True) == first
-        app.config["IMPACT_FIGURES_CACHE_SECONDS"] = 0
-        fresh = report_views._recent_figures(place["c"].id, True)
-        assert fresh != first
+        app.config["COMMUNITY_FIGURES_CACHE_SECONDS"] = 0
+        assert report_views._recent_figures(place["c"].id, True) != first
     finally:
-        app.config["IMPACT_FIGURES_CACHE_SECONDS"] = 0
-        report_views._RECENT.clear()
+        app.config["COMMUNITY_FIGURES_CACHE_SECONDS"] = 0
+        recent.forget()
