@@ -115,10 +115,18 @@ class Config:
             "SERVER_NAME",
             "PREFERRED_URL_SCHEME",
             "PUBLIC_URL",
+            "RECEIPTS_FOLDER",
+            "BENEFITS_ADVICE_URL",
         ):
             if os.environ.get(key):
                 settings[key] = os.environ[key]
-        for key in ("MAIL_PORT", "PROXY_FIX_COUNT"):
+        for key in (
+            "MAIL_PORT",
+            "PROXY_FIX_COUNT",
+            "BRIEFING_VIEWS_FLUSH_SECONDS",
+            "COMMUNITY_FIGURES_CACHE_SECONDS",
+            "RECEIPT_MAX_BYTES",
+        ):
             if os.environ.get(key):
                 settings[key] = int(os.environ[key])
         for key in ("MAIL_USE_TLS", "MAIL_USE_SSL", "SESSION_COOKIE_SECURE"):
