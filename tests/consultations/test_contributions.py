@@ -258,7 +258,7 @@ def test_a_form_too_big_to_send_gets_an_error_page(client, fresh):
     proposal, person = fresh
     sign_in_as(client, person)
     response = client.post(
-        f"/proposals/{proposal.id}/contribute", data={"q1": "x" * (3 * 1024 * 1024)}
+        f"/proposals/{proposal.id}/contribute", data={"q1": "x" * (7 * 1024 * 1024)}
     )
     assert response.status_code == 413
     assert "Sorry, there is a problem with that request" in response.get_data(as_text=True)
