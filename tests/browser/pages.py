@@ -8,7 +8,8 @@ its pages (and, for forms, its error state) to `PAGES`.
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -32,6 +33,14 @@ from portal.db import utcnow
 from portal.impact import demo as impact_demo
 from portal.impact.models import NOT_ADOPTED, Influence, ServiceChange
 from portal.impact.reports import NARRATIVE_LIMIT
+from portal.involvement import expenses as involvement_expenses
+from portal.involvement.models import (
+    PART_APPROVED,
+    REJECTED,
+    SUBMITTED,
+    ExpenseClaim,
+    InvolvementActivity,
+)
 from portal.tokens import make_token
 from tests import factories
 
@@ -52,6 +61,12 @@ MEMBERS = ("lay", "professional", "coordinator")
 # professionals and coordinators (AUTHORS). Who moderates and records offline views: coordinators.
 LAY = ("lay",)
 MODERATORS = ("coordinator",)
+# Who keeps the payment rates: site admins. Who has no involvement of their own in the demo:
+# everyone but the lay partner. Who reads the lay partner's expense claims: she and the
+# coordinators of the claim's community.
+RATE_KEEPERS = ("admin",)
+NOT_INVOLVED = ("professional", "coordinator", "admin")
+CLAIM_READERS = ("lay", "coordinator")
 LOCALES = ("en", "cy", "ar")
 RTL_LOCALES = ("ar",)
 
@@ -74,6 +89,16 @@ NOT_PAGES = {
     "impact.open_data_file",
     # A community's impact report as CSV and JSON: read and checked in tests/impact/test_report.py.
     "impact.report_data",
+    # Payments due as CSV for the finance team: read, with formulas neutralised, in
+    # tests/involvement/test_payment_pages.py.
+    "involvement.payments_due_csv",
+    # A lay partner's statement as CSV: read in tests/involvement/test_mine_pages.py.
+    "involvement.statement_csv",
+    # An expense claim's receipt file: fetched by its owner and coordinators only, in
+    # tests/involvement/test_claim_pages.py.
+    "involvement.receipt",
+    # Every figure of the community health dashboard as CSV: read in tests/reports/test_health.py.
+    "reports.health_csv",
 }
 
 
@@ -885,6 +910,180 @@ def _add_a_milestone_without_a_date(page, _server):
 def _write_too_long_an_aim(page, _server):
     page.locator("#aim").fill("We asked people. " * (NARRATIVE_LIMIT // 17 + 1))
     return submit(page)
+
+
+# Involvement and community health that need the live database --------------------------------
+
+# Demo activities (see portal/involvement/demo.py): how far each payment got follows the
+# activity's age, so these states hold whenever the demo is loaded.
+PAYMENTS_WAITING = "Planning meeting for evening opening"  # chemo-day-unit: accepted, one declined
+PAYMENTS_TO_MARK_PAID = "Review of the evening clinic proposal"  # approved, one declined
+PAYMENTS_PAID = "Group meeting: signs from the car park"  # chemo-day-unit: every payment paid
+TRAINING_ACTIVITY = "Data protection and confidentiality"  # attended by some, offered to others
+WAITING_CLAIM = "Bus fares to the day unit for a coffee morning (browser tests)"
+
+
+def _activity_page(title, then_path=""):
+    """A page of the demo involvement activity with this title (its id differs from run to run)."""
+
+    def path(server):
+        with server.app.app_context():
+            activity_id = db.session.scalar(
+                sa.select(InvolvementActivity.id)
+                .where(InvolvementActivity.title == title)
+                .order_by(InvolvementActivity.id)
+            )
+        assert activity_id is not None, f"no demo involvement activity titled {title!r}"
+        return f"/activities/{activity_id}{then_path}"
+
+    return path
+
+
+def _claim_id(query):
+    claim_id = db.session.scalar(query.order_by(ExpenseClaim.id))
+    assert claim_id is not None, "the demo expense claim is gone"
+    return claim_id
+
+
+def _lays_claim(status):
+    """A page of the lay partner's demo expense claim in this status."""
+
+    def path(server):
+        with server.app.app_context():
+            claim_id = _claim_id(
+                sa.select(ExpenseClaim.id)
+                .join(User, User.id == ExpenseClaim.user_id)
+                .where(User.email == ROLE_EMAILS["lay"], ExpenseClaim.status == status)
+            )
+        return f"/expenses/{claim_id}"
+
+    return path
+
+
+def _rejected_claim(server):
+    """A demo claim the coordinator rejected, with the reason (not the lay partner's)."""
+    with server.app.app_context():
+        claim_id = _claim_id(
+            sa.select(ExpenseClaim.id)
+            .join(Community, Community.id == ExpenseClaim.community_id)
+            .where(Community.slug == "chemo-day-unit", ExpenseClaim.status == REJECTED)
+        )
+    return f"/expenses/{claim_id}"
+
+
+def _waiting_claim(then_path=""):
+    """A page of the lay partner's claim that waits for a decision (made once, never decided:
+    a coordinator's decision made in these tests is always one with errors)."""
+
+    def path(server):
+        with server.app.test_request_context():
+            lay = _demo_person(ROLE_EMAILS["lay"])
+            claim_id = db.session.scalar(
+                sa.select(ExpenseClaim.id).where(
+                    ExpenseClaim.user_id == lay.id, ExpenseClaim.description == WAITING_CLAIM
+                )
+            )
+            if claim_id is None:
+                claim = involvement_expenses.submit(
+                    lay,
+                    communities.get_by_slug("chemo-day-unit"),
+                    category="travel",
+                    amount=Decimal("7.20"),
+                    spent_on=date.today() - timedelta(days=3),
+                    description=WAITING_CLAIM,
+                    activity_id=None,
+                )
+                db.session.commit()
+                claim_id = claim.id
+            assert db.session.get(ExpenseClaim, claim_id).status == SUBMITTED, (
+                f"the claim {WAITING_CLAIM!r} is not waiting for a decision any more"
+            )
+        return f"/expenses/{claim_id}{then_path}"
+
+    return path
+
+
+def _days_ago(days):
+    return date.today() - timedelta(days=days)
+
+
+def _first_of_month(months_back):
+    month = date.today().year * 12 + date.today().month - 1 - months_back
+    return date(month // 12, month % 12 + 1, 1)
+
+
+def _period(path, first, last):
+    """`path` with a period of the demo's recent past, worked out on the day the tests run."""
+    return lambda _server: f"{path}?start={first().isoformat()}&end={last().isoformat()}"
+
+
+def _months(path, first_back, last_back):
+    """The health dashboard's period: months written 2026-03, counted back from this month."""
+
+    def months(_server):
+        first, last = _first_of_month(first_back), _first_of_month(last_back)
+        return f"{path}?start={first:%Y-%m}&end={last:%Y-%m}"
+
+    return months
+
+
+def _in_the_demo_year(path, query, days_ago):
+    """`path` for the year of a demo activity held `days_ago`, with more of the query."""
+    return lambda _server: f"{path}?year={_days_ago(days_ago).year}{query}"
+
+
+# Involvement steps
+
+
+def _save_nobody(page, _server):
+    return submit(page, "#maincontent form[method=post] button[type=submit]")
+
+
+def _mark_paid_without_a_reference(page, _server):
+    form = page.locator("#maincontent form[id^='pay-']").first
+    form.locator("input[name$='reference']").fill("")
+    with page.expect_navigation() as navigation:
+        form.locator("button[type=submit]").click()
+    return navigation.value
+
+
+def _choose_no_payment_preference(page, _server):
+    # Someone who chose before finds their choice ticked: untick it, as for a first choice.
+    page.locator("input[name=preference]").evaluate_all(
+        "(radios) => radios.forEach((radio) => { radio.checked = false; })"
+    )
+    return submit(page)
+
+
+def _answer_without_agreeing(page, _server):
+    page.locator("input[name=age_band]").first.check()
+    page.locator("#consent").uncheck()
+    return submit(page, "#maincontent form:has(#consent) button[type=submit]")
+
+
+def _claim_a_bad_amount(page, _server):
+    page.locator("input[name=category][value=travel]").check()
+    page.locator("#amount").fill("12.345")
+    spent = _days_ago(2)
+    page.locator("#spent_on").fill(str(spent.day))
+    page.locator("#spent_on-month").fill(str(spent.month))
+    page.locator("#spent_on-year").fill(str(spent.year))
+    page.locator("#description").fill("The bus to the meeting and back.")
+    return submit(page)
+
+
+def _clear_the_description(page, _server):
+    page.locator("#description").fill("")
+    return submit(page)
+
+
+def _approve_part_without_an_amount(page, _server):
+    page.locator("input[name='decision-decision'][value=part]").check()
+    return submit(page, "#maincontent form[action$='/decision'] button[type=submit]")
+
+
+def _mark_the_claim_paid_without_details(page, _server):
+    return submit(page, "#maincontent form[action$='/paid'] button[type=submit]")
 
 
 PAGES = [
@@ -1851,5 +2050,280 @@ PAGES = [
         MODERATORS,
         status=400,
         then=_write_too_long_an_aim,
+    ),
+    # Involvement: activities, who took part and their payments, for coordinators.
+    Page(
+        "involvement activities",
+        "involvement.activities",
+        "/communities/chemo-day-unit/activities",
+        MODERATORS,
+    ),
+    Page(
+        "involvement activities: training in one year",
+        "involvement.activities",
+        _in_the_demo_year("/communities/chemo-day-unit/activities", "&kind=training", 54),
+        MODERATORS,
+    ),
+    Page(
+        "record an activity",
+        "involvement.new_activity",
+        "/communities/chemo-day-unit/activities/new",
+        MODERATORS,
+    ),
+    Page(
+        "record an activity with errors",
+        "involvement.new_activity",
+        "/communities/chemo-day-unit/activities/new",
+        MODERATORS,
+        status=400,
+        then=_submit_empty,
+    ),
+    Page(
+        "activity: payments accepted and declined",
+        "involvement.activity",
+        _activity_page(PAYMENTS_WAITING),
+        MODERATORS,
+    ),
+    Page(
+        "activity: payments to mark paid",
+        "involvement.activity",
+        _activity_page(PAYMENTS_TO_MARK_PAID),
+        MODERATORS,
+    ),
+    Page("activity: all paid", "involvement.activity", _activity_page(PAYMENTS_PAID), MODERATORS),
+    Page(
+        "activity: training attended and offered",
+        "involvement.activity",
+        _activity_page(TRAINING_ACTIVITY),
+        MODERATORS,
+    ),
+    Page(
+        "activity: mark paid with errors",
+        "involvement.pay",
+        _activity_page(PAYMENTS_TO_MARK_PAID),
+        MODERATORS,
+        status=400,
+        then=_mark_paid_without_a_reference,
+    ),
+    Page(
+        "change an activity",
+        "involvement.edit_activity",
+        _activity_page(PAYMENTS_WAITING, "/edit"),
+        MODERATORS,
+    ),
+    Page(
+        "change an activity with errors",
+        "involvement.edit_activity",
+        _activity_page(PAYMENTS_WAITING, "/edit"),
+        MODERATORS,
+        status=400,
+        then=_clear_the_title,
+    ),
+    Page(
+        "who took part",
+        "involvement.attendance",
+        _activity_page(PAYMENTS_WAITING, "/attendance"),
+        MODERATORS,
+    ),
+    Page(
+        "who took part: a search",
+        "involvement.attendance",
+        _activity_page(PAYMENTS_WAITING, "/attendance?q=margaret"),
+        MODERATORS,
+    ),
+    Page(
+        "who took part: training",
+        "involvement.attendance",
+        _activity_page(TRAINING_ACTIVITY, "/attendance"),
+        MODERATORS,
+    ),
+    Page(
+        "who took part: nobody chosen",
+        "involvement.attendance",
+        _activity_page(TRAINING_ACTIVITY, "/attendance"),
+        MODERATORS,
+        status=400,
+        then=_save_nobody,
+    ),
+    # Money, for coordinators and site admins.
+    Page(
+        "waiting for approval or payment",
+        "involvement.queue",
+        "/communities/chemo-day-unit/approvals",
+        MODERATORS,
+    ),
+    Page(
+        "payments due: this month",
+        "involvement.payments_due",
+        "/communities/chemo-day-unit/payments-due",
+        MODERATORS,
+    ),
+    Page(
+        "payments due: the last two months",
+        "involvement.payments_due",
+        _period("/communities/chemo-day-unit/payments-due", lambda: _days_ago(60), date.today),
+        MODERATORS,
+    ),
+    Page(
+        "payments due: a period that ends before it starts",
+        "involvement.payments_due",
+        _period("/communities/chemo-day-unit/payments-due", date.today, lambda: _days_ago(60)),
+        MODERATORS,
+        status=400,
+    ),
+    Page(
+        "money and hours",
+        "involvement.totals",
+        "/communities/chemo-day-unit/money",
+        MODERATORS,
+    ),
+    Page(
+        "money and hours: the year the demo began",
+        "involvement.totals",
+        _in_the_demo_year("/communities/chemo-day-unit/money", "", 358),
+        MODERATORS,
+    ),
+    Page("payment rates", "involvement.rates", "/admin/payment-rates", RATE_KEEPERS),
+    Page(
+        "payment rates: add one with errors",
+        "involvement.rates",
+        "/admin/payment-rates",
+        RATE_KEEPERS,
+        status=400,
+        then=_submit_empty,
+    ),
+    # A person's own involvement, payments and expenses.
+    Page("my involvement", "involvement.mine", "/my/involvement", LAY),
+    Page(
+        "my involvement: all my expense claims",
+        "involvement.mine",
+        "/my/involvement?show=claims",
+        LAY,
+    ),
+    Page(
+        "my involvement: all my training",
+        "involvement.mine",
+        "/my/involvement?show=training",
+        LAY,
+    ),
+    Page("my involvement: nothing yet", "involvement.mine", "/my/involvement", NOT_INVOLVED),
+    Page("my statement", "involvement.statement", "/my/involvement/statement", LAY),
+    Page(
+        "my statement: the last three months",
+        "involvement.statement",
+        _period("/my/involvement/statement", lambda: _days_ago(90), date.today),
+        LAY,
+    ),
+    Page(
+        "my statement: a period that ends before it starts",
+        "involvement.statement",
+        _period("/my/involvement/statement", date.today, lambda: _days_ago(90)),
+        LAY,
+        status=400,
+    ),
+    Page(
+        "my statement: nothing in it",
+        "involvement.statement",
+        "/my/involvement/statement",
+        NOT_INVOLVED,
+    ),
+    Page("how I would like to be paid", "involvement.preference", "/profile/payment", SIGNED_IN),
+    Page(
+        "how I would like to be paid with errors",
+        "involvement.preference",
+        "/profile/payment",
+        SIGNED_IN,
+        status=400,
+        then=_choose_no_payment_preference,
+    ),
+    Page("equality monitoring", "involvement.equality", "/profile/equality", SIGNED_IN),
+    Page(
+        "equality monitoring: answers without agreeing",
+        "involvement.equality",
+        "/profile/equality",
+        SIGNED_IN,
+        status=400,
+        then=_answer_without_agreeing,
+    ),
+    # Expense claims: the lay partner claims; the community's coordinators decide and pay.
+    Page(
+        "claim expenses",
+        "involvement.new_claim",
+        "/communities/chemo-day-unit/expenses/new",
+        LAY,
+    ),
+    Page(
+        "claim expenses with errors",
+        "involvement.new_claim",
+        "/communities/chemo-day-unit/expenses/new",
+        LAY,
+        status=400,
+        then=_submit_empty,
+    ),
+    Page(
+        "claim expenses: an amount with three numbers after the point",
+        "involvement.new_claim",
+        "/communities/chemo-day-unit/expenses/new",
+        LAY,
+        status=400,
+        then=_claim_a_bad_amount,
+    ),
+    Page(
+        "expense claim: approved in part, with a receipt",
+        "involvement.claim",
+        _lays_claim(PART_APPROVED),
+        CLAIM_READERS,
+    ),
+    Page("expense claim: rejected", "involvement.claim", _rejected_claim, MODERATORS),
+    Page(
+        "expense claim: waiting for a decision",
+        "involvement.claim",
+        _waiting_claim(),
+        CLAIM_READERS,
+    ),
+    Page(
+        "expense claim: a decision with errors",
+        "involvement.decide_claim",
+        _waiting_claim(),
+        MODERATORS,
+        status=400,
+        then=_approve_part_without_an_amount,
+    ),
+    Page(
+        "expense claim: mark paid with errors",
+        "involvement.pay_claim",
+        _lays_claim(PART_APPROVED),
+        MODERATORS,
+        status=400,
+        then=_mark_the_claim_paid_without_details,
+    ),
+    Page("change a claim", "involvement.edit_claim", _waiting_claim("/edit"), LAY),
+    Page(
+        "change a claim with errors",
+        "involvement.edit_claim",
+        _waiting_claim("/edit"),
+        LAY,
+        status=400,
+        then=_clear_the_description,
+    ),
+    # A community's health, month by month, for its coordinators.
+    Page(
+        "community health",
+        "reports.health",
+        "/communities/chemo-day-unit/health",
+        MODERATORS,
+    ),
+    Page(
+        "community health: six months of my own",
+        "reports.health",
+        _months("/communities/chemo-day-unit/health", 8, 3),
+        MODERATORS,
+    ),
+    Page(
+        "community health: a period that ends before it starts",
+        "reports.health",
+        _months("/communities/chemo-day-unit/health", 3, 8),
+        MODERATORS,
+        status=400,
     ),
 ]
