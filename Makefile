@@ -56,11 +56,12 @@ node_modules/.installed: package.json package-lock.json
 # @font-face rules name the Frutiger font on assets.nhs.uk, which our
 # Content-Security-Policy (fonts from this site only) blocks, with an error, on
 # every page. They are dropped, as `$nhsuk-include-font-face: false` would do,
-# and pages use the design system's own fallback fonts (Arial).
+# and pages use the design system's own fallback fonts (Arial). Its icons are named
+# from the site's root (/assets/...); they are served beside the stylesheet here.
 assets: node_modules/.installed
 	rm -rf portal/static/nhsuk
 	mkdir -p portal/static/nhsuk
-	sed -E 's/@font-face\{[^}]*\}//g' $(NHSUK)/nhsuk-frontend.min.css > portal/static/nhsuk/nhsuk-frontend.min.css
+	sed -E -e 's/@font-face\{[^}]*\}//g' -e 's#url\(/assets/#url(assets/#g' $(NHSUK)/nhsuk-frontend.min.css > portal/static/nhsuk/nhsuk-frontend.min.css
 	cp $(NHSUK)/nhsuk-frontend.min.js portal/static/nhsuk/
 	cp -R $(NHSUK)/assets portal/static/nhsuk/assets
 
