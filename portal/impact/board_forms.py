@@ -7,8 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Optional
 
 from ..communities import timeline
-from ..forms import max_length, strip
-from .forms import DateInputField, not_in_the_future
+from ..forms import DateInputField, max_length, not_in_the_future, strip
 from .labels import CHANGE_STATUS_LABELS, TIMELINE_KIND_LABELS
 from .models import MEMBERS, PUBLIC
 

@@ -15,8 +15,7 @@ from wtforms.validators import (
 )
 
 from ..communities.forms import MultiCheckboxField
-from ..forms import max_length, strip
-from ..impact.forms import DateInputField, not_in_the_future
+from ..forms import DateInputField, max_length, not_in_the_future, strip
 from .labels import ACTIVITY_KIND_LABELS, UNIT_LABELS
 from .money import parse_amount
 

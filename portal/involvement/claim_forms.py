@@ -9,8 +9,7 @@ from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, StopValidation, ValidationError
 
-from ..forms import max_length, strip
-from ..impact.forms import DateInputField, not_in_the_future
+from ..forms import DateInputField, max_length, not_in_the_future, strip
 from . import expenses, money
 from .labels import EXPENSE_CATEGORY_LABELS
 
