@@ -12,6 +12,7 @@ import time
 from flask import current_app
 
 _KEPT = {}
+MOST_KEPT = 1000  # answers kept at once; older ones are dropped first
 
 
 def remember(key, compute):
@@ -24,6 +25,11 @@ def remember(key, compute):
     if found is not None and now - found[0] < seconds:
         return found[1]
     value = compute()
+    if len(_KEPT) >= MOST_KEPT:
+        for old in [k for k, (when, _v) in _KEPT.items() if now - when >= seconds]:
+            del _KEPT[old]
+        if len(_KEPT) >= MOST_KEPT:
+            _KEPT.clear()
     _KEPT[key] = (now, value)
     return value
 

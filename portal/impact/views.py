@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import permissions
+from .. import permissions, recent
 from ..communities.services import NotAllowed
 from ..communities.views import community_or_404
 from ..consultations.review import safe_cell
@@ -93,9 +93,15 @@ def you_said_we_did():
         "impact/board.html",
         form=form,
         page=page,
-        said=board.board_details([row[0].id for row in page.items]),
+        said=_said_about([row[0].id for row in page.items]),
         title=_("You said, we did"),
     )
+
+
+def _said_about(change_ids):
+    """What lay partners said about a page of public changes: the same for every visitor,
+    and costly to count over a year of contributions, so worked out at most once a minute."""
+    return recent.remember(("board", tuple(change_ids)), lambda: board.board_details(change_ids))
 
 
 @bp.get("/communities/<slug>/timeline")
