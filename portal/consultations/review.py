@@ -18,6 +18,7 @@ from ..accounts.models import User
 from ..communities.models import ACTIVE, COORDINATOR, PROFESSIONAL, Community, Membership
 from ..communities.services import NotAllowed, Refused, require
 from ..db import utcnow
+from ..downloads import safe_cell
 from .models import (
     ACKNOWLEDGED,
     NAMED,
@@ -470,15 +471,6 @@ def summary(proposal, questions):
         )
         scales.append({"question": question, "counts": counts, "total": total, "average": average})
     return {"by_status": by_status, "by_source": by_source, "by_theme": by_theme, "scales": scales}
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """A spreadsheet shows text starting with = + - @ as a formula: make it plain text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def export_rows(proposal, questions, labels):

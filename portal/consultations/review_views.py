@@ -1,15 +1,13 @@
 """The review inbox: professionals and coordinators read, theme and reply to contributions."""
 
-import csv
-import io
-
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import db, permissions
 from ..communities.models import Community
+from ..downloads import csv_download
 from ..i18n import Labels
 from ..pagination import paginate
 from . import contributions, moderation, review, services
@@ -338,23 +336,7 @@ def export(proposal_id):
     proposal, _community = _reviewed_proposal(proposal_id)
     questions = services.questions(proposal)
 
-    def lines():
-        yield "\ufeff"
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        labels = {**SOURCE_LABELS, **REVIEW_STATUS_LABELS}
-        for row in review.export_rows(proposal, questions, labels):
-            writer.writerow(row)
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-
-    body = "".join(lines())  # built inside the request, where the session lives
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="proposal-{proposal.id}.csv"',
-            "Content-Type": "text/csv; charset=utf-8",
-        },
+    labels = {**SOURCE_LABELS, **REVIEW_STATUS_LABELS}
+    return csv_download(
+        review.export_rows(proposal, questions, labels), f"proposal-{proposal.id}.csv"
     )

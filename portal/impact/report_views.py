@@ -1,8 +1,6 @@
 """A community's impact in figures: the coordinators' dashboard, the yearly report and its
 files, and the short summary on the community's page."""
 
-import csv
-import io
 import json
 from datetime import date, timedelta
 
@@ -22,7 +20,7 @@ from flask_login import current_user, login_required
 from .. import permissions, recent
 from ..communities.services import NotAllowed, Refused
 from ..communities.views import community_or_404
-from ..consultations.review import safe_cell
+from ..downloads import csv_download
 from ..i18n import Labels
 from . import measures, reports
 from .labels import LABELS as IMPACT_LABELS
@@ -194,13 +192,4 @@ def report_data(slug, fmt):
     if fmt == "json":
         body = json.dumps(reports.json_document(report), ensure_ascii=False, indent=2)
         return Response(body, mimetype="application/json", headers=headers)
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    for row in reports.csv_rows(report, IMPACT_LABELS["change_status_labels"]):
-        writer.writerow([safe_cell(cell) for cell in row])
-    return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={**headers, "Content-Type": "text/csv; charset=utf-8"},
-    )
+    return csv_download(reports.csv_rows(report, IMPACT_LABELS["change_status_labels"]), filename)

@@ -1,8 +1,6 @@
 """What lay input changed: "my impact", proposal traceability, the "you said, we did" board,
 the community timeline and open data."""
 
-import csv
-import io
 import json
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -12,9 +10,9 @@ from flask_login import current_user, login_required
 from .. import permissions, recent
 from ..communities.services import NotAllowed
 from ..communities.views import community_or_404
-from ..consultations.review import safe_cell
 from ..consultations.views import readable_or_404
 from ..db import utcnow
+from ..downloads import csv_download
 from ..i18n import text_direction
 from ..pagination import paginate
 from . import board, diagram, events, influence, tracing  # noqa: F401 - influence keeps outcomes
@@ -198,19 +196,8 @@ def open_data_file(name, fmt):
             indent=1,
         )
         return Response(body, headers={"Content-Type": "application/json; charset=utf-8"})
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow(fields)
-    for item in items:
-        writer.writerow([safe_cell(_cell(item[name])) for name in fields])
-    return Response(
-        buffer.getvalue(),
-        headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="chorus-{name}.csv"',
-        },
-    )
+    rows = [fields] + [[_cell(item[field]) for field in fields] for item in items]
+    return csv_download(rows, f"chorus-{name}.csv")
 
 
 def _cell(value):

@@ -1,17 +1,15 @@
 """Coordinators' money pages: the approvals queue, payments due for the finance team, and
 money and hours by month."""
 
-import csv
-import io
 from datetime import date
 from decimal import Decimal
 
-from flask import Response, abort, render_template, request
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from ..communities.views import community_or_404
-from ..consultations.review import safe_cell
+from ..downloads import csv_download
 from ..pagination import paginate
 from . import expenses
 from . import payment_reading as reading
@@ -100,17 +98,20 @@ def payments_due_csv(slug):
     if not form.validate():
         abort(400)
     start, end = form.start.data, form.end.data
-    query = reading.due_query(community, start, end)
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
+    filename = f"payments-due-{community.slug}-{start.isoformat()}-{end.isoformat()}.csv"
+    return csv_download(_due_rows(reading.due_query(community, start, end)), filename)
+
+
+def _due_rows(query):
+    """The header, one row per payment or claim due, and the total."""
     labels = LABELS["method_labels"]
-    header = [_("Name"), _("Email address"), _("What for"), _("Date"), _("Amount (£)"), _("How")]
-    writer.writerow([safe_cell(cell) for cell in header + [_("Chorus reference")]])
+    yield [_("Name"), _("Email address"), _("What for"), _("Date"), _("Amount (£)"), _("How")] + [
+        _("Chorus reference")
+    ]
     total = Decimal("0.00")
     for row in reading.due_rows(query):
         total += row.amount
-        cells = [
+        yield [
             row.name or _("Deleted account"),
             row.email or "",
             _what_for(row),
@@ -119,17 +120,7 @@ def payments_due_csv(slug):
             labels[row.method],
             f"{'P' if row.source == reading.PAYMENT else 'E'}{row.item_id}",
         ]
-        writer.writerow([safe_cell(cell) for cell in cells])
-    writer.writerow([safe_cell(cell) for cell in [_("Total"), "", "", "", f"{total:.2f}", "", ""]])
-    filename = f"payments-due-{community.slug}-{start.isoformat()}-{end.isoformat()}.csv"
-    return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Content-Type": "text/csv; charset=utf-8",
-        },
-    )
+    yield [_("Total"), "", "", "", f"{total:.2f}", "", ""]
 
 
 @bp.get("/communities/<slug>/money")

@@ -1,18 +1,16 @@
 """A lay partner's own pages: "My involvement", the statement, how they would like to be
 paid, and their optional equality monitoring answers. Each shows only the person's own data."""
 
-import csv
-import io
 from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..communities.services import Refused
-from ..consultations.review import safe_cell
+from ..downloads import csv_download
 from ..pagination import paginate
 from . import equality, my_reading, services
 from .my_forms import EqualityForm, PreferenceForm, StatementForm
@@ -112,20 +110,8 @@ def statement_csv():
     if form.errors:
         return _statement_page(form)
     found = my_reading.statement(current_user, form.start.data, form.end.data)
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    for row in my_reading.statement_rows(found):
-        writer.writerow([safe_cell(cell) for cell in row])
     filename = f"chorus-statement-{found.start.isoformat()}-to-{found.end.isoformat()}.csv"
-    return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Content-Type": "text/csv; charset=utf-8",
-        },
-    )
+    return csv_download(my_reading.statement_rows(found), filename)
 
 
 @bp.route("/profile/payment", methods=["GET", "POST"])

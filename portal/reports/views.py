@@ -1,16 +1,13 @@
 """The community health dashboard, its file, and the short summary on the community's page."""
 
-import csv
-import io
-
-from flask import Blueprint, Response, abort, g, render_template, request
+from flask import Blueprint, abort, g, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import permissions, recent
 from ..communities.services import NotAllowed
 from ..communities.views import community_or_404
-from ..consultations.review import safe_cell
+from ..downloads import csv_download
 from ..involvement.labels import EQUALITY_ANSWER_LABELS, EQUALITY_QUESTION_LABELS
 from . import charts, health
 from .forms import PeriodForm
@@ -80,20 +77,8 @@ def dashboard_file(slug):
     community, form, found = _chosen(slug)
     if found is None:
         return _page(community, form, found)
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    for row in csv_rows(found):
-        writer.writerow([safe_cell(cell) for cell in row])
     filename = f"health-{community.slug}-{form.start.data}-{form.end.data}.csv"
-    return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Content-Type": "text/csv; charset=utf-8",
-        },
-    )
+    return csv_download(csv_rows(found), filename)
 
 
 def csv_rows(found):
