@@ -11,6 +11,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from .. import db, outbox, permissions
 from ..accounts.models import User
@@ -138,16 +139,31 @@ def record_attendance(actor, activity, community, user_ids, *, attended=True):
     for user_id in sorted(wanted):
         found = existing.get(user_id)
         if found is None:
-            db.session.add(
-                Participation(activity_id=activity.id, user_id=user_id, attended=attended)
+            participation = Participation(
+                activity_id=activity.id, user_id=user_id, attended=attended
             )
-            changed += 1
+            changed += _added_once(participation)
         elif found.attended != attended:
             found.attended = attended
             changed += 1
     db.session.flush()
     offer_payments(activity)
     return changed
+
+
+def _added_once(row):
+    """Add a row kept unique by the database; 0 if another request added it at the same moment.
+
+    Two coordinators may record the same person at once: the unique key keeps
+    one row, and the savepoint lets the later request carry on without it.
+    """
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+            db.session.flush()
+    except IntegrityError:
+        return 0
+    return 1
 
 
 def remove_participant(actor, activity, community, user_id):
@@ -278,8 +294,8 @@ def offer_payments(activity):
             method=VOUCHER if preference == VOUCHER else PAID,
             status=DECLINED if preference == DECLINE else OFFERED,
         )
-        db.session.add(payment)
-        made.append(payment)
+        if _added_once(payment):
+            made.append(payment)
     db.session.flush()
     return made
 
