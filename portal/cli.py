@@ -28,13 +28,13 @@ def alembic_config(connection=None):
     return config
 
 
-def upgrade(revision="head"):
+def upgrade(revision="heads"):
     with db.engine().begin() as connection:
         command.upgrade(alembic_config(connection), revision)
 
 
 @db_cli.command("upgrade")
-@click.argument("revision", default="head")
+@click.argument("revision", default="heads")
 def upgrade_command(revision):
     """Migrate the database to the newest schema (or REVISION)."""
     upgrade(revision)
