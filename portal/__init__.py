@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, ROOT
 
-from . import cli, db, errors, forms, i18n, outbox, permissions, security
+from . import cli, db, errors, forms, i18n, outbox, permissions, security, signals
 from .extensions import csrf, limiter, login_manager
 
 
@@ -53,6 +53,7 @@ def create_app(config=None):
     errors.init_app(app)
     outbox.init_app(app)
     cli.init_app(app)
+    signals.connect_receivers(app)
 
     from .accounts.views import bp as accounts_bp
     from .briefings import author_views, glossary_views  # noqa: F401 - add their routes

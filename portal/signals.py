@@ -1,0 +1,29 @@
+"""Named signals between Chorus's domains.
+
+A domain announces that something moved; other domains react without being
+imported by it. Senders call `signal.send(obj, **details)` inside the
+service's transaction, so a receiver's outbox rows commit (or roll back)
+with the change. Receivers are connected in one place, `connect_receivers`,
+called from `create_app`, so the wiring can be read in one file.
+"""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+# A proposal's consultation moved. Sent with the proposal, `what` (one of
+# "closed_early", "extended", "paused", "resumed", "closed", "decision") and
+# `by` (the user who did it, or None for the worker).
+proposal_moved = _signals.signal("proposal-moved")
+
+# A service change moved. Sent with the change, `what` ("status" or
+# "evaluation") and `by`.
+change_moved = _signals.signal("change-moved")
+
+
+def connect_receivers(app):
+    """Connect every domain's reactions to the signals above.
+
+    Connecting the same function twice is harmless (blinker keeps one), so
+    several apps in one process (the tests) share one set of receivers.
+    """
