@@ -51,6 +51,7 @@ from .involvement.models import (
     PaymentPreference,
     PaymentRate,
 )
+from .notifications.models import Follow, NotificationSettings
 from .outbox import OutboxMessage
 
 __all__ = [
@@ -77,6 +78,8 @@ __all__ = [
     "Membership",
     "MembershipEvent",
     "OutboxMessage",
+    "Follow",
+    "NotificationSettings",
     "ChangeDecision",
     "ChangeStatusEntry",
     "Decision",

@@ -23,6 +23,8 @@ from .db import Base, UTCDateTime, utcnow
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 IN_APP_ONLY = "in_app"  # the person chose not to get emails: shown in the app only
+DIGEST = "digest"  # waits for the person's daily or weekly digest (see `digest_due_at`)
+DIGESTED = "digested"  # went out inside a digest email
 
 
 class OutboxMessage(Base):
@@ -30,6 +32,10 @@ class OutboxMessage(Base):
     __table_args__ = (
         sa.Index("ix_outbox_messages_due", "status", "next_attempt_at"),
         sa.Index("ix_outbox_messages_inbox", "user_id", "in_app", "created_at"),
+        # Backs the header's unread count: one index-only COUNT per page.
+        sa.Index("ix_outbox_messages_unread", "user_id", "in_app", "read_at"),
+        sa.Index("ix_outbox_messages_digest_due", "status", "digest_due_at"),
+        sa.Index("ix_outbox_messages_event", "user_id", "event_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,6 +52,13 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the person read it in Chorus (None: unread).
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # "daily" or "weekly" while it waits for a digest, and when that digest is due.
+    digest: Mapped[str | None] = mapped_column(sa.String(10))
+    digest_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What moved (e.g. "proposal:12:decision"), so a follower is told of it once.
+    event_key: Mapped[str | None] = mapped_column(sa.String(120))
 
 
 def queue(user, kind, *, in_app=True, link=None, **context):
