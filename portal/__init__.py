@@ -61,7 +61,11 @@ def create_app(config=None):
     from .communities import manage_views  # noqa: F401 - adds its routes to the blueprint
     from .communities.views import bp as communities_bp
     from .consultations import author_views as consultation_author_views  # noqa: F401
-    from .consultations import moderation_views, review_views  # noqa: F401 - add routes
+    from .consultations import (  # noqa: F401 - add routes
+        moderation_views,
+        review_views,
+        window_views,
+    )
     from .consultations.views import bp as consultations_bp
     from .impact import change_views, influence_views, report_views  # noqa: F401 - add routes
     from .impact.views import bp as impact_bp

@@ -19,6 +19,7 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
 demo_cli = AppGroup("demo", help="Demonstration data.")
 outbox_cli = AppGroup("outbox", help="Notification delivery.")
+consultations_cli = AppGroup("consultations", help="Consultation windows.")
 
 
 def alembic_config(connection=None):
@@ -72,13 +73,15 @@ def demo_load():
 @click.option("--loop", is_flag=True, help="Keep running, checking every few seconds.")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between checks.")
 def outbox_send(loop, interval):
-    """Announce opened proposals and remind about evaluations due, then deliver what is due."""
+    """Announce opened proposals, remind about what is due, write due digests, then deliver."""
     from .outbox import deliver_pending
 
     while True:
         announce_opened_proposals()
+        release_closed_proposals()
         remind_evaluations_due()
         remind_about_money()
+        send_digests()
         sent, failed = deliver_pending()
         if sent or failed or not loop:
             click.echo(f"Sent {sent}, failed {failed}.")
@@ -97,12 +100,38 @@ def announce_opened_proposals():
     return count
 
 
+@consultations_cli.command("close-due")
+def close_due():
+    """Tell the outcomes held while proposals were open, for those that have closed since."""
+    click.echo(f"Closed proposals handled: {release_closed_proposals()}.")
+
+
+def release_closed_proposals():
+    """Proposals whose closing time has passed: tell, once each, the outcomes held while open."""
+    from .impact.influence import release_due
+
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        count = release_due()
+    db.session.commit()
+    return count
+
+
 def remind_evaluations_due():
     """Tell coordinators, once, about service changes whose evaluation has fallen due."""
     from .impact.services import remind_evaluations_due as remind
 
     with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
         count = remind()
+    db.session.commit()
+    return count
+
+
+def send_digests(now=None):
+    """Write each daily or weekly digest that has fallen due, once (links use PUBLIC_URL)."""
+    from .notifications.digests import send_due_digests
+
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        count = send_due_digests(now=now)
     db.session.commit()
     return count
 
@@ -118,5 +147,5 @@ def remind_about_money():
 
 
 def init_app(app):
-    for group in (db_cli, demo_cli, outbox_cli):
+    for group in (db_cli, demo_cli, outbox_cli, consultations_cli):
         app.cli.add_command(group)

@@ -122,6 +122,27 @@ def can_review(user, community):
     return can_author(user, community)
 
 
+def can_steer_proposal(user, proposal, community):
+    """Close a consultation early, extend, pause or resume it, publish what was heard.
+
+    The proposal's own author (while still one of the community's authors)
+    and the community's coordinators.
+    """
+    if is_coordinator(user, community):
+        return True
+    return _signed_in(user) and proposal.created_by_id == user.id and can_author(user, community)
+
+
+def can_read_heard(user, proposal, community):
+    """The "what we heard" summary of a closed proposal: reviewers always; once published,
+    whoever may read the proposal."""
+    if proposal.status() not in ("closed", "decided"):
+        return False
+    if can_review(user, community):
+        return True
+    return proposal.heard_published_at is not None and can_read_proposal(user, proposal, community)
+
+
 def reviews_any_community(user):
     """Has the review inbox: a professional or coordinator of at least one community."""
     if not _signed_in(user):
@@ -187,6 +208,18 @@ def can_read_change(user, change, community):
     return change.visibility == PUBLIC or is_member(user, community)
 
 
+def can_follow_proposal(user, proposal, community):
+    """Anyone signed in who may read a published proposal may follow it."""
+    return (
+        _signed_in(user) and not proposal.is_draft and can_read_proposal(user, proposal, community)
+    )
+
+
+def can_follow_change(user, change, community):
+    """Anyone signed in who may read a change may follow it."""
+    return _signed_in(user) and can_read_change(user, change, community)
+
+
 def can_manage_timeline(user, community):
     """Add meetings, awards and presentations to the community's timeline."""
     return is_coordinator(user, community)
@@ -224,7 +257,11 @@ def init_app(app):
         can_admin_communities=can_admin_communities,
         can_manage_members=can_manage_members,
         can_review=can_review,
+        can_steer_proposal=can_steer_proposal,
+        can_read_heard=can_read_heard,
         can_read_change=can_read_change,
+        can_follow_proposal=can_follow_proposal,
+        can_follow_change=can_follow_change,
         can_manage_timeline=can_manage_timeline,
         can_see_impact_report=can_see_impact_report,
         can_manage_involvement=can_manage_involvement,

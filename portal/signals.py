@@ -27,3 +27,13 @@ def connect_receivers(app):
     Connecting the same function twice is harmless (blinker keeps one), so
     several apps in one process (the tests) share one set of receivers.
     """
+    from .notifications import follows
+
+    # Followers of a proposal or a change are told when it moves.
+    proposal_moved.connect(follows.on_proposal_moved)
+    change_moved.connect(follows.on_change_moved)
+
+    from .impact import influence
+
+    # Outcomes held while a proposal was open are told when it closes early or is decided.
+    proposal_moved.connect(influence.on_proposal_moved)

@@ -60,6 +60,11 @@ def proposal(w, name="open"):
     return w["proposals"][name].id
 
 
+def closed_proposal(w):
+    """The world's open proposal, its window moved into the past."""
+    return factories.close(w["proposals"]["open"]).id
+
+
 def draft_question(w):
     from portal.consultations.services import questions
 
@@ -71,6 +76,24 @@ OWNER = ("lay",)  # the lay partner who wrote the world's contribution
 
 def lay_membership(w):
     return w["memberships"]["lay"].id
+
+
+def lay_notification(w):
+    """An in-app notification of the lay partner's, linking to a page of the site."""
+    if "notification" not in w:
+        from flask import current_app
+
+        from portal.outbox import queue
+
+        with current_app.test_request_context():
+            w["notification"] = queue(
+                w["people"]["lay"],
+                "contribution_hidden",
+                proposal=w["proposals"]["open"],
+                reason="It names a nurse.",
+                link="https://chorus.example/proposals/7",
+            )
+    return w["notification"].id
 
 
 # endpoint: (method, path or function of the world, {role: (status, redirect target)})
@@ -104,6 +127,30 @@ MATRIX = {
         everyone(302, SIGN_IN),
     ),
     "notifications.index": ("GET", "/notifications", signed_in()),
+    "notifications.preferences": ("GET", "/notifications/preferences", signed_in()),
+    "notifications.mark_all_read": ("POST", "/notifications/read-all", signed_in(302)),
+    # The lay partner's own notification: nobody else may know it exists.
+    "notifications.mark_read": (
+        "POST",
+        lambda w: f"/notifications/{lay_notification(w)}/read",
+        {**signed_in(404), "lay": (302, "/notifications")},
+    ),
+    "notifications.open_link": (
+        "POST",
+        lambda w: f"/notifications/{lay_notification(w)}/open",
+        {**signed_in(404), "lay": (302, "/proposals/7")},
+    ),
+    # Following: whoever may read the proposal or the change.
+    "notifications.follow_proposal": (
+        "POST",
+        lambda w: f"/proposals/{proposal(w)}/follow",
+        {**members_of_a(302), "anonymous": (302, SIGN_IN)},
+    ),
+    "notifications.follow_change": (
+        "POST",
+        lambda w: f"/changes/{members_change(w)}/follow",
+        {**members_of_a(302), "anonymous": (302, SIGN_IN)},
+    ),
     "communities.directory": ("GET", "/communities", everyone(200)),
     "communities.show": ("GET", "/communities/alpha", everyone(200)),
     "communities.join": (
@@ -304,6 +351,23 @@ MATRIX.update(
             "GET",
             lambda w: f"/proposals/{proposal(w, 'draft')}/publish",
             only(AUTHORS, others=404),
+        ),
+        # The consultation's life: its author and A's coordinators move its window and
+        # publish what was heard; reviewers read that summary before it is published.
+        "consultations.window_move": (
+            "GET",
+            lambda w: f"/proposals/{proposal(w)}/window/pause",
+            {**members_of_a(), "anonymous": (302, SIGN_IN), "lay": (403, None)},
+        ),
+        "consultations.heard_summary": (
+            "GET",
+            lambda w: f"/proposals/{closed_proposal(w)}/heard",
+            {**members_of_a(), "anonymous": (302, SIGN_IN), "lay": (404, None)},
+        ),
+        "consultations.publish_heard": (
+            "POST",
+            lambda w: f"/proposals/{closed_proposal(w)}/heard/publish",
+            {**members_of_a(302), "anonymous": (302, SIGN_IN), "lay": (403, None)},
         ),
         # Review: professionals and coordinators; a lay partner never opens the inbox.
         "consultations.inbox": (

@@ -52,8 +52,18 @@ STATUS_LABELS = {
     "draft": _l("Draft"),
     "upcoming": _l("Opens soon"),
     "open": _l("Open for views"),
+    "paused": _l("Paused"),
     "closed": _l("Closed"),
     "decided": _l("Decided"),
+}
+
+
+# The proposal's history: moves of its consultation window.
+PROPOSAL_EVENT_LABELS = {
+    "closed_early": _l("Closed early"),
+    "extended": _l("Extended"),
+    "paused": _l("Paused"),
+    "resumed": _l("Taking views again"),
 }
 
 
@@ -173,6 +183,26 @@ class PublishForm(FlaskForm):
         validators=[max_length(1000)],
         filters=[strip],
     )
+
+
+class WindowForm(FlaskForm):
+    """Close early, extend, pause or resume a consultation: always with a reason."""
+
+    closes_at = UKTimeField(
+        _l("New closing date and time (UK time)"),
+        description=_l("For example, 31/3/2027 17:00"),
+        validators=[Optional()],
+    )
+    reason = TextAreaField(
+        _l("Reason"),
+        description=_l("People who gave their views see this, so use plain words."),
+        validators=[DataRequired(_l("Give the reason")), max_length(2000)],
+        filters=[strip],
+    )
+
+
+class PublishHeardForm(FlaskForm):
+    """Publish the "what we heard" summary: the button's CSRF token only."""
 
 
 # Answering -----------------------------------------------------------------------------

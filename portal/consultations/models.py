@@ -8,7 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..db import Base, UTCDateTime, utcnow
 
 DRAFT, UPCOMING, OPEN, CLOSED, DECIDED = "draft", "upcoming", "open", "closed", "decided"
-STATUSES = (DRAFT, UPCOMING, OPEN, CLOSED, DECIDED)
+PAUSED = "paused"  # open, but taking no views for now
+STATUSES = (DRAFT, UPCOMING, OPEN, PAUSED, CLOSED, DECIDED)
 
 TEXT, SCALE, SINGLE, MULTIPLE = "text", "scale", "single", "multiple"
 QUESTION_KINDS = (TEXT, SCALE, SINGLE, MULTIPLE)
@@ -19,7 +20,8 @@ class Proposal(Base):
 
     Its status follows from its times: a draft until published, then upcoming
     until `opens_at`, open until `closes_at`, then closed until a decision is
-    recorded. Nothing has to run at the opening or closing time.
+    recorded. Nothing has to run at the opening or closing time, except
+    telling people the outcomes held while it was open (`outcomes_released_at`).
     """
 
     __tablename__ = "proposals"
@@ -40,6 +42,12 @@ class Proposal(Base):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Paused by its authors: still open until `closes_at`, but taking no views.
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the outcomes held while it was open were told (set once it has closed).
+    outcomes_released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When its "what we heard" summary was published for members (and the public).
+    heard_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reading_age: Mapped[int | None]
     override_reason: Mapped[str | None] = mapped_column(sa.Text)
     created_by_id: Mapped[int | None] = mapped_column(
@@ -60,12 +68,35 @@ class Proposal(Base):
         if now < self.opens_at:
             return UPCOMING
         if now < self.closes_at:
-            return OPEN
+            return PAUSED if self.paused_at is not None else OPEN
         return CLOSED
+
+    def is_closed(self, now=None):
+        return self.status(now) in (CLOSED, DECIDED)
 
     @property
     def is_draft(self):
         return self.published_at is None
+
+
+CLOSED_EARLY, EXTENDED, PAUSE, RESUMED = "closed_early", "extended", "paused", "resumed"
+EVENT_KINDS = (CLOSED_EARLY, EXTENDED, PAUSE, RESUMED)
+
+
+class ProposalEvent(Base):
+    """A move in a proposal's consultation window, with its reason: the proposal's history."""
+
+    __tablename__ = "proposal_events"
+    __table_args__ = (sa.Index("ix_proposal_events_proposal", "proposal_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposals.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    reason: Mapped[str] = mapped_column(sa.Text)
+    old_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    new_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Question(Base):

@@ -19,12 +19,13 @@ from ..communities.views import community_or_404
 from ..extensions import csrf, limiter
 from ..i18n import Labels
 from ..pagination import paginate
-from . import contributions, review, services
+from . import contributions, review, services, window
 from .forms import (
     IDENTITY_LABELS,
     IDENTITY_SUMMARIES,
     KIND_LABELS,
     PROGRESS_LABELS,
+    PROPOSAL_EVENT_LABELS,
     STATUS_LABELS,
     answers_from,
     contribution_form,
@@ -44,6 +45,7 @@ LABELS = {
     "identity_labels": Labels(IDENTITY_LABELS),
     "identity_summaries": Labels(IDENTITY_SUMMARIES),
     "progress_labels": Labels(PROGRESS_LABELS),
+    "proposal_event_labels": Labels(PROPOSAL_EVENT_LABELS),
 }
 
 
@@ -117,6 +119,7 @@ def show(proposal_id):
         own=contributions.own(current_user, proposal) if lay else None,
         draft=contributions.get_draft(current_user, proposal) if lay else None,
         may_contribute=lay,
+        history=window.history(proposal),
         title=proposal.title,
     )
 

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from .. import db, outbox, permissions
+from .. import db, outbox, permissions, signals
 from ..accounts.models import User
 from ..communities.services import Refused, require
 from ..consultations import review
@@ -231,23 +231,26 @@ BATCH = 500
 def refresh(contribution_ids):
     """Store the outcome of these contributions again, and tell authors of new outcomes.
 
-    Withdrawn contributions keep `awaiting`: they no longer count. Each author
+    Withdrawn contributions keep `awaiting`: they no longer count. So do those
+    of a proposal still open (or paused): their links are drafts for reviewers,
+    and the outcome is stored and told once it closes (`release`). Each author
     is told once per outcome (shaped, or not adopted) of each contribution.
     Returns the number of contributions whose outcome changed.
     """
+    now = utcnow()
     changed = 0
     ids = sorted(set(contribution_ids))
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
         effects = effects_of(batch)
         rows = db.session.execute(
-            sa.select(Contribution.id, Contribution.outcome, Contribution.withdrawn_at).where(
-                Contribution.id.in_(batch)
-            )
+            sa.select(Contribution.id, Contribution.outcome, Contribution.withdrawn_at, _held(now))
+            .join(Proposal, Proposal.id == Contribution.proposal_id)
+            .where(Contribution.id.in_(batch))
         ).all()
         by_outcome = {}
-        for cid, current, withdrawn_at in rows:
-            outcome = AWAITING if withdrawn_at else derive(effects[cid])
+        for cid, current, withdrawn_at, held in rows:
+            outcome = AWAITING if withdrawn_at or held else derive(effects[cid])
             if outcome != current:
                 by_outcome.setdefault(outcome, []).append(cid)
         for outcome, cids in by_outcome.items():
@@ -262,6 +265,62 @@ def refresh(contribution_ids):
                 _tell(cids, outcome)
     db.session.flush()
     return changed
+
+
+def _held(now):
+    """SQL: the contribution's proposal is still open, so its outcome waits (join Proposal)."""
+    return sa.and_(Proposal.decided_at.is_(None), Proposal.closes_at > now).label("held")
+
+
+def release(proposal, now=None):
+    """Store and tell, once each, the outcomes held while the proposal was open.
+
+    Call when it closes: early (`proposal_moved` "closed_early"), by decision,
+    or by time (`release_due`). Does nothing while it is still open.
+    """
+    now = now or utcnow()
+    if not proposal.is_closed(now):
+        return 0
+    proposal.outcomes_released_at = now
+    ids = db.session.scalars(
+        sa.select(Contribution.id).where(
+            Contribution.proposal_id == proposal.id, Contribution.withdrawn_at.is_(None)
+        )
+    ).all()
+    return refresh(ids)
+
+
+def release_due(now=None, limit=100):
+    """For the worker: release the held outcomes of proposals that have closed since.
+
+    Safe with several workers: each proposal row is locked (skipped by the
+    others) and marked released in the same transaction; OutcomeNotice keeps
+    each author from being told the same outcome twice.
+    """
+    now = now or utcnow()
+    due = db.session.scalars(
+        sa.select(Proposal)
+        .where(
+            Proposal.published_at.is_not(None),
+            Proposal.outcomes_released_at.is_(None),
+            sa.or_(Proposal.decided_at.is_not(None), Proposal.closes_at <= now),
+        )
+        .order_by(Proposal.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for proposal in due:
+        release(proposal, now)
+        if proposal.decided_at is None:
+            signals.proposal_moved.send(proposal, what="closed", by=None)
+    db.session.flush()
+    return len(due)
+
+
+def on_proposal_moved(proposal, what=None, by=None, **_details):
+    """A proposal closed early or was decided: tell the outcomes held while it was open."""
+    if what in ("closed_early", "decision") and proposal.outcomes_released_at is None:
+        release(proposal)
 
 
 def _tell(contribution_ids, outcome):

@@ -285,6 +285,36 @@ def _reset_link(server):
         return "/reset-password/" + make_token(accounts.RESET, payload)
 
 
+# Notifications ------------------------------------------------------------
+
+
+def _notifications_read_and_unread(server):
+    """Give every demo account one read and one unread notification, with links."""
+    from portal.outbox import queue
+
+    with server.app.test_request_context(base_url=server("/")):
+        for email in ROLE_EMAILS.values():
+            user = db.session.scalar(sa.select(User).where(User.email == email))
+            for title in ("Evening clinic hours", "Parking at the day unit"):
+                message = queue(
+                    user,
+                    "contribution_hidden",
+                    proposal={"title": title},
+                    reason="It names a nurse.",
+                    link=server("/communities"),
+                )
+            message.read_at = utcnow()
+        db.session.commit()
+    return "/notifications"
+
+
+def _save_preferences_with_a_choice_missing(page, _server):
+    page.locator("input[name=replies]").evaluate_all(
+        "(radios) => radios.forEach((radio) => { radio.checked = false; })"
+    )
+    return submit(page)
+
+
 # Community pages that need the live database --------------------------------
 
 
@@ -671,6 +701,67 @@ def _reviewed_page(then_path=""):
             return f"/proposals/{proposal.id}{then_path}"
 
     return path
+
+
+def _window(then_path="", *, paused=False):
+    """A page of a new open proposal (the demo professional wrote it); `paused` pauses it."""
+
+    def path(server):
+        from portal.consultations import window
+
+        with server.app.test_request_context():
+            proposal = new_open_proposal("Evening visits")
+            if paused:
+                window.pause(
+                    _demo_person(ROLE_EMAILS["professional"]),
+                    proposal,
+                    communities.get_by_slug("chemo-day-unit"),
+                    reason="A question had a mistake in it. We are putting it right.",
+                )
+            db.session.commit()
+            return f"/proposals/{proposal.id}{then_path}"
+
+    return path
+
+
+def _heard(published):
+    """What we heard on a new proposal with the lay partner's views under a theme, now closed."""
+
+    def path(server):
+        from portal.consultations import heard
+
+        with server.app.test_request_context():
+            community = communities.get_by_slug("chemo-day-unit")
+            author = _demo_person(ROLE_EMAILS["professional"])
+            proposal = new_open_proposal("What we heard")
+            questions = consultations.questions(proposal)
+            contribution, _new = consultation_contributions.submit(
+                _demo_person(ROLE_EMAILS["lay"]),
+                proposal,
+                community,
+                questions,
+                key=uuid.uuid4().hex,
+                identity="named",
+                quote_consent=True,
+                answers={
+                    q.id: ("Evenings suit me.", 4, [q.options[0]] if q.options else [])
+                    for q in questions
+                },
+            )
+            review.add_theme(author, [contribution], review.theme_named(proposal, "Evenings"))
+            factories.close(proposal)
+            if published:
+                heard.publish(author, proposal, community)
+            db.session.commit()
+            return f"/proposals/{proposal.id}/heard"
+
+    return path
+
+
+def _extend_to_the_past(page, _server):
+    page.locator("#closes_at").fill("2020-01-01T10:00")
+    page.locator("#reason").fill("More people asked for time.")
+    return submit(page)
 
 
 def _inbox(query=""):
@@ -1160,6 +1251,25 @@ PAGES = [
         then=_submit_empty,
     ),
     Page("notifications", "notifications.index", "/notifications", SIGNED_IN),
+    Page(
+        "notifications: read and unread",
+        "notifications.index",
+        _notifications_read_and_unread,
+        SIGNED_IN,
+    ),
+    Page(
+        "notification preferences",
+        "notifications.preferences",
+        "/notifications/preferences",
+        SIGNED_IN,
+    ),
+    Page(
+        "notification preferences with a choice missing",
+        "notifications.preferences",
+        "/notifications/preferences",
+        SIGNED_IN,
+        then=_save_preferences_with_a_choice_missing,
+    ),
     # Communities: what everyone can read.
     Page("communities", "communities.directory", "/communities", EVERYONE),
     Page(
@@ -1550,6 +1660,63 @@ PAGES = [
     ),
     Page("proposal: closed", "consultations.show", _proposal_page(CLOSED_PROPOSAL), MEMBERS),
     Page("proposal: draft", "consultations.show", _proposal_page(DRAFT_PROPOSAL), AUTHORS),
+    # A consultation's life: its window moves, and what was heard.
+    Page(
+        "proposal: paused, with its history",
+        "consultations.show",
+        _window(paused=True),
+        MEMBERS,
+    ),
+    Page("extend a consultation", "consultations.window_move", _window("/window/extend"), AUTHORS),
+    Page(
+        "extend a consultation with errors",
+        "consultations.window_move",
+        _window("/window/extend"),
+        AUTHORS,
+        status=400,
+        then=_submit_empty,
+    ),
+    Page(
+        "extend a consultation to a past time",
+        "consultations.window_move",
+        _window("/window/extend"),
+        AUTHORS,
+        status=400,
+        then=_extend_to_the_past,
+    ),
+    Page(
+        "close a consultation early",
+        "consultations.window_move",
+        _window("/window/close"),
+        AUTHORS,
+    ),
+    Page(
+        "close a consultation early with errors",
+        "consultations.window_move",
+        _window("/window/close"),
+        AUTHORS,
+        status=400,
+        then=_submit_empty,
+    ),
+    Page("pause a consultation", "consultations.window_move", _window("/window/pause"), AUTHORS),
+    Page(
+        "take views again after a pause",
+        "consultations.window_move",
+        _window("/window/resume", paused=True),
+        AUTHORS,
+    ),
+    Page(
+        "what we heard: not published yet",
+        "consultations.heard_summary",
+        _heard(published=False),
+        AUTHORS,
+    ),
+    Page(
+        "what we heard: published",
+        "consultations.heard_summary",
+        _heard(published=True),
+        MEMBERS,
+    ),
     # Giving views, for lay partners.
     Page("give your views", "consultations.contribute", _unanswered("/contribute"), LAY),
     Page(

@@ -27,7 +27,8 @@ def _link(impact, target, effect, rationale="", **sources):
 
 def _shape_and_refuse(impact):
     """The theme holding the lay partner's view shaped the change; their other view,
-    on the open proposal, was not adopted."""
+    on the world's other proposal (now closed: outcomes are told once it is), was not adopted."""
+    factories.close(impact["proposals"]["open"])
     _link(impact, f"change:{impact['change'].id}", "adopted", theme=impact["weekend_theme"])
     _link(
         impact,

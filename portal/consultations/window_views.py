@@ -1,0 +1,103 @@
+"""A consultation's life: closing it early, extending, pausing, resuming, and what we heard."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from .. import permissions
+from . import heard, services, window
+from .forms import PublishHeardForm, WindowForm
+from .views import bp, readable_or_404
+
+MOVES = {
+    "close": (window.close_early, _l("Close the consultation early"), _l("Close it now")),
+    "extend": (window.extend, _l("Extend the consultation"), _l("Extend it")),
+    "pause": (window.pause, _l("Pause the consultation"), _l("Pause it")),
+    "resume": (window.resume, _l("Take views again"), _l("Take views again")),
+}
+DONE = {
+    "close": _l("The consultation is closed. Everyone who gave views is told."),
+    "extend": _l("The new closing time is saved. Everyone who gave views is told."),
+    "pause": _l("The consultation is paused. Nobody can give views until you resume it."),
+    "resume": _l("The consultation is taking views again."),
+}
+
+
+def _steered_or_error(proposal_id):
+    proposal, community = readable_or_404(proposal_id)
+    if not permissions.can_steer_proposal(current_user, proposal, community):
+        abort(403)
+    return proposal, community
+
+
+@bp.route("/proposals/<int:proposal_id>/window/<action>", methods=["GET", "POST"])
+@login_required
+def window_move(proposal_id, action):
+    if action not in MOVES:
+        abort(404)
+    proposal, community = _steered_or_error(proposal_id)
+    move, heading, button = MOVES[action]
+    form = WindowForm()
+    status = 400 if form.is_submitted() else 200
+    if form.validate_on_submit():
+        fields = {"reason": form.reason.data}
+        if action == "extend":
+            fields["closes_at"] = form.closes_at.data
+        try:
+            if action == "extend" and form.closes_at.data is None:
+                raise window.BadClosingTime(_l("Enter the new closing date and time"))
+            move(current_user, proposal, community, **fields)
+        except window.BadClosingTime as refusal:
+            form.closes_at.errors = [str(refusal.message)]
+        except window.Refused as refusal:
+            flash(str(refusal.message), "info")
+            return redirect(url_for("consultations.show", proposal_id=proposal.id))
+        else:
+            flash(str(DONE[action]), "success")
+            return redirect(url_for("consultations.show", proposal_id=proposal.id))
+    return (
+        render_template(
+            "consultations/window.html",
+            proposal=proposal,
+            community=community,
+            form=form,
+            action=action,
+            button_text=button,
+            title=heading,
+        ),
+        status,
+    )
+
+
+@bp.get("/proposals/<int:proposal_id>/heard")
+def heard_summary(proposal_id):
+    proposal, community = services.get(proposal_id)
+    if proposal is None or not permissions.can_read_heard(current_user, proposal, community):
+        if not current_user.is_authenticated:
+            return redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?")))
+        abort(404)
+    return render_template(
+        "consultations/heard.html",
+        proposal=proposal,
+        community=community,
+        summary=heard.summary(proposal),
+        form=PublishHeardForm(),
+        title=_("What we heard: %(title)s", title=proposal.title),
+    )
+
+
+@bp.post("/proposals/<int:proposal_id>/heard/publish")
+@login_required
+def publish_heard(proposal_id):
+    proposal, community = _steered_or_error(proposal_id)
+    form = PublishHeardForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        heard.publish(current_user, proposal, community)
+    except heard.Refused as refusal:
+        flash(str(refusal.message), "info")
+        return redirect(url_for("consultations.show", proposal_id=proposal.id))
+    flash(_("What we heard is published for members to read."), "success")
+    return redirect(url_for("consultations.heard_summary", proposal_id=proposal.id))
