@@ -20,6 +20,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from . import db
 from .db import Base, UTCDateTime, utcnow
+from .notifications.preferences import (
+    DAILY,
+    SITE,
+    WEEKLY,
+    delivery_for,
+    next_digest_at,
+    settings_for,
+)
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 IN_APP_ONLY = "in_app"  # the person chose not to get emails: shown in the app only
@@ -61,20 +69,29 @@ class OutboxMessage(Base):
     event_key: Mapped[str | None] = mapped_column(sa.String(120))
 
 
-def queue(user, kind, *, in_app=True, link=None, **context):
+def queue(user, kind, *, in_app=True, link=None, event_key=None, **context):
     """Write one notification for `user`, in their language, to the outbox.
 
     The subject and body come from `templates/email/<kind>.txt`, whose first
     line is the subject. Private links (sign-in tokens) must use in_app=False:
-    such messages are always emailed. Others are emailed unless the person
-    chose in-app notifications only.
+    such messages are always emailed. Others reach the person as they chose
+    for the kind's topic (`portal.notifications.preferences`): emailed at
+    once, held for their daily or weekly digest, or shown in Chorus only.
+    `event_key` names what moved, so the same news is not told twice.
     """
     message = _message(kind, user.email, user.locale, user=user, link=link, **context)
     message.user_id = user.id
     message.in_app = in_app
     message.link = link if in_app else None
-    if in_app and not user.email_notifications:
-        message.status = IN_APP_ONLY
+    message.event_key = event_key
+    if in_app:
+        delivery = delivery_for(user, kind)
+        if delivery == SITE:
+            message.status = IN_APP_ONLY
+        elif delivery in (DAILY, WEEKLY):
+            message.status = DIGEST
+            message.digest = delivery
+            message.digest_due_at = next_digest_at(settings_for(user), delivery, utcnow())
     return _add(message)
 
 
@@ -94,9 +111,21 @@ def _message(kind, to_email, locale, **context):
     )
 
 
+def told_in_this_transaction():
+    """Ids of the people given an in-app message in the current transaction."""
+    info = db.session.info
+    transaction = db.session().get_transaction()
+    if info.get("outbox_transaction") is not transaction:
+        info["outbox_transaction"] = transaction
+        info["outbox_told"] = set()
+    return info["outbox_told"]
+
+
 def _add(message):
     db.session.add(message)
     db.session.flush()
+    if message.user_id is not None and message.in_app:
+        told_in_this_transaction().add(message.user_id)
     if has_request_context():
         g.outbox_queued = True
     return message

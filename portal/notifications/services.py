@@ -1,10 +1,12 @@
-"""In-app notifications: unread count and marking read."""
+"""In-app notifications: unread count, marking read, and delivery preferences."""
 
 import sqlalchemy as sa
 
 from .. import db
 from ..db import utcnow
-from ..outbox import OutboxMessage
+from ..outbox import DIGEST, IN_APP_ONLY, PENDING, OutboxMessage
+from .models import NotificationSettings
+from .preferences import DAILY, SITE, TOPICS, WEEKLY, delivery_for, next_digest_at, settings_for
 
 
 def _own_in_app(user):
@@ -44,3 +46,40 @@ def mark_all_read(user) -> int:
         .execution_options(synchronize_session=False)
     )
     return result.rowcount
+
+
+def save_preferences(user, deliveries, *, digest_hour, digest_weekday):
+    """Store how the person wants each topic delivered, and when digests go out.
+
+    Messages already waiting for a digest move to the new time (or go out at
+    once, or stay in Chorus only, if the person chose so for their topic).
+    Choosing email for any topic turns emails back on for someone who had
+    chosen "in Chorus only" on their profile.
+    """
+    settings = settings_for(user)
+    if settings is None:
+        settings = NotificationSettings(user_id=user.id)
+        db.session.add(settings)
+    for topic in TOPICS:
+        setattr(settings, topic, deliveries[topic])
+    settings.digest_hour = digest_hour
+    settings.digest_weekday = digest_weekday
+    if any(deliveries[topic] != SITE for topic in TOPICS):
+        user.email_notifications = True
+    db.session.flush()
+    now = utcnow()
+    waiting = db.session.scalars(
+        sa.select(OutboxMessage).where(
+            OutboxMessage.user_id == user.id, OutboxMessage.status == DIGEST
+        )
+    )
+    for message in waiting:
+        delivery = delivery_for(user, message.kind)
+        if delivery in (DAILY, WEEKLY):
+            message.digest = delivery
+            message.digest_due_at = next_digest_at(settings, delivery, now)
+        else:
+            message.status = IN_APP_ONLY if delivery == SITE else PENDING
+            message.digest = message.digest_due_at = None
+    db.session.flush()
+    return settings

@@ -1,12 +1,19 @@
-"""The signed-in user's in-app notifications."""
+"""The signed-in user's in-app notifications, how they are delivered, and follows."""
+
+from urllib.parse import urlsplit, urlunsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, g, render_template
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from .. import db, permissions
+from ..communities.models import Community
 from ..outbox import OutboxMessage
 from ..pagination import paginate
+from . import follows, services
+from .forms import PreferencesForm
+from .preferences import DIGEST_HOUR, DIGEST_WEEKDAY, EMAIL, TOPICS, settings_for
 from .services import unread_count
 
 bp = Blueprint("notifications", __name__)
@@ -20,6 +27,21 @@ def unread_notifications_count():
     return g.unread_notifications
 
 
+@bp.app_template_global()
+def following_proposal(proposal):
+    return follows.is_following(current_user, proposal=proposal)
+
+
+@bp.app_template_global()
+def following_change(change):
+    return follows.is_following(current_user, change=change)
+
+
+def _page_arg():
+    page = request.args.get("page", 1, type=int)
+    return page if page and page > 1 else None
+
+
 @bp.get("/notifications")
 @login_required
 def index():
@@ -29,5 +51,108 @@ def index():
         .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
     )
     return render_template(
-        "notifications/index.html", page=paginate(query), title=_("Notifications")
+        "notifications/index.html",
+        page=paginate(query),
+        page_arg=_page_arg(),
+        title=_("Notifications"),
     )
+
+
+def _own_or_404(message_id):
+    message = services.mark_read(current_user, message_id)
+    if message is None:
+        abort(404)
+    return message
+
+
+@bp.post("/notifications/<int:message_id>/read")
+@login_required
+def mark_read(message_id):
+    _own_or_404(message_id)
+    return redirect(url_for(".index", page=_page_arg()))
+
+
+@bp.post("/notifications/<int:message_id>/open")
+@login_required
+def open_link(message_id):
+    """Mark the notification read and go to the page it is about (on this site only)."""
+    message = _own_or_404(message_id)
+    if not message.link:
+        return redirect(url_for(".index", page=_page_arg()))
+    parts = urlsplit(message.link)
+    return redirect(urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment)))
+
+
+@bp.post("/notifications/read-all")
+@login_required
+def mark_all_read():
+    count = services.mark_all_read(current_user)
+    if count:
+        flash(_("All your notifications are marked as read."), "success")
+    return redirect(url_for(".index"))
+
+
+@bp.route("/notifications/preferences", methods=["GET", "POST"])
+@login_required
+def preferences():
+    settings = settings_for(current_user)
+    form = PreferencesForm()
+    if request.method == "GET":
+        quiet = not current_user.email_notifications
+        for topic in TOPICS:
+            form[topic].data = "site" if quiet else getattr(settings, topic, EMAIL)
+        form.digest_hour.data = settings.digest_hour if settings else DIGEST_HOUR
+        form.digest_weekday.data = settings.digest_weekday if settings else DIGEST_WEEKDAY
+    if form.validate_on_submit():
+        services.save_preferences(
+            current_user,
+            {topic: form[topic].data for topic in TOPICS},
+            digest_hour=form.digest_hour.data,
+            digest_weekday=form.digest_weekday.data,
+        )
+        flash(_("Your notification choices are saved."), "success")
+        return redirect(url_for(".preferences"))
+    status = 400 if request.method == "POST" else 200
+    return (
+        render_template(
+            "notifications/preferences.html",
+            form=form,
+            title=_("How we tell you about news"),
+        ),
+        status,
+    )
+
+
+# Following ------------------------------------------------------------------------------
+
+
+@bp.post("/proposals/<int:proposal_id>/follow")
+@login_required
+def follow_proposal(proposal_id):
+    proposal = follows.proposal_of(proposal_id)
+    community = db.session.get(Community, proposal.community_id) if proposal else None
+    if proposal is None or not permissions.can_follow_proposal(current_user, proposal, community):
+        abort(404)
+    if request.form.get("action") == "stop":
+        follows.unfollow(current_user, proposal=proposal)
+        flash(_("You no longer follow this proposal."), "success")
+    else:
+        follows.follow(current_user, proposal=proposal)
+        flash(_("You follow this proposal. We will tell you when it moves on."), "success")
+    return redirect(url_for("consultations.show", proposal_id=proposal.id))
+
+
+@bp.post("/changes/<int:change_id>/follow")
+@login_required
+def follow_change(change_id):
+    change = follows.change_of(change_id)
+    community = db.session.get(Community, change.community_id) if change else None
+    if change is None or not permissions.can_follow_change(current_user, change, community):
+        abort(404)
+    if request.form.get("action") == "stop":
+        follows.unfollow(current_user, change=change)
+        flash(_("You no longer follow this change."), "success")
+    else:
+        follows.follow(current_user, change=change)
+        flash(_("You follow this change. We will tell you when it moves on."), "success")
+    return redirect(url_for("impact.change", change_id=change.id))

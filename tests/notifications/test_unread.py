@@ -3,6 +3,7 @@
 from portal import db
 from portal.notifications.services import mark_all_read, mark_read, unread_count
 from portal.outbox import queue
+from tests.conftest import sign_in_as
 
 
 def test_unread_count_counts_only_own_unread_in_app_messages(app, make_user, count_queries):
@@ -26,12 +27,11 @@ def test_unread_count_counts_only_own_unread_in_app_messages(app, make_user, cou
     assert unread_count(other) == 1
 
 
-def test_templates_can_show_the_unread_count(app, make_user):
-    from flask import render_template_string
-    from flask_login import login_user
-
+def test_templates_can_show_the_unread_count(client, app, make_user):
     reader = make_user()
     with app.test_request_context():
         queue(reader, "password_changed")
-        login_user(reader)
-        assert render_template_string("{{ unread_notifications_count() }}") == "1"
+    sign_in_as(client, reader)
+    html = client.get("/notifications").get_data(as_text=True)
+    assert app.jinja_env.globals["unread_notifications_count"]
+    assert "You have 1 unread notification." in html
