@@ -219,3 +219,20 @@ def test_history_and_proposal_page_cost_the_same_queries_however_long(client, wo
         page = client.get(f"/proposals/{proposal.id}")
     assert page.status_code == 200 and len(many) == len(few)
     assert "Again 9" in page.get_data(as_text=True)
+
+
+def test_an_early_close_reaches_each_contributor_in_their_own_language(client, world, make_user):
+    a, proposal = world["a"], world["proposals"]["open"]
+    arabic = make_user(email="arabic@example.org", display_name="Layla", locale="ar")
+    factories.make_membership(arabic, a)
+    factories.make_contribution(proposal, a, arabic, identity="pseudonym")
+    world["people"]["coordinator"].locale = "cy"
+    sign_in_as(client, world["people"]["coordinator"])
+    form = client.get(f"/proposals/{proposal.id}/window/close").get_data(as_text=True)
+    assert "Cau'r ymgynghoriad yn gynnar" in form
+    post_form(client, f"/proposals/{proposal.id}/window/close", {"reason": "Digon"})
+    by_email = {m.to_email: m for m in messages("proposal_closed_early")}
+    assert by_email["arabic@example.org"].subject.startswith("استشارة أُغلقت مبكرًا")
+    assert by_email["lay@example.org"].subject.startswith("A consultation closed early")
+    page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert "Rheswm: Digon" in page and "Wedi cau&#39;n gynnar" in page
