@@ -59,7 +59,10 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = False
-    SIGN_IN_LIMIT = "10 per minute;50 per hour"
+    # Failed sign-ins are counted per account and per address. Staff of a trust often share
+    # one address, so its limit is far higher: one person's typos never lock out colleagues.
+    SIGN_IN_LIMIT_PER_ACCOUNT = "10 per minute;50 per hour"
+    SIGN_IN_LIMIT_PER_ADDRESS = "200 per minute;2000 per hour"
     RESET_LIMIT = "5 per minute;20 per hour"
     # Answers sent without a session are held for a day: limit how many one address sends.
     CONTRIBUTE_LIMIT = "30 per minute;300 per hour"
@@ -107,6 +110,8 @@ class Config:
             "DATABASE_URL",
             "ORGANISATION_NAME",
             "RATELIMIT_STORAGE_URI",
+            "SIGN_IN_LIMIT_PER_ACCOUNT",
+            "SIGN_IN_LIMIT_PER_ADDRESS",
             "MAIL_BACKEND",
             "MAIL_SERVER",
             "MAIL_USERNAME",

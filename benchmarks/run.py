@@ -793,7 +793,6 @@ def seed(database_url, users, notifications, briefings, contributions, changes, 
                     "display_name": f"Bench {n}",
                     "password_hash": hash_,
                     "locale": "en",
-                    "session_token": f"t{n}",
                 }
                 for n in range(users)
             ],

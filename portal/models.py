@@ -1,6 +1,6 @@
 """Every model, imported in one place so Alembic and the tests see all tables."""
 
-from .accounts.models import User
+from .accounts.models import User, UserSession
 from .briefings.models import (
     Briefing,
     BriefingDailyViews,
@@ -30,6 +30,7 @@ from .consultations.models import (
     Question,
 )
 from .db import Base
+from .held import HeldText
 from .impact.models import (
     ChangeDecision,
     ChangeStatusEntry,
@@ -61,6 +62,7 @@ __all__ = [
     "ContributionDraft",
     "ContributionRevision",
     "HeldForm",
+    "HeldText",
     "Proposal",
     "ProposalBriefing",
     "Question",
@@ -99,4 +101,5 @@ __all__ = [
     "PaymentPreference",
     "PaymentRate",
     "User",
+    "UserSession",
 ]

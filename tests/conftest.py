@@ -157,7 +157,11 @@ def post_form(client, path, data=None, **kwargs):
 
 
 def sign_in_as(client, user):
-    """Put the user's session in the client's cookie, as the sign-in page would."""
+    """Start a device session for the user and put it in the client's cookie, as the
+    sign-in page would."""
+    from portal.accounts.services import start_session
+
+    start_session(user, "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0")
     with client.session_transaction() as flask_session:
         flask_session["_user_id"] = user.get_id()
         flask_session["_fresh"] = True

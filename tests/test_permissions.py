@@ -78,6 +78,13 @@ def lay_membership(w):
     return w["memberships"]["lay"].id
 
 
+def lay_device(w):
+    """Another signed-in device of the lay partner's."""
+    from portal.accounts.services import start_session
+
+    return start_session(w["people"]["lay"], "Firefox/140.0").id
+
+
 def lay_notification(w):
     """An in-app notification of the lay partner's, linking to a page of the site."""
     if "notification" not in w:
@@ -125,6 +132,14 @@ MATRIX = {
         "POST",
         "/profile/sign-out-everywhere",
         everyone(302, SIGN_IN),
+    ),
+    "accounts.end_session": (
+        "POST",
+        lambda w: f"/profile/sessions/{lay_device(w)}/end",
+        {
+            **signed_in(404),
+            "lay": (302, "/profile#devices"),  # another of their own devices
+        },
     ),
     "notifications.index": ("GET", "/notifications", signed_in()),
     "notifications.preferences": ("GET", "/notifications/preferences", signed_in()),

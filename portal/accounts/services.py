@@ -13,7 +13,7 @@ from .. import db, outbox
 from ..db import utcnow
 from ..tokens import InvalidToken, make_token, read_token
 from . import passwords
-from .models import User
+from .models import User, UserSession, new_session_token, token_hash
 
 VERIFY, RESET = "verify-email", "reset-password"
 
@@ -124,27 +124,115 @@ def authenticate(email, password):
     return user
 
 
-def start_session(user):
-    """Rotate the session token at sign-in: any older copy of a cookie stops working."""
-    user.rotate_session_token()
+def start_session(user, user_agent=""):
+    """A new signed-in device for this person; other devices stay signed in.
+
+    Sets `user.session_token`, which Flask-Login keeps in the cookie. Sessions of this
+    person that have ended or run out are removed.
+    """
+    _forget_old_sessions(user)
+    return _new_session(user, *describe_device(user_agent or ""))
+
+
+def _new_session(user, browser, system):
+    token = new_session_token()
+    row = UserSession(user_id=user.id, token_hash=token_hash(token), browser=browser, system=system)
+    db.session.add(row)
     db.session.flush()
+    user.session_token, user.session_id = token, row.id
+    return row
+
+
+def _session_cutoff():
+    return utcnow() - current_app.config["PERMANENT_SESSION_LIFETIME"]
+
+
+def _live():
+    return sa.and_(UserSession.ended_at.is_(None), UserSession.created_at > _session_cutoff())
+
+
+def _forget_old_sessions(user):
+    db.session.execute(
+        sa.delete(UserSession).where(UserSession.user_id == user.id, sa.not_(_live()))
+    )
+
+
+MAX_LISTED_SESSIONS = 50
+
+
+def live_sessions(user):
+    """The person's signed-in devices, newest first (a person has a handful at most)."""
+    return db.session.scalars(
+        sa.select(UserSession)
+        .where(UserSession.user_id == user.id, _live())
+        .order_by(UserSession.created_at.desc(), UserSession.id.desc())
+        .limit(MAX_LISTED_SESSIONS)
+    ).all()
+
+
+def end_session(user, session_id):
+    """Sign one device out. Returns False if it is not one of this person's live sessions."""
+    ended = db.session.execute(
+        sa.update(UserSession)
+        .where(UserSession.id == session_id, UserSession.user_id == user.id, _live())
+        .values(ended_at=utcnow())
+    )
+    return ended.rowcount == 1
 
 
 def end_sessions(user):
-    """Sign out everywhere: every cookie issued to this account stops working."""
-    user.rotate_session_token()
-    db.session.flush()
+    """Sign out everywhere: every device's cookie, and every copy of it, stops working."""
+    db.session.execute(
+        sa.update(UserSession)
+        .where(UserSession.user_id == user.id, _live())
+        .values(ended_at=utcnow())
+    )
 
 
 def load_session_user(session_id):
-    """The user a session cookie names, if its token is still current."""
+    """The user a session cookie names, if its device session is live: one query."""
     user_id, _, token = (session_id or "").partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not _same(user.session_token, token):
+    row = db.session.execute(
+        sa.select(User, UserSession.id)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(User.id == int(user_id), UserSession.token_hash == token_hash(token), _live())
+    ).first()
+    if row is None:
         return None
+    user, user.session_id = row
+    user.session_token = token
     return user
+
+
+_BROWSERS = (  # the order matters: Edge and Opera also say "Chrome", Chrome says "Safari"
+    ("Edg/", "Edge"),
+    ("OPR/", "Opera"),
+    ("SamsungBrowser/", "Samsung Internet"),
+    ("Firefox/", "Firefox"),
+    ("FxiOS/", "Firefox"),
+    ("CriOS/", "Chrome"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
+_SYSTEMS = (
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Android", "Android"),
+    ("CrOS", "ChromeOS"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("Macintosh", "macOS"),
+    ("Linux", "Linux"),
+)
+
+
+def describe_device(user_agent):
+    """(browser, system) named from a user agent, each "" when not recognised."""
+    browser = next((name for mark, name in _BROWSERS if mark in user_agent), "")
+    system = next((name for mark, name in _SYSTEMS if mark in user_agent), "")
+    return browser, system
 
 
 def _same(a, b):
@@ -187,16 +275,21 @@ class WrongPassword(Exception):
 
 
 def change_password(user, current_password, new_password):
+    """A new password signs every device out, and this one in again with a new token
+    (so even a copy of this device's cookie stops working). Flask-Login must be told
+    of the new token (`login_user`)."""
     if not passwords.verify_password(user.password_hash, current_password):
         raise WrongPassword
+    this = db.session.get(UserSession, user.session_id) if user.session_id else None
     _set_password(user, new_password)
+    _new_session(user, this.browser if this else "", this.system if this else "")
     outbox.queue(user, "password_changed")
 
 
 def _set_password(user, new_password):
     user.password_hash = passwords.hash_password(new_password)
     user.password_changed_at = utcnow()
-    user.rotate_session_token()
+    end_sessions(user)
     db.session.flush()
 
 

@@ -15,6 +15,7 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import limiter, login_manager
@@ -47,8 +48,21 @@ def unauthorized():
     return redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?")))
 
 
-def _sign_in_limit():
-    return current_app.config["SIGN_IN_LIMIT"]
+def _account_limit():
+    return current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"]
+
+
+def _address_limit():
+    return current_app.config["SIGN_IN_LIMIT_PER_ADDRESS"]
+
+
+def _address_key():
+    return "address:" + get_remote_address()
+
+
+def _failed(response):
+    """A sign-in that showed the form again: wrong details. Signing in is not counted."""
+    return response.status_code == 200
 
 
 def _reset_limit():
@@ -119,8 +133,8 @@ def verify_email(token):
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"], key_func=_email_key)
+@limiter.limit(_address_limit, methods=["POST"], key_func=_address_key, deduct_when=_failed)
+@limiter.limit(_account_limit, methods=["POST"], key_func=_email_key, deduct_when=_failed)
 def sign_in():
     next_page = request.values.get("next")
     if current_user.is_authenticated:
@@ -134,7 +148,7 @@ def sign_in():
             session["unverified_user_id"] = user.id
             return redirect(url_for("accounts.unverified"))
         else:
-            services.start_session(user)
+            services.start_session(user, request.user_agent.string)
             session.clear()
             login_user(user)
             return redirect_next(next_page)
@@ -165,7 +179,7 @@ def unverified():
 @bp.post("/sign-out")
 def sign_out():
     if current_user.is_authenticated:
-        services.end_sessions(current_user)
+        services.end_session(current_user, current_user.session_id)
     logout_user()
     session.clear()
     flash(_("You have signed out."), "success")
@@ -214,7 +228,10 @@ def reset_password(token):
 @login_required
 def profile():
     return render_template(
-        "accounts/profile.html", sign_out_form=ConfirmForm(), title=_("Your profile")
+        "accounts/profile.html",
+        sign_out_form=ConfirmForm(),
+        devices=services.live_sessions(current_user),
+        title=_("Your profile"),
     )
 
 
@@ -253,7 +270,7 @@ def change_password():
         except services.WrongPassword:
             form.current_password.errors.append(_("Your current password is not correct"))
         else:
-            login_user(current_user._get_current_object())  # keep this session, with the new token
+            login_user(current_user._get_current_object())  # this device's new token
             flash(_("Your password has been changed. Other devices are signed out."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template(
@@ -272,3 +289,20 @@ def sign_out_everywhere():
     session.clear()
     flash(_("You have signed out on every device."), "success")
     return redirect(url_for("accounts.sign_in"))
+
+
+@bp.post("/profile/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id):
+    """Sign one of the person's devices out: this one, or another they no longer use."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if not services.end_session(current_user, session_id):
+        abort(404)
+    if session_id == current_user.session_id:
+        logout_user()
+        session.clear()
+        flash(_("You have signed out on this device."), "success")
+        return redirect(url_for("accounts.sign_in"))
+    flash(_("That device is signed out."), "success")
+    return redirect(url_for("accounts.profile", _anchor="devices"))

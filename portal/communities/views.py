@@ -306,7 +306,7 @@ def register_from_invitation(token):
                 flash(_("You already have an account. Sign in to accept the invitation."), "info")
                 next_page = url_for("communities.accept_invitation", token=token)
                 return redirect(url_for("accounts.sign_in", next=next_page))
-            accounts.start_session(user)
+            accounts.start_session(user, request.user_agent.string)
             session.clear()
             login_user(user)
             return redirect(url_for("communities.accept_invitation", token=token))

@@ -98,7 +98,7 @@ def test_forms_without_csrf_token_are_refused(client, make_user):
 
 
 def test_sign_in_is_rate_limited_with_a_clear_page(client, app):
-    limit = int(app.config["SIGN_IN_LIMIT"].split()[0])
+    limit = int(app.config["SIGN_IN_LIMIT_PER_ACCOUNT"].split()[0])
     for _ in range(limit):
         response = post_form(client, "/sign-in", {"email": "a@example.org", "password": "x"})
         assert response.status_code == 200
@@ -112,7 +112,7 @@ def test_sign_in_is_rate_limited_with_a_clear_page(client, app):
 
 
 def test_sign_in_limit_also_applies_per_account(app):
-    limit = int(app.config["SIGN_IN_LIMIT"].split()[0])
+    limit = int(app.config["SIGN_IN_LIMIT_PER_ACCOUNT"].split()[0])
     for number in range(limit + 1):
         client = app.test_client()
         client.environ_base["REMOTE_ADDR"] = f"10.0.0.{number + 1}"
