@@ -1268,6 +1268,7 @@ PAGES = [
         "notifications.preferences",
         "/notifications/preferences",
         SIGNED_IN,
+        status=400,
         then=_save_preferences_with_a_choice_missing,
     ),
     # Communities: what everyone can read.
