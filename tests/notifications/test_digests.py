@@ -139,3 +139,28 @@ def test_several_workers_never_put_a_message_in_two_digests(app, engine, make_us
         with engine.begin() as cleanup:
             cleanup.execute(sa.text("DELETE FROM outbox_messages"))
             cleanup.execute(sa.text("DELETE FROM users WHERE email = 'd@example.org'"))
+
+
+def test_the_worker_sends_due_digests_with_links_to_the_site(app, make_user):
+    me, first, second = _hold(app, make_user)
+    for message in (first, second):
+        message.digest_due_at = utcnow() - timedelta(minutes=1)  # their time has come
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["outbox", "send"])
+    assert result.exit_code == 0, result.output
+    [digest] = _digests(me)
+    assert digest.status == "sent"  # written, then delivered in the same run
+    assert "http://127.0.0.1:5000/notifications/preferences" in digest.body
+    assert app.test_cli_runner().invoke(args=["outbox", "send"]).exit_code == 0
+    assert len(_digests(me)) == 1
+
+
+def test_a_digest_is_written_in_the_persons_language(app, make_user):
+    me, first, _ = _hold(app, make_user)
+    me.locale = "cy"
+    db.session.commit()
+    with app.test_request_context():
+        send_due_digests(now=first.digest_due_at)
+    [digest] = _digests(me)
+    assert not digest.subject.startswith("Your daily")
+    assert "Chorus" in digest.subject
