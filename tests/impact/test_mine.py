@@ -85,10 +85,10 @@ def test_the_notification_link_leads_to_the_contribution_and_what_it_changed(cli
 
 
 def test_other_peoples_and_withdrawn_contributions_never_appear(client, impact):
-    _shape_and_refuse(impact)
     withdrawn = factories.make_contribution(
         impact["proposals"]["open"], impact["a"], impact["second"]
     )
+    _shape_and_refuse(impact)
     withdrawn.withdrawn_at = withdrawn.submitted_at
     impact["second"].locale = "en"  # the page in English, to read its words
     db.session.flush()
