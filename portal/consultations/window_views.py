@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from .. import permissions
 from . import heard, services, window
 from .forms import PublishHeardForm, WindowForm
+from .models import OPEN, PAUSED
 from .views import bp, readable_or_404
 
 MOVES = {
@@ -15,6 +16,14 @@ MOVES = {
     "extend": (window.extend, _l("Extend the consultation"), _l("Extend it")),
     "pause": (window.pause, _l("Pause the consultation"), _l("Pause it")),
     "resume": (window.resume, _l("Take views again"), _l("Take views again")),
+}
+# Which statuses each move starts from, and what a person is told otherwise.
+ALLOWED = {"close": (OPEN, PAUSED), "extend": (OPEN, PAUSED), "pause": (OPEN,), "resume": (PAUSED,)}
+NOT_NOW = {
+    "close": _l("This consultation is not open, so its closing time cannot change."),
+    "extend": _l("This consultation is not open, so its closing time cannot change."),
+    "pause": _l("Only an open consultation can be paused."),
+    "resume": _l("This consultation is not paused."),
 }
 DONE = {
     "close": _l("The consultation is closed. Everyone who gave views is told."),
@@ -38,6 +47,9 @@ def window_move(proposal_id, action):
         abort(404)
     proposal, community = _steered_or_error(proposal_id)
     move, heading, button = MOVES[action]
+    if proposal.status() not in ALLOWED[action]:
+        flash(str(NOT_NOW[action]), "info")
+        return redirect(url_for("consultations.show", proposal_id=proposal.id))
     form = WindowForm()
     status = 400 if form.is_submitted() else 200
     if form.validate_on_submit():

@@ -141,6 +141,9 @@ def test_only_the_author_and_coordinators_move_the_window(client, world, make_us
     sign_in_as(client, world["people"]["coordinator"])
     assert client.get(f"/proposals/{proposal.id}/window/pause").status_code == 200
     assert client.get(f"/proposals/{proposal.id}/window/jump").status_code == 404
+    # A move that does not fit the consultation now leads back to the proposal, saying why.
+    response = client.get(f"/proposals/{proposal.id}/window/resume", follow_redirects=True)
+    assert "This consultation is not paused." in response.get_data(as_text=True)
 
 
 # Outcomes are told once the consultation closes -----------------------------------------
