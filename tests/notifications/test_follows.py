@@ -138,3 +138,19 @@ def test_following_through_the_real_early_close(app, make_user):
         window.close_early(author, proposal, community, reason="Enough views")
     [message] = _told(follower, "followed_proposal_moved")
     assert "closed early" in message.subject
+
+
+def test_followers_hear_from_the_worker_when_a_consultation_closes_by_time(app, make_user):
+    from portal.db import utcnow
+
+    _community, _author, follower, _other, proposal, _change = _setting(app, make_user)
+    db.session.add(Follow(user_id=follower.id, proposal_id=proposal.id))
+    proposal.closes_at = utcnow() - timedelta(minutes=1)
+    db.session.flush()
+    result = app.test_cli_runner().invoke(args=["consultations", "close-due"])
+    assert result.exit_code == 0, result.output
+    [message] = _told(follower, "followed_proposal_moved")
+    assert message.subject == f"A proposal you follow has closed: {proposal.title}"
+    assert message.link == f"http://127.0.0.1:5000/proposals/{proposal.id}"
+    assert app.test_cli_runner().invoke(args=["consultations", "close-due"]).exit_code == 0
+    assert len(_told(follower, "followed_proposal_moved")) == 1
