@@ -3,7 +3,8 @@
 `send_due_digests` is run by the worker (`flask --app portal outbox send`)
 before delivery. For each person with held messages that are due, it writes
 one digest email to the outbox and marks the held messages as digested, in
-one transaction. Rows are locked with `FOR UPDATE SKIP LOCKED`, so several
+one transaction; news the person has already read in Chorus is left out.
+Rows are locked with `FOR UPDATE SKIP LOCKED`, so several
 workers on PostgreSQL never put the same message in two digests, and
 running it again sends nothing new.
 """
@@ -20,8 +21,9 @@ from .preferences import WEEKLY
 
 def send_due_digests(now=None, limit=500):
     """Write one digest email per person whose digest is due. Returns how many."""
-    written = 0
-    while written < limit:
+    written = rounds = 0
+    while rounds < limit:
+        rounds += 1
         moment = now or utcnow()
         first = db.session.scalars(
             sa.select(OutboxMessage)
@@ -45,23 +47,28 @@ def send_due_digests(now=None, limit=500):
                 .with_for_update(skip_locked=True)
             )
         )
-        user = db.session.get(User, first.user_id)
-        frequency = WEEKLY if all(item.digest == WEEKLY for item in items) else "daily"
-        digest = _message(
-            "digest",
-            user.email,
-            user.locale,
-            user=user,
-            items=items,
-            frequency=frequency,
-            link=url_for("notifications.preferences", _external=True),
-        )
-        digest.user_id = user.id
-        digest.in_app = False
-        _add(digest)
+        unread = [item for item in items if item.read_at is None]
+        if unread:  # news already read in Chorus is not emailed again
+            _write_digest(db.session.get(User, first.user_id), unread)
+            written += 1
         for item in items:
             item.status = DIGESTED
             item.sent_at = moment
         db.session.commit()
-        written += 1
     return written
+
+
+def _write_digest(user, items):
+    frequency = WEEKLY if all(item.digest == WEEKLY for item in items) else "daily"
+    digest = _message(
+        "digest",
+        user.email,
+        user.locale,
+        user=user,
+        items=items,
+        frequency=frequency,
+        link=url_for("notifications.preferences", _external=True),
+    )
+    digest.user_id = user.id
+    digest.in_app = False
+    _add(digest)

@@ -73,6 +73,25 @@ def test_weekly_digest_waits_for_the_chosen_weekday(app, make_user):
     assert digest.subject.startswith("Your weekly Chorus digest")
 
 
+def test_news_read_in_chorus_is_left_out_of_the_digest(app, make_user):
+    me, first, second = _hold(app, make_user)
+    first.read_at = utcnow()
+    db.session.commit()
+    with app.test_request_context():
+        assert send_due_digests(now=first.digest_due_at) == 1
+    [digest] = _digests(me)
+    assert digest.subject == "Your daily Chorus digest: 1 notification"
+    assert "Clinic hours" not in digest.body and "Parking" in digest.body
+    second.read_at = utcnow()
+    with app.test_request_context():
+        third = _hidden(me, "Read already")
+        third.read_at = utcnow()
+        db.session.commit()
+        assert send_due_digests(now=third.digest_due_at) == 0  # nothing unread: no email
+    db.session.refresh(third)
+    assert third.status == DIGESTED and len(_digests(me)) == 1
+
+
 def test_one_digest_per_person(app, make_user):
     me, first, _ = _hold(app, make_user)
     other, theirs, _ = _hold(app, make_user)
