@@ -22,6 +22,7 @@ from ..db import utcnow
 from . import contributions, demo_review, services
 from .models import (
     ANONYMOUS,
+    EXTENDED,
     MULTIPLE,
     NAMED,
     ONLINE,
@@ -33,6 +34,7 @@ from .models import (
     Contribution,
     ContributionRevision,
     Proposal,
+    ProposalEvent,
 )
 
 PROFESSIONAL = "professional@example.org"
@@ -398,6 +400,18 @@ def _load(echo):
         _set_window(first_day, maternity, opens=_at(now, -1, 9), closes=_at(now, 1, 17))
         added += _contribute(first_day, maternity, FIRST_DAY_CONTRIBUTIONS, user, now)
         _set_window(first_day, maternity, opens=_at(now, -60, 9), closes=_at(now, -20, 17))
+        # Its history: it was extended once, as staff do from the proposal page.
+        db.session.add(
+            ProposalEvent(
+                proposal_id=first_day.id,
+                kind=EXTENDED,
+                reason="Families asked for more time after the half-term holiday.",
+                old_closes_at=_at(now, -27, 17),
+                new_closes_at=first_day.closes_at,
+                actor_id=coordinator.id,
+                created_at=_at(now, -30, 10),
+            )
+        )
 
     referral, created = _proposal(echo, professional, gp, AFTER_REFERRAL, AFTER_REFERRAL_QUESTIONS)
     if created:
