@@ -1,10 +1,11 @@
 """Delivery per kind: at once, daily or weekly digest, or in Chorus only."""
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from portal import db
 from portal.notifications.models import NotificationSettings
-from portal.notifications.preferences import next_digest_at, topic_of
+from portal.notifications.preferences import SECURITY_KINDS, next_digest_at, topic_of
 from portal.outbox import DIGEST, IN_APP_ONLY, PENDING, queue
 from tests.conftest import post_form, sign_in_as
 
@@ -30,6 +31,15 @@ def test_kinds_fall_in_topics_and_security_mail_in_none():
     assert topic_of("proposal_closing_date_changed") == "consultations"  # by its name
     assert topic_of("payment_status") == "involvement"
     assert topic_of("reset_password") is None and topic_of("password_changed") is None
+
+
+def test_every_kind_of_email_has_a_topic_people_can_choose_for():
+    """A new kind of notification must fall in a topic (or be an account email)."""
+    emails = Path(__file__).resolve().parents[2] / "templates" / "email"
+    not_chosen = {"digest", "invitation"}  # the digest itself; invitations go to an address
+    for template in emails.glob("*.txt"):
+        kind = template.stem
+        assert topic_of(kind) is not None or kind in SECURITY_KINDS | not_chosen, kind
 
 
 def test_preferences_page_shows_the_defaults_and_saves_choices(client, make_user):
