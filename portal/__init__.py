@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, ROOT
 
-from . import cli, db, errors, forms, i18n, outbox, permissions, security, signals
+from . import cli, db, errors, forms, held, i18n, outbox, permissions, security, signals
 from .extensions import csrf, limiter, login_manager
 
 
@@ -46,6 +46,7 @@ def create_app(config=None):
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    held.init_app(app)  # after CSRF: a form it refuses is held, not lost
     i18n.init_app(app)
     security.init_app(app)
     forms.init_app(app)

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from . import db
+from . import db, held
 
 PAGES = {
     400: (_l("Sorry, there is a problem with that request"), "errors/400.html"),
@@ -26,7 +26,7 @@ def render_error(code, csrf=False):
 def init_app(app):
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
-        return render_error(400, csrf=True)
+        return held.after_csrf_failure() or render_error(400, csrf=True)
 
     @app.errorhandler(HTTPException)
     def http_error(error):

@@ -6,10 +6,35 @@ module gives them the error summary's list of links.
 
 from datetime import date
 
+from flask import request
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
 from wtforms import Field
 from wtforms.utils import unset_value
 from wtforms.validators import Length, StopValidation, ValidationError
+
+from . import held
+
+
+class KeptForm(FlaskForm):
+    """A form of long text. Shown on its page after its text was held (see `portal.held`),
+    it is filled with what was typed instead of being blank or showing stored values.
+    Views mark the URL it is sent to with `held.keeps_text`."""
+
+    class Meta:
+        def wrap_formdata(self, form, formdata):
+            if request.method == "GET" and (formdata is _Auto or formdata is None):
+                kept = held.held_data()
+                if kept is not None and _sent_by(form, kept):
+                    return kept
+            return super().wrap_formdata(form, formdata)
+
+
+def _sent_by(form, fields):
+    """Whether the fields were sent by this form (a date's boxes are `<name>-day`...)."""
+    names = {field.name for field in form}
+    return any(key in names or key.rsplit("-", 1)[0] in names for key in fields)
 
 
 def strip(value):

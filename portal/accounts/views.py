@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
+from .. import held
 from ..extensions import limiter, login_manager
 from ..redirects import is_safe_next, redirect_next
 from ..tokens import InvalidToken
@@ -45,7 +46,10 @@ def load_user(session_id):
 @login_manager.unauthorized_handler
 def unauthorized():
     flash(_("Sign in to see this page."), "info")
-    return redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?")))
+    if request.method == "GET":
+        return redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?")))
+    # A form sent after the session ended: come back to its page, not to a POST-only URL.
+    return redirect(url_for("accounts.sign_in", next=held.page_to_return_to()))
 
 
 def _account_limit():
@@ -148,9 +152,14 @@ def sign_in():
             session["unverified_user_id"] = user.id
             return redirect(url_for("accounts.unverified"))
         else:
+            held_page = held.claim(session.get(held.SESSION_KEY), user)
+            held_token = session.get(held.SESSION_KEY)
             services.start_session(user, request.user_agent.string)
             session.clear()
             login_user(user)
+            if held_page is not None:  # what they typed before their session ended
+                session[held.SESSION_KEY] = held_token
+                return redirect(held_page)
             return redirect_next(next_page)
     return render_template(
         "accounts/sign_in.html",

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from .. import permissions
 from ..communities.views import community_or_404
 from ..db import utcnow
+from ..held import keeps_text
 from ..i18n import LANGUAGE_NAMES
 from ..pagination import paginate
 from . import glossary, readability, services
@@ -60,6 +61,7 @@ def manage(slug):
 
 
 @bp.route("/communities/<slug>/briefings/new", methods=["GET", "POST"])
+@keeps_text()
 @login_required
 def new(slug):
     community = _author_of(slug)
@@ -91,6 +93,7 @@ def _after_save(briefing):
 
 
 @bp.route("/briefings/<int:briefing_id>/edit", methods=["GET", "POST"])
+@keeps_text()
 @login_required
 def edit(briefing_id):
     briefing, community = authored_or_error(briefing_id)

@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Optional
 
 from ..communities.forms import MultiCheckboxField
-from ..forms import max_length, strip
+from ..forms import KeptForm, max_length, strip
 from .models import MEMBERS, PUBLIC
 
 VISIBILITY_LABELS = {
@@ -32,7 +32,7 @@ class PlainDateField(DateField):
             raise ValueError(_l("Enter a real date, for example 31/3/2027")) from None
 
 
-class BriefingForm(FlaskForm):
+class BriefingForm(KeptForm):
     title = StringField(
         _l("Title"),
         validators=[DataRequired(_l("Enter a title")), max_length(150)],

@@ -27,7 +27,7 @@ from wtforms.validators import (
 )
 
 from ..communities.forms import MultiCheckboxField
-from ..forms import max_length, strip
+from ..forms import KeptForm, max_length, strip
 from .models import (
     ACKNOWLEDGED,
     ANONYMOUS,
@@ -244,7 +244,7 @@ def contribution_form(questions, *, has_pseudonym, **kwargs):
     return form_class(**kwargs)  # formdata: the request's form unless given
 
 
-def contribution_form_class(questions, *, has_pseudonym, base=FlaskForm):
+def contribution_form_class(questions, *, has_pseudonym, base=KeptForm):
     """The class behind `contribution_form`, to build on (offline input adds fields)."""
 
     class ContributionForm(base):
@@ -455,7 +455,7 @@ class BulkForm(FlaskForm):
             raise ValidationError(_l("Write your reply"))
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(KeptForm):
     reply = TextAreaField(
         _l("Your reply"),
         description=_l("The person sees it with their contribution and is told about it."),

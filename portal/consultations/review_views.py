@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from .. import db, permissions
 from ..communities.models import Community
 from ..downloads import csv_download
+from ..held import keeps_text
 from ..i18n import Labels
 from ..pagination import paginate
 from . import contributions, moderation, review, services
@@ -220,6 +221,7 @@ def acknowledge(contribution_id):
 
 
 @bp.post("/review/contributions/<int:contribution_id>/reply")
+@keeps_text(page="consultations.review_contribution")
 @login_required
 def reply(contribution_id):
     contribution, *_rest = reviewable_or_404(contribution_id)

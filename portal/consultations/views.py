@@ -17,6 +17,7 @@ from werkzeug.datastructures import MultiDict
 from .. import db, permissions
 from ..communities.views import community_or_404
 from ..extensions import csrf, limiter
+from ..held import keeps_text
 from ..i18n import Labels
 from ..pagination import paginate
 from . import contributions, review, services, window
@@ -270,6 +271,7 @@ def contribution(contribution_id):
 
 
 @bp.route("/contributions/<int:contribution_id>/edit", methods=["GET", "POST"])
+@keeps_text()
 @login_required
 def edit_contribution(contribution_id):
     contribution, proposal, community = _own_or_404(contribution_id)

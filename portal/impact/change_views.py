@@ -9,6 +9,7 @@ from ..communities.services import Refused
 from ..communities.views import community_or_404
 from ..consultations.models import CLOSED, DECIDED
 from ..consultations.views import readable_or_404
+from ..held import keeps_text
 from ..pagination import paginate
 from . import reading, services
 from .forms import ChangeForm, DecisionForm, EvaluationForm, MilestoneForm, MoveForm
@@ -32,6 +33,7 @@ def proposal_decision(proposal):
 
 
 @bp.route("/proposals/<int:proposal_id>/decision", methods=["GET", "POST"])
+@keeps_text()
 @login_required
 def decision(proposal_id):
     proposal, community = readable_or_404(proposal_id)
@@ -157,6 +159,7 @@ def _change_form_page(form, community, change=None, status=200):
 
 
 @bp.route("/communities/<slug>/changes/new", methods=["GET", "POST"])
+@keeps_text()
 @login_required
 def new_change(slug):
     community = _live_community_or_404(slug)
@@ -177,6 +180,7 @@ def new_change(slug):
 
 
 @bp.route("/changes/<int:change_id>/edit", methods=["GET", "POST"])
+@keeps_text()
 @login_required
 def edit_change(change_id):
     change, community = _authored_change_or_error(change_id)

@@ -13,7 +13,7 @@ from wtforms.validators import (
 )
 
 from ..communities.forms import MultiCheckboxField
-from ..forms import DateInputField, max_length, not_in_the_future, strip
+from ..forms import DateInputField, KeptForm, max_length, not_in_the_future, strip
 from .labels import CHANGE_STATUS_LABELS, EFFECT_LABELS, VISIBILITY_LABELS, WORKED_LABELS
 from .models import NOT_ADOPTED, PUBLIC
 
@@ -31,7 +31,7 @@ def _choices(labels):
 # Decisions ------------------------------------------------------------------------------
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(KeptForm):
     summary = TextAreaField(
         _l("What was decided"),
         description=_l("In plain words. Everyone who can see the decision reads this."),
@@ -67,7 +67,7 @@ class DecisionForm(FlaskForm):
 # Service changes ------------------------------------------------------------------------
 
 
-class ChangeForm(FlaskForm):
+class ChangeForm(KeptForm):
     title = StringField(
         _l("Title"),
         validators=[DataRequired(_l("Enter a title")), max_length(150)],

@@ -864,6 +864,25 @@ def _clear_the_first_answer(page, server):
     return _send_answers(page, server)
 
 
+def _send_with_an_expired_form(page, text_field, button):
+    """Type into a long form, let its CSRF token expire, and send it: the text comes back."""
+    page.locator(text_field).first.fill("Kept while the form had expired.")
+    page.evaluate(
+        "document.querySelectorAll('input[name=csrf_token]').forEach(i => i.value = 'expired')"
+    )
+    return submit(page, button)
+
+
+def _reply_after_the_form_expired(page, _server):
+    return _send_with_an_expired_form(page, "#reply", "form:has(#reply) button[type=submit]")
+
+
+def _change_views_after_the_form_expired(page, _server):
+    return _send_with_an_expired_form(
+        page, "#maincontent form textarea", "#maincontent form button[value=send]"
+    )
+
+
 def _ask_with_one_choice(page, _server):
     page.locator("#prompt").fill("Which evening would suit you?")
     page.locator("input[name=kind][value=single]").check()
@@ -1757,6 +1776,13 @@ PAGES = [
     ),
     Page("change your views", "consultations.edit_contribution", _own_views("/edit"), LAY),
     Page(
+        "change your views: what was typed, kept after the form expired",
+        "consultations.edit_contribution",
+        _own_views("/edit"),
+        LAY,
+        then=_change_views_after_the_form_expired,
+    ),
+    Page(
         "change your views with errors",
         "consultations.edit_contribution",
         _own_views("/edit"),
@@ -1911,6 +1937,13 @@ PAGES = [
         then=_apply_to_nothing,
     ),
     Page("review views", "consultations.review_contribution", _views("anonymous"), AUTHORS),
+    Page(
+        "review views: a reply kept after the form expired",
+        "consultations.review_contribution",
+        _views("anonymous"),
+        AUTHORS,
+        then=_reply_after_the_form_expired,
+    ),
     Page(
         "review views: named, replied to, quoted",
         "consultations.review_contribution",
