@@ -10,7 +10,7 @@ same transaction (for example, as a contributor told of the decision).
 import sqlalchemy as sa
 from flask import url_for
 
-from .. import db, outbox
+from .. import db, outbox, permissions
 from ..accounts.models import User
 from ..communities.models import Community
 from ..consultations.models import Proposal
@@ -89,11 +89,16 @@ def proposal_event_key(proposal, what):
 
 
 def on_proposal_moved(proposal, what, by=None, **_details):
-    """Tell the proposal's followers that it moved (`what`: see `portal.signals`)."""
+    """Tell the proposal's followers that it moved (`what`: see `portal.signals`).
+
+    Only followers who may still read it are told (someone may have left the community).
+    """
     key = proposal_event_key(proposal, what)
     community = db.session.get(Community, proposal.community_id)
     link = url_for("consultations.show", proposal_id=proposal.id, _external=True)
     for person in _followers(Follow.proposal_id == proposal.id, by, key):
+        if not permissions.can_follow_proposal(person, proposal, community):
+            continue
         outbox.queue(
             person,
             "followed_proposal_moved",
@@ -113,10 +118,13 @@ def change_event_key(change, what):
 
 
 def on_change_moved(change, what, by=None, **_details):
-    """Tell the change's followers that its status moved or it was evaluated."""
+    """Tell the change's followers (who may still read it) that it moved or was evaluated."""
     key = change_event_key(change, what)
+    community = db.session.get(Community, change.community_id)
     link = url_for("impact.change", change_id=change.id, _external=True)
     for person in _followers(Follow.change_id == change.id, by, key):
+        if not permissions.can_follow_change(person, change, community):
+            continue
         outbox.queue(
             person,
             "followed_change_moved",

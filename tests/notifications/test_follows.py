@@ -154,3 +154,17 @@ def test_followers_hear_from_the_worker_when_a_consultation_closes_by_time(app, 
     assert message.link == f"http://127.0.0.1:5000/proposals/{proposal.id}"
     assert app.test_cli_runner().invoke(args=["consultations", "close-due"]).exit_code == 0
     assert len(_told(follower, "followed_proposal_moved")) == 1
+
+
+def test_a_follower_who_left_is_not_told_about_a_members_only_change(app, make_user):
+    from portal.communities.models import Membership
+
+    _community, author, follower, _other, _proposal, change = _setting(app, make_user)
+    change.visibility = "members"
+    db.session.add(Follow(user_id=follower.id, change_id=change.id))
+    membership = db.session.scalar(sa.select(Membership).where(Membership.user_id == follower.id))
+    membership.status = "left"
+    db.session.flush()
+    with app.test_request_context():
+        signals.change_moved.send(change, what="evaluation", by=author)
+    assert _told(follower, "followed_change_moved") == []
