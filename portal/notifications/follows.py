@@ -17,6 +17,7 @@ from ..consultations.models import Proposal
 from ..impact.labels import CHANGE_STATUS_LABELS
 from ..impact.models import ServiceChange
 from .models import Follow
+from .preferences import preload_settings
 
 
 def _target(proposal=None, change=None):
@@ -78,7 +79,9 @@ def _followers(target, by, event_key):
     if by is not None:
         query = query.where(User.id != by.id)
     told = outbox.told_in_this_transaction()
-    return [person for person in db.session.scalars(query) if person.id not in told]
+    people = [person for person in db.session.scalars(query) if person.id not in told]
+    preload_settings(person.id for person in people)
+    return people
 
 
 def proposal_event_key(proposal, what):

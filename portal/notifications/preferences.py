@@ -8,6 +8,7 @@ security messages are always emailed at once.
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
@@ -108,9 +109,38 @@ def topic_of(kind):
     return None
 
 
+def _known_settings():
+    """Settings (or None) already looked up in the current transaction, by user id."""
+    info = db.session.info
+    transaction = db.session().get_transaction()
+    if info.get("settings_transaction") is not transaction:
+        info["settings_transaction"] = transaction
+        info["settings"] = {}
+    return info["settings"]
+
+
 def settings_for(user):
-    """The person's stored settings (from the session once loaded), or None for the defaults."""
-    return db.session.get(NotificationSettings, user.id)
+    """The person's stored settings, or None for the defaults: one lookup per transaction."""
+    known = _known_settings()
+    if user.id not in known:
+        known[user.id] = db.session.get(NotificationSettings, user.id)
+    return known[user.id]
+
+
+def preload_settings(user_ids):
+    """Look up many people's settings in one query, before telling them all something."""
+    known = _known_settings()
+    missing = [user_id for user_id in set(user_ids) if user_id not in known]
+    if missing:
+        found = db.session.scalars(
+            sa.select(NotificationSettings).where(NotificationSettings.user_id.in_(missing))
+        )
+        known.update(dict.fromkeys(missing))
+        known.update({settings.user_id: settings for settings in found})
+
+
+def remember_settings(settings):
+    _known_settings()[settings.user_id] = settings
 
 
 def delivery_for(user, kind):

@@ -6,7 +6,16 @@ from .. import db
 from ..db import utcnow
 from ..outbox import DIGEST, IN_APP_ONLY, PENDING, OutboxMessage
 from .models import NotificationSettings
-from .preferences import DAILY, SITE, TOPICS, WEEKLY, delivery_for, next_digest_at, settings_for
+from .preferences import (
+    DAILY,
+    SITE,
+    TOPICS,
+    WEEKLY,
+    delivery_for,
+    next_digest_at,
+    remember_settings,
+    settings_for,
+)
 
 
 def _own_in_app(user):
@@ -60,6 +69,7 @@ def save_preferences(user, deliveries, *, digest_hour, digest_weekday):
     if settings is None:
         settings = NotificationSettings(user_id=user.id)
         db.session.add(settings)
+        remember_settings(settings)
     for topic in TOPICS:
         setattr(settings, topic, deliveries[topic])
     settings.digest_hour = digest_hour

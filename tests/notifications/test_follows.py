@@ -168,3 +168,22 @@ def test_a_follower_who_left_is_not_told_about_a_members_only_change(app, make_u
     with app.test_request_context():
         signals.change_moved.send(change, what="evaluation", by=author)
     assert _told(follower, "followed_change_moved") == []
+
+
+def test_telling_many_followers_looks_up_their_choices_in_one_query(app, make_user, count_queries):
+    community, author, _follower, _other, proposal, _change = _setting(app, make_user)
+    for _ in range(8):
+        person = make_user()
+        factories.make_membership(person, community)
+        db.session.add(Follow(user_id=person.id, proposal_id=proposal.id))
+    db.session.flush()
+    with app.test_request_context(), count_queries() as queries:
+        signals.proposal_moved.send(proposal, what="decision", by=author)
+    lookups = [q for q in queries if "FROM notification_settings" in q]
+    assert len(lookups) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).where(OutboxMessage.kind == "followed_proposal_moved")
+        )
+        == 8
+    )
