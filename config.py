@@ -66,6 +66,8 @@ class Config:
     RESET_LIMIT = "5 per minute;20 per hour"
     # Answers sent without a session are held for a day: limit how many one address sends.
     CONTRIBUTE_LIMIT = "30 per minute;300 per hour"
+    # So are long forms (replies, decisions, briefings...) sent after the session ended.
+    HELD_TEXT_LIMIT = "30 per minute;300 per hour"
     PROXY_FIX_COUNT = 0
 
     MAIL_BACKEND = "smtp"

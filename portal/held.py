@@ -15,12 +15,14 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
+from flask_limiter import RateLimitExceeded
 from flask_login import current_user
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import MultiDict
 
 from . import db
 from .db import Base, UTCDateTime, utcnow
+from .extensions import limiter
 
 
 class HeldText(Base):
@@ -111,12 +113,26 @@ def take(token, user, path):
 
 
 def _hold_this_form(page):
-    token = hold(page, _sender_id(), request.form.to_dict(flat=False))
+    if current_user.is_authenticated:
+        token = hold(page, current_user.id, request.form.to_dict(flat=False))
+    else:
+        token = _hold_for_someone_signed_out(page)
+    if token is None:
+        return None
     session[SESSION_KEY] = token
     if current_user.is_authenticated:
         return redirect(page)
     flash(_("You were signed out. Sign in again and what you typed will be waiting."), "info")
     return redirect(url_for("accounts.sign_in", next=page))
+
+
+def _hold_for_someone_signed_out(page):
+    """Hold a form sent without a session, up to a limit per address (see config)."""
+    try:
+        with limiter.limit(lambda: current_app.config["HELD_TEXT_LIMIT"], scope="held-text"):
+            return hold(page, _sender_id(), request.form.to_dict(flat=False))
+    except RateLimitExceeded:
+        return None
 
 
 def after_csrf_failure():
@@ -125,7 +141,7 @@ def after_csrf_failure():
     page = _page_of_this_request()
     if page is None or request.method != "POST":
         return None
-    return _hold_this_form(page)
+    return _hold_this_form(page)  # None over the limit: the usual page
 
 
 def page_to_return_to():
@@ -151,7 +167,7 @@ def init_app(app):
             return None
         if request.method == "POST" and not current_user.is_authenticated:
             page = _page_of_this_request()
-            return _hold_this_form(page) if page is not None else None
+            return _hold_this_form(page) if page is not None else None  # else: sign-in page
         if request.method == "GET" and session.get(SESSION_KEY) and current_user.is_authenticated:
             # Signed in again, the next page is the form's: its text is given back there.
             data = take(session.pop(SESSION_KEY), current_user, _this_path())

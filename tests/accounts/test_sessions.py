@@ -245,3 +245,16 @@ def test_devices_are_named_from_their_user_agent():
     edge = "Mozilla/5.0 (Windows NT 10.0) AppleWebKit/537.36 Chrome/130.0 Safari/537.36 Edg/130.0"
     assert services.describe_device(edge) == ("Edge", "Windows")
     assert services.describe_device("curl/8.0") == ("", "")
+
+
+def test_the_profile_costs_the_same_with_more_devices(app, make_user, count_queries):
+    user = make_user(email="many@example.org")
+    client = _signed_in_on(app, "many@example.org", FIREFOX_WINDOWS)
+    with count_queries() as few:
+        client.get("/profile")
+    for _ in range(6):
+        services.start_session(user, SAFARI_IPHONE)
+    with count_queries() as many:
+        html = client.get("/profile").get_data(as_text=True)
+    assert html.count("Sign out this device") == 7
+    assert len(many) == len(few)

@@ -221,3 +221,14 @@ def test_forms_that_hold_no_text_still_refuse_an_expired_token(app, world):
     response = client.post("/profile/edit", data={"csrf_token": "expired", "display_name": "X"})
     assert response.status_code == 400
     assert db.session.scalar(sa.select(sa.func.count()).select_from(HeldText)) == 0
+
+
+def test_forms_held_without_a_session_are_limited_per_address(app, world, monkeypatch):
+    monkeypatch.setitem(app.config, "HELD_TEXT_LIMIT", "2 per minute")
+    _role, post_path, _page = _reply(world)
+    for _ in range(2):
+        sent = app.test_client().post(post_path, data={"csrf_token": "gone", "reply": TEXT})
+        assert sent.headers["Location"].startswith("/sign-in")
+    over = app.test_client().post(post_path, data={"csrf_token": "gone", "reply": TEXT})
+    assert over.status_code == 400  # the usual "form expired" page; nothing more is kept
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(HeldText)) == 2
