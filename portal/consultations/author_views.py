@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from .. import permissions
 from ..briefings import glossary, readability
 from ..communities.views import community_or_404
+from ..held import keeps_text
 from . import services
 from .forms import ProposalForm, PublishForm, QuestionForm
 from .models import OPEN
@@ -40,6 +41,7 @@ def _report(form, community):
 
 
 @bp.route("/communities/<slug>/proposals/new", methods=["GET", "POST"])
+@keeps_text()
 @login_required
 def new(slug):
     community = community_or_404(slug)
@@ -67,6 +69,7 @@ def new(slug):
 
 
 @bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
+@keeps_text()
 @login_required
 def edit(proposal_id):
     proposal, community = _authored_or_error(proposal_id)

@@ -94,7 +94,7 @@ class UKTimeField(DateTimeLocalField):
         return ""
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(KeptForm):
     title = StringField(
         _l("Title"),
         validators=[DataRequired(_l("Enter a title")), max_length(150)],

@@ -287,6 +287,7 @@ def add_milestone(change_id):
 
 
 @bp.route("/changes/<int:change_id>/evaluation", methods=["GET", "POST"])
+@keeps_text()
 @login_required
 def evaluation(change_id):
     change, community = _authored_change_or_error(change_id)

@@ -166,7 +166,7 @@ class MilestoneForm(FlaskForm):
     )
 
 
-class EvaluationForm(FlaskForm):
+class EvaluationForm(KeptForm):
     worked = RadioField(
         _l("Did it work?"),
         choices=_choices(WORKED_LABELS),

@@ -21,49 +21,48 @@ TEXT = "Thank you — we read every word & we will come back to you by Friday."
 
 def _reply(w):
     cid = w["contribution"].id
-    return "professional", f"/review/contributions/{cid}/reply", f"/review/contributions/{cid}"
+    page = f"/review/contributions/{cid}"
+    return "professional", f"{page}/reply", page, "reply"
 
 
 def _decision(w):
     factories.close(w["proposals"]["open"])
-    path = f"/proposals/{w['proposals']['open'].id}/decision"
-    return "professional", path, path
+    return "professional", *[f"/proposals/{w['proposals']['open'].id}/decision"] * 2, "summary"
 
 
 def _new_change(w):
-    return "professional", "/communities/alpha/changes/new", "/communities/alpha/changes/new"
+    return "professional", *["/communities/alpha/changes/new"] * 2, "description"
 
 
 def _edit_change(w):
     change = factories.make_change(w["a"], w["people"]["professional"])
-    return "professional", f"/changes/{change.id}/edit", f"/changes/{change.id}/edit"
+    return "professional", *[f"/changes/{change.id}/edit"] * 2, "description"
+
+
+def _evaluation(w):
+    change = factories.make_change(w["a"], w["people"]["professional"])
+    return "professional", *[f"/changes/{change.id}/evaluation"] * 2, "measured"
 
 
 def _edit_views(w):
-    path = f"/contributions/{w['contribution'].id}/edit"
-    return "lay", path, path
+    field = f"q{questions(w['proposals']['open'])[0].id}"
+    return "lay", *[f"/contributions/{w['contribution'].id}/edit"] * 2, field
 
 
 def _new_briefing(w):
-    return "professional", "/communities/alpha/briefings/new", "/communities/alpha/briefings/new"
+    return "professional", *["/communities/alpha/briefings/new"] * 2, "body"
 
 
 def _edit_briefing(w):
-    path = f"/briefings/{w['briefings']['draft'].id}/edit"
-    return "professional", path, path
+    return "professional", *[f"/briefings/{w['briefings']['draft'].id}/edit"] * 2, "body"
 
 
-def _field(w, post_path):
-    """The form's main text field."""
-    if post_path.startswith("/contributions/"):
-        return f"q{questions(w['proposals']['open'])[0].id}"
-    if "/reply" in post_path:
-        return "reply"
-    if "/decision" in post_path:
-        return "summary"
-    if "/changes/" in post_path:
-        return "description"
-    return "body"
+def _new_proposal(w):
+    return "professional", *["/communities/alpha/proposals/new"] * 2, "problem"
+
+
+def _edit_proposal(w):
+    return "professional", *[f"/proposals/{w['proposals']['draft'].id}/edit"] * 2, "problem"
 
 
 FORMS = {
@@ -71,9 +70,12 @@ FORMS = {
     "decision": _decision,
     "new service change": _new_change,
     "service change": _edit_change,
+    "evaluation of a change": _evaluation,
     "change to one's views": _edit_views,
     "new briefing": _new_briefing,
     "briefing": _edit_briefing,
+    "new proposal": _new_proposal,
+    "proposal": _edit_proposal,
 }
 
 
@@ -96,9 +98,8 @@ def _typed_back(page_html, text=TEXT):
 
 @pytest.mark.parametrize("form", sorted(FORMS))
 def test_text_sent_after_the_session_ended_comes_back_after_signing_in(app, world, form):
-    role, post_path, page = FORMS[form](world)
+    role, post_path, page, field = FORMS[form](world)
     person = world["people"][role]
-    field = _field(world, post_path)
     client = _signed_in(app, person)
     token = csrf_token(client, page)
     _end_sessions_of(person)  # signed out on another device, say
@@ -121,9 +122,8 @@ def test_text_sent_after_the_session_ended_comes_back_after_signing_in(app, worl
 
 @pytest.mark.parametrize("form", sorted(FORMS))
 def test_text_sent_with_an_expired_csrf_token_comes_back_on_its_page(app, world, form):
-    role, post_path, page = FORMS[form](world)
+    role, post_path, page, field = FORMS[form](world)
     client = sign_in_as(app.test_client(), world["people"][role])
-    field = _field(world, post_path)
 
     sent = client.post(post_path, data={"csrf_token": "expired", field: TEXT})
     assert sent.status_code == 302
@@ -135,7 +135,7 @@ def test_text_sent_with_an_expired_csrf_token_comes_back_on_its_page(app, world,
 
 
 def test_held_text_is_given_back_once(app, world):
-    _role, post_path, page = _reply(world)
+    _role, post_path, page, _field = _reply(world)
     client = sign_in_as(app.test_client(), world["people"]["professional"])
     client.post(post_path, data={"csrf_token": "expired", "reply": TEXT})
     assert _typed_back(client.get(page).get_data(as_text=True))
@@ -146,7 +146,7 @@ def test_held_text_is_given_back_once(app, world):
 
 
 def test_a_form_sent_from_a_browser_with_no_session_goes_to_whoever_signs_in_there(app, world):
-    _role, post_path, page = _reply(world)
+    _role, post_path, page, _field = _reply(world)
     browser = app.test_client()  # the session cookie has gone: no CSRF token, nobody known
     sent = browser.post(post_path, data={"csrf_token": "gone", "reply": TEXT})
     assert sent.headers["Location"].startswith("/sign-in")
@@ -157,7 +157,7 @@ def test_a_form_sent_from_a_browser_with_no_session_goes_to_whoever_signs_in_the
 
 
 def test_held_text_is_not_given_to_someone_else_signing_in_on_that_browser(app, world):
-    _role, post_path, page = _reply(world)
+    _role, post_path, page, _field = _reply(world)
     professional = world["people"]["professional"]
     colleague = world["people"]["coordinator"]
     client = _signed_in(app, professional)
@@ -173,7 +173,7 @@ def test_held_text_is_not_given_to_someone_else_signing_in_on_that_browser(app, 
 
 
 def test_a_held_token_is_no_use_to_another_account(app, world):
-    _role, post_path, page = _reply(world)
+    _role, post_path, page, _field = _reply(world)
     owner = sign_in_as(app.test_client(), world["people"]["professional"])
     owner.post(post_path, data={"csrf_token": "expired", "reply": TEXT})
     with owner.session_transaction() as flask_session:
@@ -189,7 +189,7 @@ def test_a_held_token_is_no_use_to_another_account(app, world):
 def test_held_text_expires_after_a_day(app, world):
     from datetime import timedelta
 
-    _role, post_path, page = _reply(world)
+    _role, post_path, page, _field = _reply(world)
     client = sign_in_as(app.test_client(), world["people"]["professional"])
     client.post(post_path, data={"csrf_token": "expired", "reply": TEXT})
     db.session.execute(sa.update(HeldText).values(created_at=utcnow() - timedelta(days=2)))
@@ -225,7 +225,7 @@ def test_forms_that_hold_no_text_still_refuse_an_expired_token(app, world):
 
 def test_forms_held_without_a_session_are_limited_per_address(app, world, monkeypatch):
     monkeypatch.setitem(app.config, "HELD_TEXT_LIMIT", "2 per minute")
-    _role, post_path, _page = _reply(world)
+    _role, post_path, _page, _field = _reply(world)
     for _ in range(2):
         sent = app.test_client().post(post_path, data={"csrf_token": "gone", "reply": TEXT})
         assert sent.headers["Location"].startswith("/sign-in")
