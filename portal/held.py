@@ -112,7 +112,17 @@ def take(token, user, path):
     return data
 
 
+def _from_this_site():
+    """Whether the form was sent from a page of this site. A form another site makes a
+    browser send must not plant text in someone's form, nor replace their session cookie.
+    Browsers send `Origin` with every form; a request with neither header is no browser's."""
+    sent_from = request.headers.get("Origin") or request.referrer
+    return not sent_from or urlsplit(sent_from).netloc == request.host
+
+
 def _hold_this_form(page):
+    if not _from_this_site():
+        return None
     if current_user.is_authenticated:
         token = hold(page, current_user.id, request.form.to_dict(flat=False))
     else:

@@ -232,3 +232,34 @@ def test_forms_held_without_a_session_are_limited_per_address(app, world, monkey
     over = app.test_client().post(post_path, data={"csrf_token": "gone", "reply": TEXT})
     assert over.status_code == 400  # the usual "form expired" page; nothing more is kept
     assert db.session.scalar(sa.select(sa.func.count()).select_from(HeldText)) == 2
+
+
+def test_a_form_another_site_sends_is_not_held(app, world):
+    _role, post_path, page, _field = _reply(world)
+    client = sign_in_as(app.test_client(), world["people"]["professional"])
+    forged = client.post(
+        post_path,
+        data={"csrf_token": "none", "reply": "Planted by another site."},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert forged.status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(HeldText)) == 0
+    assert "Planted" not in client.get(page).get_data(as_text=True)
+
+    cookieless = app.test_client().post(
+        post_path, data={"reply": "Planted."}, headers={"Origin": "null"}
+    )
+    assert cookieless.status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(HeldText)) == 0
+
+
+def test_a_form_sent_from_this_site_is_held(app, world):
+    _role, post_path, page, _field = _reply(world)
+    client = sign_in_as(app.test_client(), world["people"]["professional"])
+    sent = client.post(
+        post_path,
+        data={"csrf_token": "expired", "reply": TEXT},
+        headers={"Origin": "http://localhost"},
+    )
+    assert sent.headers["Location"] == page
+    assert _typed_back(client.get(page).get_data(as_text=True))
