@@ -187,3 +187,38 @@ def test_telling_many_followers_looks_up_their_choices_in_one_query(app, make_us
         )
         == 8
     )
+
+
+def test_through_the_real_decision_contributors_hear_once_and_other_followers_too(app, make_user):
+    community, author, follower, other, proposal, _change = _setting(app, make_user)
+    db.session.add_all(
+        [
+            Follow(user_id=follower.id, proposal_id=proposal.id),
+            Follow(user_id=other.id, proposal_id=proposal.id),
+            Follow(user_id=author.id, proposal_id=proposal.id),
+        ]
+    )
+    with app.test_request_context():
+        factories.make_contribution(proposal, community, follower)
+        factories.make_decision(proposal, community, author)
+    assert len(_told(follower, "decision_recorded")) == 1  # as a contributor, once
+    assert _told(follower, "followed_proposal_moved") == []
+    [news] = _told(other, "followed_proposal_moved")
+    assert news.subject == f"A decision on a proposal you follow: {proposal.title}"
+    assert _told(author, "followed_proposal_moved") == []  # they recorded it
+
+
+def test_through_the_real_change_services_followers_hear_of_status_and_evaluation(app, make_user):
+    from portal.impact import services as impact
+
+    community, author, follower, _other, _proposal, change = _setting(app, make_user)
+    db.session.add(Follow(user_id=follower.id, change_id=change.id))
+    with app.test_request_context():
+        impact.move_change(author, change, community, status="implemented", note="Open now")
+        db.session.commit()  # the next step is another request
+        impact.record_evaluation(
+            author, change, community, worked="yes", measured="Waits", learned="It helps"
+        )
+    moved, evaluated = _told(follower, "followed_change_moved")
+    assert "has moved on" in moved.subject and "Done" in moved.body
+    assert "has been evaluated" in evaluated.subject  # once, though it also moved to evaluated
