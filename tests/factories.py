@@ -178,7 +178,7 @@ def close(proposal):
 
 def make_decision(proposal, community, author, **fields):
     """A decision on `proposal` (closed first if it is still open)."""
-    from datetime import date
+    from datetime import date, timedelta
 
     from portal.impact import services
 
@@ -188,14 +188,22 @@ def make_decision(proposal, community, author, **fields):
     fields.setdefault("reasons", "Most people asked for evenings; two evenings are staffed.")
     fields.setdefault("decided_by", "Clinical governance committee")
     fields.setdefault("decided_on", date.today())
+    fields.setdefault("kind", "approved")
+    fields.setdefault("owner_id", author.id)
+    fields.setdefault("target_on", date.today() + timedelta(days=90))
     return services.record_decision(author, proposal, community, **fields)
 
 
 def make_change(community, author, **fields):
     """A planned service change of `community`."""
+    from datetime import date, timedelta
+
     from portal.impact import services
 
     fields.setdefault("title", "Evening clinic on Tuesdays and Thursdays")
     fields.setdefault("description", "The day unit stays open until 8pm two evenings a week.")
     fields.setdefault("service_area", "Cancer care")
+    fields.setdefault("owner_id", author.id)
+    fields.setdefault("starts_on", date.today())
+    fields.setdefault("target_on", date.today() + timedelta(days=180))
     return services.create_change(author, community, **fields)

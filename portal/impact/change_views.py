@@ -1,5 +1,7 @@
 """Recording decisions and service changes: what was decided, what changes, and how it goes."""
 
+from datetime import date
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -29,6 +31,17 @@ def proposal_decision(proposal):
     return services.decision_of(proposal) if proposal.decided_at is not None else None
 
 
+@bp.app_template_global()
+def decision_details(decision, community):
+    """Who answers for a decision, and the changes that carry it out (public ones for
+    visitors), for the proposal's page: two statements."""
+    member = permissions.is_member(current_user, community)
+    return {
+        "owner": services.owner_names([decision.owner_id]).get(decision.owner_id),
+        "changes": reading.decision_changes(decision, member),
+    }
+
+
 # Decisions ------------------------------------------------------------------------------
 
 
@@ -40,7 +53,17 @@ def decision(proposal_id):
     if not permissions.can_author(current_user, community):
         abort(403)
     existing = services.decision_of(proposal)
-    form = DecisionForm(obj=existing if request.method == "GET" else None)
+    if request.method != "GET":
+        form = DecisionForm()
+    elif existing is not None:
+        form = DecisionForm(obj=existing)
+        form.owner_id.data = str(existing.owner_id or "")
+    else:
+        form = DecisionForm(data={"decided_on": date.today(), "owner_id": str(current_user.id)})
+    staff = services.staff_of(community)
+    form.owner_id.choices = [("", _("Choose a person"))] + [
+        (str(row.id), row.display_name) for row in staff
+    ]
     may_decide = proposal.status() in (CLOSED, DECIDED)
     status = 200
     if may_decide and form.validate_on_submit():
@@ -53,13 +76,16 @@ def decision(proposal_id):
                 reasons=form.reasons.data,
                 decided_by=form.decided_by.data,
                 decided_on=form.decided_on.data,
+                kind=form.kind.data,
+                owner_id=int(form.owner_id.data),
+                target_on=form.target_on.data,
                 visibility=form.visibility.data,
             )
         except Refused as refusal:
             form.summary.errors = [str(refusal.message)]
         else:
             flash(_("The decision is recorded."), "success")
-            return redirect(url_for("consultations.show", proposal_id=proposal.id))
+            return redirect(url_for("impact.decision", proposal_id=proposal.id, _anchor="next"))
     if form.is_submitted():
         status = 400
     return (
@@ -70,6 +96,10 @@ def decision(proposal_id):
             community=community,
             may_decide=may_decide,
             existing=existing,
+            owner_name=services.owner_names([existing.owner_id]).get(existing.owner_id)
+            if existing
+            else None,
+            changes=reading.decision_changes(existing, member=True) if existing else [],
             title=_("Change the decision") if existing else _("Record the decision"),
         ),
         status,
@@ -90,10 +120,12 @@ def _live_community_or_404(slug):
 def changes(slug):
     community = _live_community_or_404(slug)
     query = reading.changes_query(community, permissions.is_member(current_user, community))
+    page = paginate(query, PER_PAGE)
     return render_template(
         "impact/changes.html",
         community=community,
-        page=paginate(query, PER_PAGE),
+        page=page,
+        owners=services.owner_names(change.owner_id for change in page.items),
         title=_("Service changes of %(name)s", name=community.name),
     )
 
@@ -117,10 +149,23 @@ def _change_form(community, change=None):
         form = ChangeForm(obj=change)
         form.decisions.data = services.decision_ids_of(change)
         form.parent_id.data = str(change.parent_id or "")
+        form.owner_id.data = str(change.owner_id or "")
     elif request.method == "GET":
-        form = ChangeForm(data={"service_area": community.service_area})
+        form = ChangeForm(
+            data={
+                "service_area": community.service_area,
+                "owner_id": str(current_user.id),
+                "starts_on": date.today(),
+            }
+        )
+        chosen = request.args.get("decision", type=int)
+        if chosen:
+            form.decisions.data = [chosen]
     else:
         form = ChangeForm()
+    form.owner_id.choices = [("", _("Choose a person"))] + [
+        (str(row.id), row.display_name) for row in services.staff_of(community)
+    ]
     form.decisions.choices = [
         (row.id, row.title) for row in services.decisions_of_community(community)
     ]
@@ -142,6 +187,9 @@ def _change_fields(form):
         "parent_id": int(form.parent_id.data) if form.parent_id.data else None,
         "weight": form.weight.data,
         "evaluation_due": form.evaluation_due.data,
+        "owner_id": int(form.owner_id.data) if form.owner_id.data else None,
+        "starts_on": form.starts_on.data,
+        "target_on": form.target_on.data,
     }
 
 
@@ -222,6 +270,9 @@ def _change_page(change, community, move_form=None, milestone_form=None, status=
             milestones=services.milestones(change),
             evaluation=services.evaluation_of(change),
             lay_counts=reading.lay_counts(change),
+            behind=reading.proposals_behind(change) if member or author else [],
+            owner=services.owner_names([change.owner_id]).get(change.owner_id),
+            may_review=permissions.can_review(current_user, community),
             may_author=author,
             may_read_proposals=author or member,
             move_form=move_form,

@@ -36,6 +36,7 @@ from . import events, influence, reports, services
 from .models import (
     ADAPTED,
     ADOPTED,
+    APPROVED_WITH_CHANGES,
     IMPLEMENTED,
     IN_PROGRESS,
     INFORMED,
@@ -659,7 +660,14 @@ def _impact(echo, proposals, professional, coordinator, now):
         decided = at(now, -days_ago, 16)
         with _back_then(decided):
             decision = services.record_decision(
-                professional, proposal, community, decided_on=decided.date(), **words
+                professional,
+                proposal,
+                community,
+                decided_on=decided.date(),
+                kind=APPROVED_WITH_CHANGES,
+                owner_id=professional.id,
+                target_on=decided.date() + timedelta(days=120),
+                **words,
             )
         decision.created_at = decision.updated_at = proposal.decided_at = decided
     changes = {}
@@ -714,6 +722,9 @@ def _change(planned, changes, proposals, actor, now):
             parent_id=parent.id if parent else None,
             weight=planned.get("weight"),
             evaluation_due=date.today() + timedelta(days=due) if due is not None else None,
+            owner_id=actor.id,
+            starts_on=at(now, -days_ago, 15).date(),
+            target_on=at(now, -days_ago, 15).date() + timedelta(days=90),
         )
     change.created_at = change.updated_at = at(now, -days_ago, 15)
     change.status_on = change.created_at.date()

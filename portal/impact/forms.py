@@ -14,7 +14,13 @@ from wtforms.validators import (
 
 from ..communities.forms import MultiCheckboxField
 from ..forms import DateInputField, KeptForm, max_length, not_in_the_future, strip
-from .labels import CHANGE_STATUS_LABELS, EFFECT_LABELS, VISIBILITY_LABELS, WORKED_LABELS
+from .labels import (
+    CHANGE_STATUS_LABELS,
+    DECISION_KIND_LABELS,
+    EFFECT_LABELS,
+    VISIBILITY_LABELS,
+    WORKED_LABELS,
+)
 from .models import NOT_ADOPTED, PUBLIC
 
 INFLUENCE_ACTION_LABELS = {
@@ -31,7 +37,26 @@ def _choices(labels):
 # Decisions ------------------------------------------------------------------------------
 
 
+def _owner_field(label):
+    return SelectField(
+        label,
+        description=_l("A professional or coordinator of the community."),
+        validators=[DataRequired(_l("Choose who is accountable"))],
+    )
+
+
+def _not_before_start(form, field):
+    start = form.starts_on.data
+    if field.data is not None and start is not None and field.data < start:
+        raise ValidationError(_l("The target date must be on or after the start date"))
+
+
 class DecisionForm(KeptForm):
+    kind = RadioField(
+        _l("Type of decision"),
+        choices=_choices(DECISION_KIND_LABELS),
+        validators=[InputRequired(_l("Choose what was decided"))],
+    )
     summary = TextAreaField(
         _l("What was decided"),
         description=_l("In plain words. Everyone who can see the decision reads this."),
@@ -55,6 +80,12 @@ class DecisionForm(KeptForm):
         description=_l("For example, 27 3 2026"),
         required=_l("Enter the date of the decision"),
         validators=[not_in_the_future(_l("The date of the decision must be today or in the past"))],
+    )
+    owner_id = _owner_field(_l("Who is accountable for carrying it out"))
+    target_on = DateInputField(
+        _l("Target date"),
+        description=_l("When it should be carried out. For example, 27 3 2027"),
+        required=_l("Enter the target date"),
     )
     visibility = RadioField(
         _l("Who can see the decision"),
@@ -89,6 +120,18 @@ class ChangeForm(KeptForm):
         choices=_choices(VISIBILITY_LABELS),
         default=PUBLIC,
         validators=[InputRequired(_l("Choose who can see the change"))],
+    )
+    owner_id = _owner_field(_l("Who is accountable for the change"))
+    starts_on = DateInputField(
+        _l("Start date"),
+        description=_l("For example, 27 3 2026"),
+        required=_l("Enter the start date"),
+    )
+    target_on = DateInputField(
+        _l("Target date"),
+        description=_l("When it should be done. For example, 27 3 2027"),
+        required=_l("Enter the target date"),
+        validators=[_not_before_start],
     )
     decisions = MultiCheckboxField(_l("Decisions it carries out (optional)"), coerce=int)
     parent_id = SelectField(

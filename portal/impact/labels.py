@@ -7,7 +7,10 @@ from ..i18n import Labels
 from .models import (
     ADAPTED,
     ADOPTED,
+    APPROVED,
+    APPROVED_WITH_CHANGES,
     AWAITING,
+    DEFERRED,
     DID_NOT_WORK,
     EVALUATED,
     IMPLEMENTED,
@@ -15,6 +18,7 @@ from .models import (
     INFORMED,
     MEMBERS,
     NOT_ADOPTED,
+    NOT_APPROVED,
     PARTLY,
     PLANNED,
     PUBLIC,
@@ -29,6 +33,12 @@ EFFECT_LABELS = {
     ADAPTED: _l("Adopted with changes"),
     INFORMED: _l("Informed the decision"),
     NOT_ADOPTED: _l("Not adopted"),
+}
+DECISION_KIND_LABELS = {
+    APPROVED: _l("Approved"),
+    APPROVED_WITH_CHANGES: _l("Approved with changes"),
+    NOT_APPROVED: _l("Not approved"),
+    DEFERRED: _l("Deferred"),
 }
 EFFECT_HINTS = {
     ADOPTED: _l("Done as the person suggested."),
@@ -75,6 +85,7 @@ TIMELINE_KIND_LABELS = {
 LABELS = {
     "effect_labels": Labels(EFFECT_LABELS),
     "effect_hints": Labels(EFFECT_HINTS),
+    "decision_kind_labels": Labels(DECISION_KIND_LABELS),
     "outcome_labels": Labels(OUTCOME_LABELS),
     "change_status_labels": Labels(CHANGE_STATUS_LABELS),
     "worked_labels": Labels(WORKED_LABELS),

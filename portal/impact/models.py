@@ -8,9 +8,20 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..briefings.models import MEMBERS, PUBLIC, VISIBILITIES  # noqa: F401 - one vocabulary
 from ..db import Base, UTCDateTime, utcnow
 
+APPROVED, APPROVED_WITH_CHANGES, NOT_APPROVED, DEFERRED = (
+    "approved",
+    "approved_with_changes",
+    "not_approved",
+    "deferred",
+)
+DECISION_KINDS = (APPROVED, APPROVED_WITH_CHANGES, NOT_APPROVED, DEFERRED)
+
 
 class Decision(Base):
-    """What was decided on a proposal, why, and by whom. One per proposal."""
+    """What was decided on a proposal, why, and by whom. One per proposal.
+
+    `owner` is the staff member accountable for carrying it out by `target_on`.
+    """
 
     __tablename__ = "decisions"
     __table_args__ = (sa.Index("ix_decisions_community", "community_id", "decided_on"),)
@@ -24,6 +35,11 @@ class Decision(Base):
     reasons: Mapped[str] = mapped_column(sa.Text)  # why
     decided_by: Mapped[str] = mapped_column(sa.String(150))  # a committee, role or person
     decided_on: Mapped[date] = mapped_column(sa.Date)
+    kind: Mapped[str] = mapped_column(sa.String(25), default=APPROVED)
+    owner_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    target_on: Mapped[date | None] = mapped_column(sa.Date)
     visibility: Mapped[str] = mapped_column(sa.String(10), default=PUBLIC)
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
@@ -71,6 +87,12 @@ class ServiceChange(Base):
     weight: Mapped[int | None]  # this change's share of its parent's progress
     evaluation_due: Mapped[date | None] = mapped_column(sa.Date, index=True)
     evaluation_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Who is accountable for it, and when it starts and should be done.
+    owner_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    starts_on: Mapped[date | None] = mapped_column(sa.Date)
+    target_on: Mapped[date | None] = mapped_column(sa.Date)
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )

@@ -10,15 +10,17 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from .. import db, outbox, permissions
+from .. import db, outbox, permissions, signals
 from ..accounts.models import User
 from ..communities import timeline
-from ..communities.models import ACTIVE, COORDINATOR, Community, Membership
+from ..communities.models import ACTIVE, COORDINATOR, PROFESSIONAL, Community, Membership
 from ..communities.services import Refused, require
-from ..consultations.models import CLOSED, DECIDED, Proposal
+from ..consultations.models import CLOSED, DECIDED, Contribution, Proposal
 from ..db import utcnow
+from ..notifications.preferences import preload_settings
 from .models import (
     CHANGE_STATUSES,
+    DECISION_KINDS,
     EVALUATED,
     IMPLEMENTED,
     PUBLIC,
@@ -49,10 +51,56 @@ def _text(fields, name, message, limit=None):
     return value
 
 
+def staff_of(community):
+    """(id, display name) of the community's active professionals and coordinators."""
+    return db.session.execute(
+        sa.select(User.id, User.display_name)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.community_id == community.id,
+            Membership.status == ACTIVE,
+            Membership.role.in_((PROFESSIONAL, COORDINATOR)),
+        )
+        .order_by(User.display_name, User.id)
+        .limit(500)
+    ).all()
+
+
+def _staff_member(community, owner_id):
+    if owner_id and any(row.id == owner_id for row in staff_of(community)):
+        return owner_id
+    raise Refused(_l("Choose who is accountable"))
+
+
+def owner_names(user_ids):
+    """{user id: display name} for these owners, in one statement."""
+    ids = {user_id for user_id in user_ids if user_id}
+    if not ids:
+        return {}
+    return dict(
+        db.session.execute(sa.select(User.id, User.display_name).where(User.id.in_(ids))).all()
+    )
+
+
 def record_decision(
-    actor, proposal, community, *, summary, reasons, decided_by, decided_on, visibility=PUBLIC
+    actor,
+    proposal,
+    community,
+    *,
+    summary,
+    reasons,
+    decided_by,
+    decided_on,
+    kind=None,
+    owner_id=None,
+    target_on=None,
+    visibility=PUBLIC,
 ):
-    """Record (or correct) what was decided on a closed proposal. It becomes `decided`."""
+    """Record (or correct) what was decided on a closed proposal. It becomes `decided`.
+
+    The first time, every contributor is told (`tell_contributors`) and the
+    proposal's followers through `signals.proposal_moved`; a correction tells nobody.
+    """
     require(permissions.can_author(actor, community))
     if proposal.status() not in (CLOSED, DECIDED):
         raise Refused(_l("A decision can be recorded once the proposal has closed."))
@@ -66,6 +114,11 @@ def record_decision(
         raise Refused(_l("The date of the decision must be today or in the past"))
     if visibility not in VISIBILITIES:
         raise Refused(_l("Choose who can see the decision"))
+    if kind not in DECISION_KINDS:
+        raise Refused(_l("Choose what was decided"))
+    owner_id = _staff_member(community, owner_id)
+    if target_on is None:
+        raise Refused(_l("Enter the target date"))
     decision = decision_of(proposal)
     if decision is None:
         decision = Decision(
@@ -76,9 +129,13 @@ def record_decision(
     decision.reasons = reasons
     decision.decided_by = decided_by
     decision.decided_on = decided_on
+    decision.kind = kind
+    decision.owner_id = owner_id
+    decision.target_on = target_on
     decision.visibility = visibility
     decision.updated_at = utcnow()
-    if proposal.decided_at is None:
+    first = proposal.decided_at is None
+    if first:
         proposal.decided_at = utcnow()
     db.session.flush()
     timeline.record(
@@ -89,7 +146,47 @@ def record_decision(
         public=visibility == PUBLIC,
         actor=actor,
     )
+    if first:
+        tell_contributors(proposal, community, decision)
+        signals.proposal_moved.send(proposal, what="decision", by=actor)
     return decision
+
+
+def tell_contributors(proposal, community, decision):
+    """Tell each author of a view on the proposal (not withdrawn), once, of the decision.
+
+    Anonymous and pseudonymous authors are told too, privately: the message
+    goes to their own account, in their own language, and no staff page
+    shows who received it. Returns how many people were told.
+    """
+    authors = db.session.scalars(
+        sa.select(User)
+        .where(
+            User.id.in_(
+                sa.select(Contribution.author_id).where(
+                    Contribution.proposal_id == proposal.id,
+                    Contribution.withdrawn_at.is_(None),
+                    Contribution.author_id.is_not(None),
+                )
+            )
+        )
+        .order_by(User.id)
+    ).all()
+    preload_settings(author.id for author in authors)
+    link = url_for(
+        "consultations.show", proposal_id=proposal.id, _anchor="decision", _external=True
+    )
+    for author in authors:
+        outbox.queue(
+            author,
+            "decision_recorded",
+            link=link,
+            event_key=f"proposal:{proposal.id}:decision-recorded",
+            proposal=proposal,
+            community=community,
+            decision=decision,
+        )
+    return len(authors)
 
 
 def decisions_of_community(community, limit=200):
@@ -132,7 +229,18 @@ def _check_change(community, fields, change=None):
     weight = fields.get("weight")
     if weight is not None and not 1 <= weight <= 100:
         raise Refused(_l("Enter a weight from 1 to 100, or leave it empty"))
+    # The owner and dates are asked for on the form; a caller that leaves them out keeps them.
+    planning = {
+        name: fields[name] for name in ("owner_id", "starts_on", "target_on") if name in fields
+    }
+    if planning.get("owner_id") is not None:
+        _staff_member(community, planning["owner_id"])
+    starts_on = planning.get("starts_on", change.starts_on if change else None)
+    target_on = planning.get("target_on", change.target_on if change else None)
+    if starts_on is not None and target_on is not None and target_on < starts_on:
+        raise Refused(_l("The target date must be on or after the start date"))
     return {
+        **planning,
         "title": title,
         "description": description,
         "service_area": service_area,
@@ -309,6 +417,7 @@ def move_change(actor, change, community, *, status, note, progress=None, occurr
     _refresh_parent(change.parent_id)
     if moved:
         _status_event(change, community, status, actor)
+        signals.change_moved.send(change, what="status", by=actor)
     return change
 
 
@@ -399,6 +508,7 @@ def record_evaluation(actor, change, community, *, worked, measured, learned):
         public=change.visibility == PUBLIC,
         actor=actor,
     )
+    signals.change_moved.send(change, what="evaluation", by=actor)
     return evaluation
 
 

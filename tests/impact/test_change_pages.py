@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from portal import db
+from portal.communities.models import Community, Membership
 from portal.consultations.models import ContributionTheme
 from portal.impact import influence
 from portal.impact.models import (
@@ -21,12 +22,29 @@ from tests import factories
 from tests.conftest import post_form, sign_in_as
 
 
+def _professional_of_alpha():
+    return db.session.scalar(
+        sa.select(Membership.user_id)
+        .join(Community, Community.id == Membership.community_id)
+        .where(Community.slug == "alpha", Membership.role == "professional")
+        .limit(1)
+    )
+
+
 def change_form(**changes):
+    start, target = date.today(), date.today() + timedelta(days=60)
     data = {
         "title": "Text reminders",
         "description": "You get a text the day before your appointment.",
         "service_area": "Cancer care",
         "visibility": "public",
+        "owner_id": str(_professional_of_alpha()),
+        "starts_on-day": str(start.day),
+        "starts_on-month": str(start.month),
+        "starts_on-year": str(start.year),
+        "target_on-day": str(target.day),
+        "target_on-month": str(target.month),
+        "target_on-year": str(target.year),
     }
     data.update(changes)
     return data
@@ -168,7 +186,8 @@ def test_a_change_cannot_become_part_of_its_own_part(client, impact):
         impact["a"], impact["people"]["professional"], title="Part", parent_id=parent.id
     )
     page = client.get(f"/changes/{parent.id}/edit").get_data(as_text=True)
-    assert f'<option value="{child.id}"' not in page
+    parents = page[page.index('name="parent_id"') :]
+    assert f'<option value="{child.id}"' not in parents[: parents.index("</select>")]
     response = post_form(
         client,
         f"/changes/{parent.id}/edit",

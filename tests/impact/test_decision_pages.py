@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from portal import db
 from portal.communities import timeline
+from portal.communities.models import Community, Membership
 from portal.impact.models import Decision
 from tests import factories
 from tests.conftest import post_form, sign_in_as
@@ -20,9 +21,24 @@ def closed(impact):
     )
 
 
+def _professional_of_alpha():
+    return db.session.scalar(
+        sa.select(Membership.user_id)
+        .join(Community, Community.id == Membership.community_id)
+        .where(Community.slug == "alpha", Membership.role == "professional")
+        .limit(1)
+    )
+
+
 def decision_form(**changes):
     today = date.today()
+    target = today + timedelta(days=90)
     data = {
+        "kind": "approved_with_changes",
+        "owner_id": str(_professional_of_alpha()),
+        "target_on-day": str(target.day),
+        "target_on-month": str(target.month),
+        "target_on-year": str(target.year),
         "summary": "Parking stays free for people having treatment.",
         "reasons": "Most people told us the charge would stop them coming.",
         "decided_by": "Estates committee",
@@ -49,7 +65,7 @@ def test_an_author_records_the_decision_and_the_proposal_shows_it(client, impact
     assert 'name="decided_on-day"' in page.get_data(as_text=True)
     response = post_form(client, f"/proposals/{closed.id}/decision", decision_form())
     assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/proposals/{closed.id}")
+    assert response.headers["Location"].endswith(f"/proposals/{closed.id}/decision#next")
     db.session.refresh(closed)
     assert closed.status() == "decided"
     assert decision_of(closed).decided_by == "Estates committee"

@@ -30,9 +30,13 @@ def _shape_and_refuse(impact):
     on the world's other proposal (now closed: outcomes are told once it is), was not adopted."""
     factories.close(impact["proposals"]["open"])
     _link(impact, f"change:{impact['change'].id}", "adopted", theme=impact["weekend_theme"])
+    # The open proposal has no decision yet: its view is linked to a change of its own.
+    sunday = factories.make_change(
+        impact["a"], impact["people"]["professional"], title="Sunday phone cover"
+    )
     _link(
         impact,
-        f"decision:{impact['decision'].id}",
+        f"change:{sunday.id}",
         "not_adopted",
         "We cannot staff the phones on Sundays.",
         proposal=impact["proposals"]["open"],
