@@ -915,6 +915,11 @@ def _clear_the_title(page, _server):
     return submit(page)
 
 
+def _target_before_the_start(page, _server):
+    page.locator("input[name='target_on-year']").fill("2000")
+    return submit(page)
+
+
 def _clear_the_prompt(page, _server):
     page.locator("#prompt").fill("")
     return submit(page)
@@ -2110,6 +2115,14 @@ PAGES = [
         AUTHORS,
         status=400,
         then=_clear_the_title,
+    ),
+    Page(
+        "edit a service change: target date before the start",
+        "impact.edit_change",
+        _change_page(PUBLIC_CHANGE, "/edit"),
+        AUTHORS,
+        status=400,
+        then=_target_before_the_start,
     ),
     Page(
         "did it work",
