@@ -23,6 +23,7 @@ from ..communities.services import Refused, require
 from ..consultations import review
 from ..consultations.models import Contribution, ContributionTheme, Proposal, Theme
 from ..db import utcnow
+from . import reading
 from .models import (
     AWAITING,
     EFFECTS,
@@ -46,20 +47,35 @@ def derive(effects):
     return SHAPED
 
 
-def _target(community, target):
-    """(decision, change) from a "decision:ID" or "change:ID" choice in this community."""
+def _target(proposal, community, target):
+    """(decision, change) from a "decision:ID" or "change:ID" choice: the proposal's own
+    decision, or a change connected to it (`reading.connected_to`). Another proposal's
+    decision or change is refused, so views are never linked to it by mistake."""
     kind, _, number = (target or "").partition(":")
     if not number.isdigit():
         raise Refused(_l("Choose the decision or change it influenced"))
     if kind == "decision":
         decision = db.session.get(Decision, int(number))
-        if decision is not None and decision.community_id == community.id:
+        if decision is not None and decision.proposal_id == proposal.id:
             return decision, None
     elif kind == "change":
         change = db.session.get(ServiceChange, int(number))
-        if change is not None and change.community_id == community.id:
+        if (
+            change is not None
+            and change.community_id == community.id
+            and db.session.scalar(
+                sa.select(ServiceChange.id).where(
+                    ServiceChange.id == change.id, reading.connected_to(proposal)
+                )
+            )
+            is not None
+        ):
             return None, change
-    raise Refused(_l("Choose the decision or change it influenced"))
+    else:
+        raise Refused(_l("Choose the decision or change it influenced"))
+    raise Refused(
+        _l("Choose this proposal’s decision or a change that carries it out, from the list")
+    )
 
 
 def _checked(effect, rationale):
@@ -93,7 +109,7 @@ def link(actor, proposal, community, *, target, effect, rationale, contributions
     """
     require(permissions.can_review(actor, community))
     effect, rationale = _checked(effect, rationale)
-    decision, change = _target(community, target)
+    decision, change = _target(proposal, community, target)
     if theme is None and not contributions:
         raise Refused(_l("Choose the contributions or the theme to link"))
     if theme is not None and theme.proposal_id != proposal.id:

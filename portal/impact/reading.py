@@ -154,19 +154,26 @@ def chosen_contributions(proposal, ids):
 
 
 def link_targets(proposal, community):
-    """The proposal's decision, and choices "decision:ID" and "change:ID" (its decision first)."""
+    """The proposal's decision, and choices "decision:ID" and "change:ID": only its own
+    decision and the changes connected to it (`connected_to`)."""
     own = services.decision_of(proposal)
-    decisions = services.decisions_of_community(community)
     changes = db.session.execute(
         sa.select(ServiceChange.id, ServiceChange.title)
-        .where(ServiceChange.community_id == community.id)
+        .where(
+            ServiceChange.community_id == community.id,
+            connected_to(proposal),
+        )
         .order_by(ServiceChange.updated_at.desc(), ServiceChange.id.desc())
         .limit(200)
     ).all()
-    ordered = sorted(decisions, key=lambda row: own is None or row.id != own.id)
-    return own, [("", _("Choose a decision or change"))] + [
-        (f"decision:{row.id}", _("Decision on “%(title)s”", title=row.title)) for row in ordered
-    ] + [(f"change:{row.id}", _("Service change: %(title)s", title=row.title)) for row in changes]
+    decisions = (
+        [(f"decision:{own.id}", _("Decision on “%(title)s”", title=proposal.title))]
+        if own is not None
+        else []
+    )
+    return own, [("", _("Choose a decision or change"))] + decisions + [
+        (f"change:{row.id}", _("Service change: %(title)s", title=row.title)) for row in changes
+    ]
 
 
 def with_outcome(theme, contribution_ids):
@@ -201,3 +208,57 @@ def outcome_missing_query(community_ids):
             Proposal.decided_at.desc(), Proposal.id, Contribution.submitted_at, Contribution.id
         )
     )
+
+
+def decision_changes(decision, member):
+    """The changes that carry out a decision, with their owner's name: one statement."""
+    query = (
+        sa.select(ServiceChange, User.display_name.label("owner"))
+        .join(ChangeDecision, ChangeDecision.change_id == ServiceChange.id)
+        .outerjoin(User, User.id == ServiceChange.owner_id)
+        .where(ChangeDecision.decision_id == decision.id)
+        .order_by(ServiceChange.title, ServiceChange.id)
+        .limit(100)
+    )
+    if not member:
+        query = query.where(ServiceChange.visibility == PUBLIC)
+    return db.session.execute(query).all()
+
+
+def connected_to(proposal):
+    """SQL (on ServiceChange): changes the proposal's views may be linked to.
+
+    Those that carry out its decision (a coordinator ticks the decision on the change's form),
+    and those of the community that carry out no decision yet. A change that carries out only
+    other proposals' decisions is left out, so views are not linked to it by mistake.
+    """
+    tied = sa.select(ChangeDecision.change_id).where(ChangeDecision.change_id == ServiceChange.id)
+    own = tied.join(Decision, Decision.id == ChangeDecision.decision_id).where(
+        Decision.proposal_id == proposal.id
+    )
+    return sa.or_(sa.exists(own), ~sa.exists(tied))
+
+
+def proposals_behind(change):
+    """[(proposal id, title, views)] whose views are linked to the change, directly or through
+    a theme: one grouped statement; withdrawn views do not count and no name is read."""
+    live = (Influence.change_id == change.id, Influence.removed_at.is_(None))
+    direct = sa.select(Influence.contribution_id.label("cid")).where(
+        *live, Influence.contribution_id.is_not(None)
+    )
+    themed = (
+        sa.select(ContributionTheme.contribution_id.label("cid"))
+        .join(Influence, Influence.theme_id == ContributionTheme.theme_id)
+        .where(*live)
+    )
+    reached = sa.union(direct, themed).subquery()
+    return db.session.execute(
+        sa.select(Proposal.id, Proposal.title, sa.func.count(sa.distinct(Contribution.id)))
+        .select_from(reached)
+        .join(Contribution, Contribution.id == reached.c.cid)
+        .join(Proposal, Proposal.id == Contribution.proposal_id)
+        .where(Contribution.withdrawn_at.is_(None))
+        .group_by(Proposal.id, Proposal.title)
+        .order_by(Proposal.title, Proposal.id)
+        .limit(100)
+    ).all()
