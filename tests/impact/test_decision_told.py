@@ -316,3 +316,19 @@ def test_the_proposal_page_costs_the_same_statements_with_more_changes(
         page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
     assert "Part 4" in page
     assert len(many) == len(few)
+
+
+def test_the_changes_list_costs_the_same_statements_with_more_owners(client, impact, count_queries):
+    pro, coordinator = impact["people"]["professional"], impact["people"]["coordinator"]
+    sign_in_as(client, pro)
+    client.get("/communities/alpha/changes")
+    with count_queries() as few:
+        assert client.get("/communities/alpha/changes").status_code == 200
+    for number in range(4):
+        factories.make_change(
+            impact["a"], pro, title=f"Owned {number}", owner_id=(coordinator, pro)[number % 2].id
+        )
+    with count_queries() as many:
+        page = client.get("/communities/alpha/changes").get_data(as_text=True)
+    assert "Owned 3" in page and "Coord A" in page
+    assert len(many) == len(few)
