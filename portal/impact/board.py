@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from .. import db
 from ..communities.models import Community
 from ..consultations.models import Contribution, ContributionTheme, Quote, Theme
+from . import reach
 from .models import (
     PUBLIC,
     ChangeStatusEntry,
@@ -95,7 +96,10 @@ class Said:
 
 
 def board_details(change_ids):
-    """{change id: Said} for a page of public changes, in four queries."""
+    """{change id: Said} for a page of public changes, in four queries.
+
+    Each contribution counts once per change, with one effect (reach.effective).
+    """
     found = {change_id: Said() for change_id in change_ids}
     if not change_ids:
         return found
@@ -113,20 +117,19 @@ def board_details(change_ids):
     ):
         found[change_id].themes.append((name, number))
 
-    reach = _reach(change_ids)
+    counted = reach.effective(Influence.change_id.in_(change_ids))
     for change_id, effect, number in db.session.execute(
-        sa.select(reach.c.change_id, reach.c.effect, sa.func.count(sa.distinct(reach.c.cid)))
-        .join(Contribution, Contribution.id == reach.c.cid)
-        .where(Contribution.withdrawn_at.is_(None))
-        .group_by(reach.c.change_id, reach.c.effect)
+        sa.select(counted.c.change_id, counted.c.effect, sa.func.count(counted.c.cid)).group_by(
+            counted.c.change_id, counted.c.effect
+        )
     ):
         found[change_id].effects[effect] = number
 
-    reach = _reach(change_ids)
+    reached = _reach(change_ids)
     quoted = (
-        sa.select(reach.c.change_id, Quote.id, Quote.text, Quote.approved_at)
+        sa.select(reached.c.change_id, Quote.id, Quote.text, Quote.approved_at)
         .distinct()
-        .join(Contribution, Contribution.id == reach.c.cid)
+        .join(Contribution, Contribution.id == reached.c.cid)
         .join(Quote, Quote.contribution_id == Contribution.id)
         .where(
             Contribution.quote_consent.is_(True),

@@ -75,7 +75,7 @@ def _lines(node, width, effects=""):
             (line, False) for line in _wrap(OUTCOME_LABELS[node.key], chars, 2)
         ]
     if node.kind == "theme":
-        did = [(line, False) for line in _wrap(effects, chars, 2)] if effects else []
+        did = [(line, False) for line in _wrap(effects, chars, 4)] if effects else []
         return (
             [(line, True) for line in _wrap(node.label, chars, 2)]
             + [(_contributions(node.count), False)]
@@ -169,16 +169,15 @@ class _Canvas:
 
 
 def theme_effects(trace):
-    """{theme key: what its links did, in words}, e.g. "Adopted; Not adopted"."""
+    """{theme key: what its links did and where they lead, in words}, e.g.
+    "Adopted: Evening clinics; Not adopted: Decision on: Parking"."""
     found = {}
-    for source, _target, effect, _count in trace.edges:
+    for source, target, effect, _count in trace.edges:
         if source.kind == "theme" and effect:
-            found.setdefault(source.key, [])
-            if effect not in found[source.key]:
-                found[source.key].append(effect)
-    return {
-        key: "; ".join(str(EFFECT_LABELS[e]) for e in effects) for key, effects in found.items()
-    }
+            said = _("%(effect)s: %(target)s", effect=EFFECT_LABELS[effect], target=target.label)
+            if said not in found.setdefault(source.key, []):
+                found[source.key].append(said)
+    return {key: "; ".join(lines) for key, lines in found.items()}
 
 
 def trace_svg(trace, *, title, rtl=False):
@@ -242,6 +241,9 @@ def describe(trace):
             for node in trace.themes
         ]
         sentences.append(_("Themes: %(themes)s.", themes="; ".join(themes)))
+        for node in trace.themes:
+            if led := theme_effects(trace).get(node.key):
+                sentences.append(_("%(theme)s leads to: %(led)s.", theme=node.label, led=led))
     else:
         sentences.append(_("No themes yet."))
     if trace.decision is not None:
@@ -267,14 +269,41 @@ def describe(trace):
     return " ".join(sentences)
 
 
+def what_it_did(source, target, effect):
+    """What one line of the trace did, in words."""
+    if source.kind == "outcome" and target.kind == "theme":
+        return _("Grouped under this theme")
+    if source.kind == "decision":
+        return _("Carried out by this change")
+    if source.kind == "theme":
+        return _("Linked through the theme: %(effect)s", effect=EFFECT_LABELS[effect])
+    return _("Linked directly: %(effect)s", effect=EFFECT_LABELS[effect])
+
+
 def rows(trace):
     """One row for each line in the diagram: from, to, what it did, and how many."""
     return [
         {
             "source": name_of(source),
             "target": name_of(target),
-            "effect": EFFECT_LABELS[effect] if effect else _("Carried out by this change"),
+            "effect": what_it_did(source, target, effect),
             "count": count,
         }
         for source, target, effect, count in trace.edges
+    ]
+
+
+def both_ways(trace):
+    """Sentences for the contributions linked directly and through a theme to one target."""
+    return [
+        ngettext(
+            "%(num)d contribution was linked directly to “%(target)s”, and through the theme "
+            "“%(theme)s”: it counts once, with the direct link's effect.",
+            "%(num)d contributions were linked directly to “%(target)s”, and through the theme "
+            "“%(theme)s”: each counts once, with the direct link's effect.",
+            count,
+            target=target.label,
+            theme=theme.label,
+        )
+        for theme, target, count in trace.both
     ]

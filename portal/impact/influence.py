@@ -23,7 +23,7 @@ from ..communities.services import Refused, require
 from ..consultations import review
 from ..consultations.models import Contribution, ContributionTheme, Proposal, Theme
 from ..db import utcnow
-from . import reading
+from . import reach, reading
 from .models import (
     AWAITING,
     EFFECTS,
@@ -221,22 +221,16 @@ def _reached(influence_ids):
 
 
 def effects_of(contribution_ids):
-    """{contribution id: [effect, ...]} over the live links reaching each contribution."""
+    """{contribution id: [effect, ...]}: one effect per decision or change it reaches.
+
+    A contribution linked directly and through its theme to the same target
+    has the direct link's effect (see reach.effective).
+    """
     effects = {cid: [] for cid in contribution_ids}
     if not contribution_ids:
         return effects
-    direct = sa.select(Influence.contribution_id.label("cid"), Influence.effect).where(
-        Influence.contribution_id.in_(contribution_ids), Influence.removed_at.is_(None)
-    )
-    themed = (
-        sa.select(ContributionTheme.contribution_id.label("cid"), Influence.effect)
-        .join(Influence, Influence.theme_id == ContributionTheme.theme_id)
-        .where(
-            ContributionTheme.contribution_id.in_(contribution_ids),
-            Influence.removed_at.is_(None),
-        )
-    )
-    for cid, effect in db.session.execute(sa.union_all(direct, themed)):
+    found = reach.effective(contribution_ids=contribution_ids, counted=False)
+    for cid, effect in db.session.execute(sa.select(found.c.cid, found.c.effect)):
         effects[cid].append(effect)
     return effects
 
@@ -383,39 +377,27 @@ def _tell(contribution_ids, outcome):
 
 
 def links_of(contribution_ids):
-    """{contribution id: [link row, ...]}: each live link reaching it, with its target's title.
+    """{contribution id: [link row, ...]}: one row per decision or change reaching it.
 
-    Each row has effect, rationale, theme (name or None), decision_id,
-    change_id, title (the change's title or the decided proposal's title),
-    change status and progress. One query for any number of contributions.
+    Each row has effect, rationale, theme (the name of the theme whose link
+    counts, or None when linked directly), also_theme (when linked directly
+    and through that theme too), decision_id, change_id, title (the change's
+    title or the decided proposal's title), change status and progress. The
+    direct link wins over a theme's (reach.effective). One query.
     """
     found = {cid: [] for cid in contribution_ids}
     if not contribution_ids:
         return found
-    source = sa.union_all(
-        sa.select(
-            Influence.contribution_id.label("cid"),
-            Influence.id.label("influence_id"),
-            sa.null().label("theme_id"),
-        ).where(Influence.contribution_id.in_(contribution_ids), Influence.removed_at.is_(None)),
-        sa.select(
-            ContributionTheme.contribution_id.label("cid"),
-            Influence.id.label("influence_id"),
-            Influence.theme_id.label("theme_id"),
-        )
-        .join(Influence, Influence.theme_id == ContributionTheme.theme_id)
-        .where(
-            ContributionTheme.contribution_id.in_(contribution_ids),
-            Influence.removed_at.is_(None),
-        ),
-    ).subquery()
+    source = reach.effective(contribution_ids=contribution_ids, counted=False)
     decided = sa.orm.aliased(Proposal)
+    also = sa.orm.aliased(Theme)
     rows = db.session.execute(
         sa.select(
             source.c.cid,
             Influence.effect,
             Influence.rationale,
             Theme.name.label("theme"),
+            also.name.label("also_theme"),
             Influence.decision_id,
             Influence.change_id,
             sa.func.coalesce(ServiceChange.title, decided.title).label("title"),
@@ -425,6 +407,7 @@ def links_of(contribution_ids):
         )
         .join(Influence, Influence.id == source.c.influence_id)
         .outerjoin(Theme, Theme.id == source.c.theme_id)
+        .outerjoin(also, also.id == source.c.also_theme_id)
         .outerjoin(ServiceChange, ServiceChange.id == Influence.change_id)
         .outerjoin(Decision, Decision.id == Influence.decision_id)
         .outerjoin(decided, decided.id == Decision.proposal_id)

@@ -6,7 +6,8 @@ import sqlalchemy as sa
 
 from .. import db
 from ..communities.models import Community
-from ..consultations.models import Contribution, ContributionTheme, Proposal
+from ..consultations.models import Proposal
+from . import reach
 from .models import (
     PUBLIC,
     ChangeDecision,
@@ -112,7 +113,9 @@ def open_decisions():
 def open_influence():
     """How many contributions and links reached each public change or decision, by effect.
 
-    Counts only: no contribution, no words, no names. Two queries.
+    Each contribution counts once per change or decision, with one effect: the
+    direct link's wins over its theme's (reach.effective). Counts only: no
+    contribution, no words, no names. Two queries.
     """
     public_target = sa.or_(
         Influence.change_id.in_(
@@ -132,22 +135,12 @@ def open_influence():
     links = db.session.execute(
         sa.select(*target, sa.func.count(Influence.id)).where(live).group_by(*target)
     ).all()
-    reach = sa.union_all(
-        sa.select(*target, Influence.contribution_id.label("cid")).where(
-            live, Influence.contribution_id.is_not(None)
-        ),
-        sa.select(*target, ContributionTheme.contribution_id.label("cid"))
-        .join(ContributionTheme, ContributionTheme.theme_id == Influence.theme_id)
-        .where(live),
-    ).subquery()
-    reached = (reach.c.change_id, reach.c.decision_id, reach.c.effect)
+    counted = reach.effective(public_target)
+    reached = (counted.c.change_id, counted.c.decision_id, counted.c.effect)
     contributions = {
         tuple(row[:3]): row[3]
         for row in db.session.execute(
-            sa.select(*reached, sa.func.count(sa.distinct(reach.c.cid)))
-            .join(Contribution, Contribution.id == reach.c.cid)
-            .where(Contribution.withdrawn_at.is_(None))
-            .group_by(*reached)
+            sa.select(*reached, sa.func.count(counted.c.cid)).group_by(*reached)
         )
     }
     items = [

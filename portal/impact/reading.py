@@ -12,7 +12,7 @@ from .. import db
 from ..accounts.models import User
 from ..consultations import review
 from ..consultations.models import Contribution, ContributionTheme, Proposal, Theme
-from . import services
+from . import reach, services
 from .models import AWAITING, EFFECTS, PUBLIC, ChangeDecision, Decision, Influence, ServiceChange
 
 
@@ -62,26 +62,15 @@ def linked_decisions(change, member):
 
 
 def lay_counts(change):
-    """[(effect, contributions)] linked to the change, directly or through a theme.
+    """[(effect, contributions)] linked to the change, directly or through a theme: each
+    contribution once, the direct link's effect winning (reach.effective).
 
     One grouped statement; withdrawn contributions do not count, and no name
     is read.
     """
-    live = (Influence.change_id == change.id, Influence.removed_at.is_(None))
-    direct = sa.select(
-        Influence.contribution_id.label("cid"), Influence.effect.label("effect")
-    ).where(*live, Influence.contribution_id.is_not(None))
-    themed = (
-        sa.select(ContributionTheme.contribution_id.label("cid"), Influence.effect.label("effect"))
-        .join(Influence, Influence.theme_id == ContributionTheme.theme_id)
-        .where(*live)
-    )
-    reached = sa.union(direct, themed).subquery()
+    counted = reach.effective(Influence.change_id == change.id)
     rows = db.session.execute(
-        sa.select(reached.c.effect, sa.func.count(sa.distinct(reached.c.cid)))
-        .join(Contribution, Contribution.id == reached.c.cid)
-        .where(Contribution.withdrawn_at.is_(None))
-        .group_by(reached.c.effect)
+        sa.select(counted.c.effect, sa.func.count(counted.c.cid)).group_by(counted.c.effect)
     ).all()
     found = dict(rows)
     return [(effect, found[effect]) for effect in EFFECTS if found.get(effect)]

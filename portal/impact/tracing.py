@@ -11,7 +11,7 @@ from .. import db
 from ..communities.models import ACTIVE, Community, Membership
 from ..consultations.models import Contribution, ContributionTheme, Proposal, Theme
 from ..db import utcnow
-from . import influence
+from . import influence, reach
 from .models import (
     OUTCOMES,
     ChangeDecision,
@@ -123,11 +123,18 @@ class Trace:
     changes: list  # Nodes
     edges: list = field(default_factory=list)  # (from Node, to Node, effect or None, count)
     theme_effects: dict = field(default_factory=dict)  # theme id: [effect, ...]
+    # (theme Node, target Node, contributions linked directly and through that theme too)
+    both: list = field(default_factory=list)
 
 
 def trace(proposal):
     """Counts, themes, the decision and the resulting changes of a proposal, and the
-    lines between them. Never who wrote anything: counts only. Five queries."""
+    lines between them. Never who wrote anything: counts only. Six queries.
+
+    A contribution linked directly and through its theme to the same decision
+    or change counts once, on the direct line (reach.effective); a theme's line
+    counts the contributions its link alone reaches. `both` says how many had
+    the two."""
     counts = dict.fromkeys(OUTCOMES, 0)
     counts.update(
         db.session.execute(
@@ -156,29 +163,29 @@ def trace(proposal):
         if number:
             by_outcome.append((outcomes[outcome], node, None, number))
 
+    # Each contribution once per decision or change, the direct link's effect winning.
+    counted = reach.effective(Influence.proposal_id == proposal.id)
+    reached = (
+        counted.c.theme_id,
+        counted.c.also_theme_id,
+        counted.c.decision_id,
+        counted.c.change_id,
+        counted.c.effect,
+        Contribution.outcome,
+    )
     links = db.session.execute(
-        sa.select(
-            Influence.theme_id,
-            Influence.decision_id,
-            Influence.change_id,
-            Influence.effect,
-            Contribution.outcome,
-            sa.func.count(Contribution.id),
+        sa.select(*reached, sa.func.count(counted.c.cid))
+        .join(Contribution, Contribution.id == counted.c.cid)
+        .group_by(*reached)
+    ).all()
+    theme_links = db.session.execute(
+        sa.select(Influence.theme_id, Influence.decision_id, Influence.change_id, Influence.effect)
+        .where(
+            Influence.proposal_id == proposal.id,
+            Influence.removed_at.is_(None),
+            Influence.theme_id.is_not(None),
         )
-        .outerjoin(
-            Contribution,
-            sa.and_(
-                Contribution.id == Influence.contribution_id, Contribution.withdrawn_at.is_(None)
-            ),
-        )
-        .where(Influence.proposal_id == proposal.id, Influence.removed_at.is_(None))
-        .group_by(
-            Influence.theme_id,
-            Influence.decision_id,
-            Influence.change_id,
-            Influence.effect,
-            Contribution.outcome,
-        )
+        .order_by(Influence.id)
     ).all()
 
     own_decision = sa.select(Decision.id).where(Decision.proposal_id == proposal.id)
@@ -229,16 +236,34 @@ def trace(proposal):
         changes=list(changes.values()),
     )
     result.edges.extend(by_outcome)
-    for theme_id, decision_id, change_id, effect, outcome, number in links:
+    themed = {}
+    for theme_id, decision_id, change_id, effect in theme_links:
+        target = decisions.get(decision_id) if decision_id else changes.get(change_id)
+        if target is not None and theme_id in themes:
+            themed[(theme_id, target.kind, target.key)] = [themes[theme_id], target, effect, 0]
+            result.theme_effects.setdefault(theme_id, []).append(effect)
+    direct, both_ways = {}, {}
+    for theme_id, also_theme_id, decision_id, change_id, effect, outcome, number in links:
         target = decisions.get(decision_id) if decision_id else changes.get(change_id)
         if target is None:
             continue
         if theme_id is not None:
-            if theme_id in themes:
-                result.edges.append((themes[theme_id], target, effect, themes[theme_id].count))
-                result.theme_effects.setdefault(theme_id, []).append(effect)
-        elif number:
-            result.edges.append((outcomes[outcome], target, effect, number))
+            edge = themed.get((theme_id, target.kind, target.key))
+            if edge is not None:
+                edge[3] += number
+            continue
+        key = (outcome, target.kind, target.key, effect)
+        direct[key] = direct.get(key, 0) + number
+        if also_theme_id in themes:
+            both = both_ways.setdefault(
+                (also_theme_id, target.kind, target.key), [themes[also_theme_id], target, 0]
+            )
+            both[2] += number
+    result.edges.extend(tuple(edge) for edge in themed.values())
+    result.both = [tuple(row) for row in both_ways.values()]
+    for (outcome, kind, key, effect), number in direct.items():
+        target = decisions[key] if kind == "decision" else changes[key]
+        result.edges.append((outcomes[outcome], target, effect, number))
     for change in carried:
         result.edges.append((decisions[decision.id], change, None, None))
     return result

@@ -73,6 +73,7 @@ def trace(proposal_id):
             rtl=text_direction() == "rtl",
         ),
         rows=diagram.rows(found),
+        both_ways=diagram.both_ways(found),
         title=_("What happened: %(title)s", title=proposal.title),
     )
 

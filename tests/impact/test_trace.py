@@ -86,14 +86,19 @@ def test_the_diagram_is_an_accessible_inline_svg_with_a_matching_table(client, i
     assert "3 contributions count." in svg
     # An arrow from each tier to the next; each theme says what its links did.
     assert svg.count('marker-end="url(#trace-arrow)"') == 3
-    assert ">Adopted</text>" in svg
+    change = impact["change"].title
+    assert ">Adopted: Evening" in svg  # the theme's box says which change it leads to
+    assert f"Weekend calls leads to: Adopted: {change}." in svg  # and so does the description
     # shaped → theme, theme → change, not adopted → decision, decision → change
     table = html[html.index("Every link, from views to changes") :]
     table = table[: table.index("</table>")]
     assert table.count('<tr role="row" class="nhsuk-table__row">') == 4
     assert "Theme: Weekend calls" in table and "Adopted" in table
     assert "Contributions: Not adopted" in table
-    assert "Carried out by this change" in table
+    assert table.count("Carried out by this change") == 1  # the decision → change row only
+    assert "Grouped under this theme" in table  # shaped → theme
+    assert "Linked through the theme: Adopted" in table
+    assert "Linked directly: Not adopted" in table
     assert '<caption class="nhsuk-table__caption">' in html and 'scope="col"' in html
 
 
@@ -190,3 +195,82 @@ def test_the_trace_costs_the_same_statements_with_5_or_200_contributions(
         page = client.get(path)
     assert page.status_code == 200 and len(many) == len(few)
     assert "203 contributions count." in page.get_data(as_text=True)
+
+
+def _rows(html):
+    table = html[html.index("Every link, from views to changes") :]
+    table = table[: table.index("</table>")]
+    return [
+        [re.sub(r"<[^>]+>", "", cell).replace("From ", "", 1).strip() for cell in row]
+        for row in (
+            re.findall(r'<td role="cell" class="nhsuk-table__cell">(.*?)</td>', tr, re.S)
+            for tr in table.split('<tr role="row" class="nhsuk-table__row">')[1:]
+        )
+    ]
+
+
+def test_a_view_linked_directly_and_through_its_theme_counts_once_with_the_direct_effect(
+    client, impact
+):
+    reviewer, proposal, a = impact["people"]["professional"], impact["proposal"], impact["a"]
+    change = impact["change"]
+    influence.link(
+        reviewer,
+        proposal,
+        a,
+        target=f"change:{change.id}",
+        effect="adopted",
+        rationale="",
+        theme=impact["weekend_theme"],
+    )  # reaches the named and the anonymous views
+    influence.link(
+        reviewer,
+        proposal,
+        a,
+        target=f"change:{change.id}",
+        effect="informed",
+        rationale="",
+        contributions=[impact["named"]],
+    )
+    html = _trace(client, impact).get_data(as_text=True)
+    rows = {(row[1], row[2]): row[3] for row in _rows(html)}
+    to_change = f"Change: {change.title}"
+    # The theme's line counts only the anonymous view; the named one is on the direct line.
+    assert rows[(f"To {to_change}", "What it did Linked through the theme: Adopted")].endswith("1")
+    assert rows[(f"To {to_change}", "What it did Linked directly: Informed the decision")].endswith(
+        "1"
+    )
+    assert (
+        sum(
+            int(count.split()[-1])
+            for (target, did), count in rows.items()
+            if to_change in target and "Linked" in did
+        )
+        == 2
+    )  # two people reached the change, each once
+    assert (
+        "1 contribution was linked directly to “" + change.title + "”, and through the theme "
+        "“Weekend calls”: it counts once, with the direct link&#39;s effect." in html
+    )
+
+
+def test_the_trace_costs_the_same_queries_however_many_links(client, impact, count_queries):
+    _linked(impact)
+    sign_in_as(client, impact["people"]["lay"])
+    path = f"/proposals/{impact['proposal'].id}/trace"
+    with count_queries() as few:
+        client.get(path)
+    people = [impact["pseudonym"]]
+    review.add_theme(impact["people"]["professional"], people, impact["weekend_theme"])
+    influence.link(
+        impact["people"]["professional"],
+        impact["proposal"],
+        impact["a"],
+        target=f"change:{impact['change'].id}",
+        effect="informed",
+        rationale="",
+        contributions=[impact["named"], *people],
+    )
+    with count_queries() as many:
+        client.get(path)
+    assert len(many) == len(few)
