@@ -29,13 +29,13 @@ def alembic_config(connection=None):
     return config
 
 
-def upgrade(revision="heads"):
+def upgrade(revision="head"):
     with db.engine().begin() as connection:
         command.upgrade(alembic_config(connection), revision)
 
 
 @db_cli.command("upgrade")
-@click.argument("revision", default="heads")
+@click.argument("revision", default="head")
 def upgrade_command(revision):
     """Migrate the database to the newest schema (or REVISION)."""
     upgrade(revision)

@@ -13,6 +13,7 @@ from .briefings.models import PUBLIC
 from .communities.models import (
     ACTIVE,
     COORDINATOR,
+    INVITE,
     LAY_PARTNER,
     PROFESSIONAL,
     Membership,
@@ -115,6 +116,22 @@ def can_read_proposal(user, proposal, community):
     if can_author(user, community):
         return True
     return not proposal.is_draft and is_member(user, community)
+
+
+def can_read_consultation(user, proposal, community):
+    """A consultation's public page and its trace: published proposals of communities anyone
+    may ask to join are for everyone, signed out too; those of invite-only communities (their
+    members-only communities) for members only, as `can_read_proposal`."""
+    if can_read_proposal(user, proposal, community):
+        return True
+    return (
+        not proposal.is_draft and community.visibility != INVITE and community.archived_at is None
+    )
+
+
+def can_read_decision(user, decision, community):
+    """A decision marked "Everyone" is for whoever may read its proposal; others for members."""
+    return decision.visibility == PUBLIC or is_member(user, community)
 
 
 def can_review(user, community):
@@ -259,6 +276,7 @@ def init_app(app):
         can_review=can_review,
         can_steer_proposal=can_steer_proposal,
         can_read_heard=can_read_heard,
+        can_read_decision=can_read_decision,
         can_read_change=can_read_change,
         can_follow_proposal=can_follow_proposal,
         can_follow_change=can_follow_change,

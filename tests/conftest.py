@@ -80,7 +80,7 @@ def engine(database_url):
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-        command.upgrade(alembic_config(connection), "heads")
+        command.upgrade(alembic_config(connection), "head")
     yield engine
     engine.dispose()
 

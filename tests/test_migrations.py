@@ -18,7 +18,7 @@ def test_every_migration_downgrades_and_upgrades_again(_transaction):
     config = alembic_config(_transaction)
     command.downgrade(config, "base")
     assert Base.metadata.tables["users"].name not in _tables(_transaction)
-    command.upgrade(config, "heads")
+    command.upgrade(config, "head")
     assert {"users", "outbox_messages"} <= _tables(_transaction)
 
 

@@ -108,6 +108,11 @@ MATRIX = {
     "main.index": ("GET", "/", everyone(200)),
     "main.accessibility": ("GET", "/accessibility", everyone(200)),
     "main.privacy": ("GET", "/privacy", everyone(200)),
+    "main.my_work": (
+        "GET",
+        "/my-work",
+        only(("professional", "coordinator", "other_coordinator", "admin")),
+    ),
     "main.set_language": ("POST", "/language", everyone(302, "/")),
     "accounts.register": (
         "GET",
@@ -298,7 +303,7 @@ MATRIX.update(
         "consultations.show": (
             "GET",
             lambda w: f"/proposals/{proposal(w)}",
-            {**members_of_a(), "anonymous": (302, SIGN_IN)},
+            everyone(200),  # a public consultation; invite-only communities' are 404
         ),
         "consultations.contribute": (
             "GET",
@@ -616,7 +621,7 @@ MATRIX.update(
         "impact.trace": (
             "GET",
             lambda w: f"/proposals/{decided(w)}/trace",
-            {**members_of_a(), "anonymous": (302, SIGN_IN)},
+            everyone(200),  # a public consultation's trace
         ),
         "impact.board": ("GET", "/you-said-we-did", everyone(200)),
         "impact.timeline": ("GET", "/communities/alpha/timeline", everyone(200)),

@@ -5,7 +5,7 @@ people choose per kind how they are told (at once, daily or weekly digest, or
 in Chorus only); they can follow a proposal or a service change.
 
 Revision ID: 1cc2d421dddd
-Revises: 4589ccbef0d4
+Revises: 6374b322388c
 Create Date: 2026-12-06 19:20:00.000000
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import portal.db
 
 revision = "1cc2d421dddd"
-down_revision = "4589ccbef0d4"
+down_revision = "6374b322388c"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """decision kinds, owners and target dates; service change owners, start and target dates
 
 Revision ID: 39bbbd12a848
-Revises: 4589ccbef0d4
+Revises: 1cc2d421dddd
 Create Date: 2026-12-06 19:50:00.000000
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "39bbbd12a848"
-down_revision = "4589ccbef0d4"
+down_revision = "1cc2d421dddd"
 branch_labels = None
 depends_on = None
 

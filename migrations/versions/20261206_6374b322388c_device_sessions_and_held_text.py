@@ -6,7 +6,7 @@ that a new sign-in rotated. Long forms sent after a session ended, or with an
 expired CSRF token, are held for a day until their author is back.
 
 Revision ID: 6374b322388c
-Revises: 4589ccbef0d4
+Revises: 510b4a9b100a
 Create Date: 2026-12-06 19:30:00.000000
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import portal.db
 
 revision = "6374b322388c"
-down_revision = "4589ccbef0d4"
+down_revision = "510b4a9b100a"
 branch_labels = None
 depends_on = None
 

@@ -106,9 +106,9 @@ def index(slug):
 
 @bp.get("/proposals/<int:proposal_id>")
 def show(proposal_id):
-    if not current_user.is_authenticated:  # proposals are for members: sign in first
-        return redirect(url_for("accounts.sign_in", next=request.full_path))
-    proposal, community = readable_or_404(proposal_id)
+    proposal, community = services.get(proposal_id)
+    if proposal is None or not permissions.can_read_consultation(current_user, proposal, community):
+        abort(404)
     lay = permissions.can_contribute(current_user, community)
     return render_template(
         "consultations/show.html",

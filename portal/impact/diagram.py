@@ -170,11 +170,11 @@ class _Canvas:
 
 def theme_effects(trace):
     """{theme key: what its links did and where they lead, in words}, e.g.
-    "Adopted: Evening clinics; Not adopted: Decision on: Parking"."""
+    "Adopted in Evening clinics; Not adopted in Decision on: Parking"."""
     found = {}
     for source, target, effect, _count in trace.edges:
         if source.kind == "theme" and effect:
-            said = _("%(effect)s: %(target)s", effect=EFFECT_LABELS[effect], target=target.label)
+            said = _("%(effect)s in %(target)s", effect=EFFECT_LABELS[effect], target=target.label)
             if said not in found.setdefault(source.key, []):
                 found[source.key].append(said)
     return {key: "; ".join(lines) for key, lines in found.items()}

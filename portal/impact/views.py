@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from .. import permissions, recent
 from ..communities.services import NotAllowed
 from ..communities.views import community_or_404
-from ..consultations.views import readable_or_404
+from ..consultations import services as consultation_services
 from ..db import utcnow
 from ..downloads import csv_download
 from ..i18n import text_direction
@@ -58,9 +58,9 @@ def mine():
 
 @bp.get("/proposals/<int:proposal_id>/trace")
 def trace(proposal_id):
-    if not current_user.is_authenticated:  # proposals are for members: sign in first
-        return redirect(url_for("accounts.sign_in", next=request.full_path))
-    proposal, community = readable_or_404(proposal_id)
+    proposal, community = consultation_services.get(proposal_id)
+    if proposal is None or not permissions.can_read_consultation(current_user, proposal, community):
+        abort(404)
     found = tracing.trace(proposal)
     return render_template(
         "impact/trace.html",

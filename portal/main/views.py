@@ -1,18 +1,35 @@
 """Pages every visitor can read, and the language switcher."""
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from ..accounts import services as accounts
 from ..redirects import redirect_next
+from . import home, work
 
 bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
 def index():
-    return render_template("main/index.html", title=_("Have your say in health services"))
+    """Staff get My work as their home; lay partners what is open for them; visitors the way in."""
+    if current_user.is_authenticated and work.has_work(current_user):
+        return _my_work()
+    lay = home.lay_home(current_user) if current_user.is_authenticated else None
+    return render_template("main/index.html", lay=lay, title=_("Have your say in health services"))
+
+
+@bp.get("/my-work")
+@login_required
+def my_work():
+    if not work.has_work(current_user):
+        abort(403)
+    return _my_work()
+
+
+def _my_work():
+    return render_template("main/work.html", work=work.my_work(current_user), title=_("My work"))
 
 
 @bp.get("/accessibility")
@@ -42,3 +59,11 @@ def set_language():
             secure=config["SESSION_COOKIE_SECURE"],
         )
     return response
+
+
+@bp.app_template_global()
+def header_facts():
+    """Roles and counts for the header, once per request; nothing for visitors."""
+    if not current_user.is_authenticated:
+        return {}
+    return work.header_facts(current_user)

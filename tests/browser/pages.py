@@ -1684,6 +1684,19 @@ PAGES = [
         "proposal: opening soon", "consultations.show", _proposal_page(UPCOMING_PROPOSAL), MEMBERS
     ),
     Page("proposal: closed", "consultations.show", _proposal_page(CLOSED_PROPOSAL), MEMBERS),
+    # A public consultation: signed out, and signed in outside the community.
+    Page(
+        "proposal: open, signed out",
+        "consultations.show",
+        _proposal_page(OPEN_PROPOSAL),
+        (ANONYMOUS, "admin"),
+    ),
+    Page(
+        "proposal: closed, signed out",
+        "consultations.show",
+        _proposal_page(CLOSED_PROPOSAL),
+        (ANONYMOUS, "admin"),
+    ),
     Page("proposal: draft", "consultations.show", _proposal_page(DRAFT_PROPOSAL), AUTHORS),
     # A consultation's life: its window moves, and what was heard.
     Page(
@@ -2187,6 +2200,18 @@ PAGES = [
         "impact.trace",
         _proposal_page(DECIDED_PROPOSAL, "/trace"),
         MEMBERS,
+    ),
+    Page(
+        "proposal: decided, signed out",
+        "consultations.show",
+        _proposal_page(DECIDED_PROPOSAL),
+        (ANONYMOUS, "admin"),
+    ),
+    Page(
+        "what happened to the views, signed out",
+        "impact.trace",
+        _proposal_page(DECIDED_PROPOSAL, "/trace"),
+        (ANONYMOUS, "admin"),
     ),
     Page(
         "what happened to the views: not decided yet",

@@ -1,0 +1,228 @@
+"""My work: what waits for a professional or coordinator, across their communities.
+
+Every figure comes from a few aggregate statements (conditional counts, GROUP BY
+community), so the page costs the same however many communities, proposals or
+views there are.
+"""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from .. import db, permissions
+from ..communities.models import (
+    ACTIVE,
+    COORDINATOR,
+    LAY_PARTNER,
+    PENDING,
+    PROFESSIONAL,
+    Community,
+    Membership,
+)
+from ..consultations.models import NEW, Contribution, Proposal, Report
+from ..consultations.review import overdue_before
+from ..db import utcnow
+
+SHORT_LIST = 5
+CLOSING_SOON_DAYS = 7
+
+
+def staff_communities(user):
+    """The person's communities as a professional or coordinator: [(community, role)]."""
+    rows = db.session.execute(
+        sa.select(Community, Membership.role)
+        .join(Membership, Membership.community_id == Community.id)
+        .where(
+            Membership.user_id == user.id,
+            Membership.status == ACTIVE,
+            Membership.role.in_((PROFESSIONAL, COORDINATOR)),
+        )
+        .order_by(Community.name)
+    )
+    return [(community, role) for community, role in rows]
+
+
+def has_work(user):
+    """Who has My work: anyone with a staff role somewhere, and site admins."""
+    return permissions.reviews_any_community(user) or permissions.is_site_admin(user)
+
+
+def _view_counts(community_ids, now):
+    """{community id: (new, overdue)} in one statement."""
+    late = sa.and_(
+        Contribution.first_response_at.is_(None), Contribution.submitted_at < overdue_before(now)
+    )
+    rows = db.session.execute(
+        sa.select(
+            Proposal.community_id,
+            sa.func.count(sa.case((Contribution.review_status == NEW, 1))),
+            sa.func.count(sa.case((late, 1))),
+        )
+        .join(Proposal, Proposal.id == Contribution.proposal_id)
+        .where(Proposal.community_id.in_(community_ids), Contribution.withdrawn_at.is_(None))
+        .group_by(Proposal.community_id)
+    )
+    return {row[0]: (row[1], row[2]) for row in rows}
+
+
+def _undecided(community_ids):
+    return sa.and_(
+        Proposal.community_id.in_(community_ids),
+        Proposal.published_at.is_not(None),
+        Proposal.decided_at.is_(None),
+    )
+
+
+def _closing_soon(now):
+    return sa.and_(
+        Proposal.closes_at > now, Proposal.closes_at <= now + timedelta(days=CLOSING_SOON_DAYS)
+    )
+
+
+def _proposal_counts(community_ids, now):
+    """{community id: (closing soon, awaiting a decision)} in one statement."""
+    rows = db.session.execute(
+        sa.select(
+            Proposal.community_id,
+            sa.func.count(sa.case((_closing_soon(now), 1))),
+            sa.func.count(sa.case((Proposal.closes_at <= now, 1))),
+        )
+        .where(_undecided(community_ids))
+        .group_by(Proposal.community_id)
+    )
+    return {row[0]: (row[1], row[2]) for row in rows}
+
+
+def _first_proposals(community_ids, condition, order):
+    return db.session.scalars(
+        sa.select(Proposal)
+        .where(_undecided(community_ids), condition)
+        .order_by(order, Proposal.id)
+        .limit(SHORT_LIST)
+    ).all()
+
+
+def _coordinator_counts(community_ids):
+    """{community id: (join requests, open reports)} in one statement."""
+    requests = (
+        sa.select(sa.func.count(Membership.id))
+        .where(Membership.community_id == Community.id, Membership.status == PENDING)
+        .scalar_subquery()
+    )
+    reports = (
+        sa.select(sa.func.count(Report.id))
+        .join(Contribution, Contribution.id == Report.contribution_id)
+        .join(Proposal, Proposal.id == Contribution.proposal_id)
+        .where(Proposal.community_id == Community.id, Report.resolved_at.is_(None))
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Community.id, requests, reports).where(Community.id.in_(community_ids))
+    )
+    return {row[0]: (row[1], row[2]) for row in rows}
+
+
+def my_work(user, now=None):
+    """Everything My work shows, in a fixed number of statements."""
+    now = now or utcnow()
+    communities = staff_communities(user)
+    ids = [community.id for community, _role in communities]
+    coordinated = [community.id for community, role in communities if role == COORDINATOR]
+    views = _view_counts(ids, now) if ids else {}
+    proposals = _proposal_counts(ids, now) if ids else {}
+    coordinator = _coordinator_counts(coordinated) if coordinated else {}
+    rows = []
+    for community, role in communities:
+        new, overdue = views.get(community.id, (0, 0))
+        closing, awaiting = proposals.get(community.id, (0, 0))
+        requests, reports = coordinator.get(community.id, (0, 0))
+        rows.append(
+            {
+                "community": community,
+                "coordinator": role == COORDINATOR,
+                "new": new,
+                "overdue": overdue,
+                "closing_soon": closing,
+                "awaiting_decision": awaiting,
+                "join_requests": requests,
+                "reports": reports,
+            }
+        )
+    keys = ("new", "overdue", "closing_soon", "awaiting_decision", "join_requests", "reports")
+    totals = {key: sum(row[key] for row in rows) for key in keys}
+    return {
+        "communities": rows,
+        "totals": totals,
+        "closing_soon": _first_proposals(ids, _closing_soon(now), Proposal.closes_at)
+        if totals["closing_soon"]
+        else [],
+        "awaiting_decision": _first_proposals(ids, Proposal.closes_at <= now, Proposal.closes_at)
+        if totals["awaiting_decision"]
+        else [],
+        "coordinates": bool(coordinated),
+    }
+
+
+def header_count(user):
+    """The figure beside "My work" in the header: new views plus proposals awaiting a decision."""
+    now = utcnow()
+    ids = (
+        sa.select(Membership.community_id)
+        .where(
+            Membership.user_id == user.id,
+            Membership.status == ACTIVE,
+            Membership.role.in_((PROFESSIONAL, COORDINATOR)),
+        )
+        .scalar_subquery()
+    )
+    new_views = (
+        sa.select(sa.func.count(Contribution.id))
+        .join(Proposal, Proposal.id == Contribution.proposal_id)
+        .where(
+            Proposal.community_id.in_(ids),
+            Contribution.withdrawn_at.is_(None),
+            Contribution.review_status == NEW,
+        )
+        .scalar_subquery()
+    )
+    awaiting = (
+        sa.select(sa.func.count(Proposal.id))
+        .where(
+            Proposal.community_id.in_(ids),
+            Proposal.published_at.is_not(None),
+            Proposal.decided_at.is_(None),
+            Proposal.closes_at <= now,
+        )
+        .scalar_subquery()
+    )
+    return db.session.scalar(sa.select(new_views + awaiting)) or 0
+
+
+def header_facts(user):
+    """What the header needs about the signed-in person, computed once per request.
+
+    One statement finds their active roles (which also answers the permission
+    helpers' "reviews any" and "coordinates any" questions for the rest of the
+    request); staff add one more for the My work figure.
+    """
+    from flask import g
+
+    if "header_facts" in g:
+        return g.header_facts
+    roles = set(
+        db.session.scalars(
+            sa.select(Membership.role)
+            .where(Membership.user_id == user.id, Membership.status == ACTIVE)
+            .distinct()
+        )
+    )
+    g.reviews_any = bool(roles & {PROFESSIONAL, COORDINATOR})
+    g.coordinates_any = COORDINATOR in roles
+    staff = g.reviews_any or permissions.is_site_admin(user)
+    g.header_facts = {
+        "staff": staff,
+        "reviewer": g.reviews_any,
+        "lay": not staff or LAY_PARTNER in roles,
+        "work_count": header_count(user) if staff else 0,
+    }
+    return g.header_facts
