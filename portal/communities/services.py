@@ -111,15 +111,8 @@ def restore_community(actor, community):
 
 
 def member_counts(community):
-    """Active members by role, as stored (not counted on each request)."""
-    row = db.session.execute(
-        sa.select(
-            Community.lay_partner_count,
-            Community.professional_count,
-            Community.coordinator_count,
-        ).where(Community.id == community.id)
-    ).one()
-    return dict(zip(listing.COUNT_COLUMNS, row, strict=True))
+    """Active members by role, as stored on the community row (not counted on each request)."""
+    return {role: getattr(community, column) for role, column in listing.COUNT_COLUMNS.items()}
 
 
 def coordinators(community):

@@ -163,9 +163,12 @@ def my_work(user, now=None):
     }
 
 
-def header_count(user):
-    """The figure beside "My work" in the header: new views plus proposals awaiting a decision."""
-    now = utcnow()
+def _work_waiting(user, now):
+    """The figure beside "My work": new views plus proposals awaiting a decision.
+
+    A scalar subquery, so the header asks it together with the person's roles.
+    It is 0 for anyone who reviews no community.
+    """
     ids = (
         sa.select(Membership.community_id)
         .where(
@@ -195,34 +198,52 @@ def header_count(user):
         )
         .scalar_subquery()
     )
-    return db.session.scalar(sa.select(new_views + awaiting)) or 0
+    return new_views + awaiting
+
+
+def _holds_role(user, *roles):
+    return sa.exists().where(
+        Membership.user_id == user.id,
+        Membership.status == ACTIVE,
+        Membership.role.in_(roles),
+    )
+
+
+def header_count(user):
+    """The figure beside "My work" in the header, on its own."""
+    return db.session.scalar(sa.select(_work_waiting(user, utcnow()))) or 0
 
 
 def header_facts(user):
-    """What the header needs about the signed-in person, computed once per request.
+    """What the header needs about the signed-in person, in one statement per request.
 
-    One statement finds their active roles (which also answers the permission
-    helpers' "reviews any" and "coordinates any" questions for the rest of the
-    request); staff add one more for the My work figure.
+    It finds their active roles (which also answers the permission helpers'
+    "reviews any" and "coordinates any" questions for the rest of the request),
+    the My work figure and the unread notifications figure.
     """
     from flask import g
 
+    from ..notifications.services import unread_expression
+
     if "header_facts" in g:
         return g.header_facts
-    roles = set(
-        db.session.scalars(
-            sa.select(Membership.role)
-            .where(Membership.user_id == user.id, Membership.status == ACTIVE)
-            .distinct()
+    row = db.session.execute(
+        sa.select(
+            _holds_role(user, PROFESSIONAL, COORDINATOR).label("reviewer"),
+            _holds_role(user, COORDINATOR).label("coordinator"),
+            _holds_role(user, LAY_PARTNER).label("lay"),
+            _work_waiting(user, utcnow()).label("work"),
+            unread_expression(user).label("unread"),
         )
-    )
-    g.reviews_any = bool(roles & {PROFESSIONAL, COORDINATOR})
-    g.coordinates_any = COORDINATOR in roles
+    ).one()
+    g.reviews_any = bool(row.reviewer)
+    g.coordinates_any = bool(row.coordinator)
     staff = g.reviews_any or permissions.is_site_admin(user)
     g.header_facts = {
         "staff": staff,
         "reviewer": g.reviews_any,
-        "lay": not staff or LAY_PARTNER in roles,
-        "work_count": header_count(user) if staff else 0,
+        "lay": not staff or bool(row.lay),
+        "work_count": (row.work or 0) if staff else 0,
+        "unread": row.unread or 0,
     }
     return g.header_facts

@@ -3,7 +3,7 @@
 from urllib.parse import urlsplit, urlunsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,17 +14,8 @@ from ..pagination import paginate
 from . import follows, services
 from .forms import PreferencesForm
 from .preferences import DIGEST_HOUR, DIGEST_WEEKDAY, EMAIL, TOPICS, settings_for
-from .services import unread_count
 
 bp = Blueprint("notifications", __name__)
-
-
-@bp.app_template_global()
-def unread_notifications_count():
-    """The signed-in person's unread notifications, counted once per request (header)."""
-    if "unread_notifications" not in g:
-        g.unread_notifications = unread_count(current_user)
-    return g.unread_notifications
 
 
 @bp.app_template_global()

@@ -1203,6 +1203,7 @@ def _mark_the_claim_paid_without_details(page, _server):
 
 PAGES = [
     Page("home", "main.index", "/", EVERYONE),
+    Page("my work", "main.my_work", "/my-work", NOT_INVOLVED),
     Page("accessibility statement", "main.accessibility", "/accessibility", EVERYONE),
     Page("privacy notice", "main.privacy", "/privacy", EVERYONE),
     Page("page not found", None, "/no-such-page", EVERYONE, status=404),

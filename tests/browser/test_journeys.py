@@ -101,7 +101,9 @@ def test_request_to_join_is_approved_by_the_coordinator(browser, live_server):
         page.goto(live_server("/communities/mental-health-crisis"))
         assert "You are a member of this community" in page.content()
         page.goto(live_server("/notifications"))
-        assert "Welcome to the group." in page.content()
+        assert "You are now a member of" in page.locator("#maincontent").inner_text()
+        page.goto(live_server("/my/communities"))
+        assert "Welcome to the group." in page.locator("#maincontent").inner_text()
     finally:
         person.close()
         coordinator.close()

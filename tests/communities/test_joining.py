@@ -212,13 +212,14 @@ def test_my_communities_shows_status_and_coordinator_messages(
     client, make_user, make_community, make_membership
 ):
     me = make_user()
-    make_membership(me, make_community(name="Joined"), status="active")
+    make_membership(me, make_community(name="Joined"), status="active", message="Welcome!")
     make_membership(
         me, make_community(name="Refused"), status="declined", message="Full until April"
     )
     sign_in_as(client, me)
     html = client.get("/my/communities").get_data(as_text=True)
     assert "Joined" in html and "Member" in html
+    assert "Message from the coordinator: “Welcome!”" in html  # said when they approved
     assert "Request declined" in html and "Full until April" in html
 
 
