@@ -118,15 +118,28 @@ def can_read_proposal(user, proposal, community):
     return not proposal.is_draft and is_member(user, community)
 
 
+def can_read_published_consultations(user, community):
+    """The published proposals of a community: for everyone, signed out too, when anyone may
+    ask to join it; for members only in invite-only (members-only) or archived communities."""
+    if is_member(user, community):
+        return True
+    return community.visibility != INVITE and community.archived_at is None
+
+
 def can_read_consultation(user, proposal, community):
-    """A consultation's public page and its trace: published proposals of communities anyone
-    may ask to join are for everyone, signed out too; those of invite-only communities (their
-    members-only communities) for members only, as `can_read_proposal`."""
+    """A consultation's public page and its trace: published proposals as
+    `can_read_published_consultations`, drafts for the community's authors only."""
     if can_read_proposal(user, proposal, community):
         return True
-    return (
-        not proposal.is_draft and community.visibility != INVITE and community.archived_at is None
-    )
+    return not proposal.is_draft and can_read_published_consultations(user, community)
+
+
+def can_read_trace_links(user, proposal, community):
+    """What a trace links views to. While the consultation is open (or paused) its links
+    are drafts, for reviewers only; once it has closed, for whoever reads the consultation."""
+    if proposal.is_closed():
+        return can_read_consultation(user, proposal, community)
+    return can_review(user, community)
 
 
 def can_read_decision(user, decision, community):
@@ -152,12 +165,14 @@ def can_steer_proposal(user, proposal, community):
 
 def can_read_heard(user, proposal, community):
     """The "what we heard" summary of a closed proposal: reviewers always; once published,
-    whoever may read the proposal."""
+    whoever may read the consultation (signed out too, outside members-only communities)."""
     if proposal.status() not in ("closed", "decided"):
         return False
     if can_review(user, community):
         return True
-    return proposal.heard_published_at is not None and can_read_proposal(user, proposal, community)
+    return proposal.heard_published_at is not None and can_read_consultation(
+        user, proposal, community
+    )
 
 
 def reviews_any_community(user):
@@ -276,6 +291,7 @@ def init_app(app):
         can_review=can_review,
         can_steer_proposal=can_steer_proposal,
         can_read_heard=can_read_heard,
+        can_read_trace_links=can_read_trace_links,
         can_read_decision=can_read_decision,
         can_read_change=can_read_change,
         can_follow_proposal=can_follow_proposal,

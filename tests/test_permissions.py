@@ -510,6 +510,25 @@ PUBLIC_BRIEFING = {
 }
 
 
+def published_heard(w):
+    """The world's open proposal, closed, with what was heard published."""
+    from portal.consultations import heard
+
+    proposal = factories.close(w["proposals"]["open"])
+    heard.publish(w["people"]["coordinator"], proposal, w["a"])
+    return proposal.id
+
+
+# What we heard, once published: for everyone, signed out too (A is not members-only).
+PUBLISHED_HEARD = {
+    "consultations.heard_summary": (
+        "GET",
+        lambda w: f"/proposals/{published_heard(w)}/heard",
+        everyone(200),
+    ),
+}
+
+
 def impact_of_a(w):
     """A's decided proposal with the lay partner's views linked to a members-only change.
 
@@ -927,6 +946,14 @@ def test_public_briefing_answers_each_role_as_expected(client, world, endpoint, 
     assert response.status_code == status
     if location is not None:
         assert response.headers["Location"].split("?")[0] == location
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", sorted(PUBLISHED_HEARD))
+def test_published_heard_answers_each_role_as_expected(client, world, endpoint, role):
+    method, path, expected = PUBLISHED_HEARD[endpoint]
+    response = _request(client, world, role, method, path)
+    assert response.status_code == expected[role][0]
 
 
 @pytest.mark.parametrize("role", ["other_coordinator", "coordinator"])

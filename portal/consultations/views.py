@@ -79,6 +79,15 @@ def proposals_linking(briefing):
     return services.proposals_linking(briefing)
 
 
+@bp.app_template_global()
+def proposals_supported(briefing, community):
+    """Published proposals a briefing supports, for its page: whoever reads the briefing sees
+    them if they may also read the community's consultations. One statement."""
+    if not permissions.can_read_published_consultations(current_user, community):
+        return []
+    return services.proposals_linking(briefing)
+
+
 @bp.get("/communities/<slug>/proposals")
 @login_required
 def index(slug):
