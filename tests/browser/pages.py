@@ -1756,6 +1756,12 @@ PAGES = [
         _heard(published=True),
         MEMBERS,
     ),
+    Page(
+        "what we heard: published, signed out",
+        "consultations.heard_summary",
+        _heard(published=True),
+        (ANONYMOUS,),
+    ),
     # Giving views, for lay partners.
     Page("give your views", "consultations.contribute", _unanswered("/contribute"), LAY),
     Page(
@@ -2219,6 +2225,12 @@ PAGES = [
         "impact.trace",
         _proposal_page(OPEN_PROPOSAL, "/trace"),
         MEMBERS,
+    ),
+    Page(
+        "what happened to the views: still open, signed out",
+        "impact.trace",
+        _proposal_page(OPEN_PROPOSAL, "/trace"),
+        (ANONYMOUS,),
     ),
     Page("you said, we did", "impact.board", "/you-said-we-did", EVERYONE),
     Page(
