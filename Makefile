@@ -25,10 +25,14 @@ setup: $(VENV)/.installed assets compile-translations
 	$(FLASK) db upgrade
 	$(FLASK) demo load
 
+# The suite runs on every core (pytest-xdist); the browser tests share one worker.
+# `make test TEST_WORKERS=0` runs it in one process.
+TEST_WORKERS ?= auto
+
 test: $(VENV)/.dev-installed assets compile-translations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

@@ -3,6 +3,10 @@
 The schema is built once per database backend by running the migrations.
 Each test runs inside a transaction that is rolled back at the end; the
 app's own commits only release savepoints inside it.
+
+Under pytest-xdist (`make test` runs `pytest -n auto --dist loadgroup`) each
+worker builds its own PostgreSQL database, `<TEST_DATABASE_URL's name>_<worker>`,
+and drops it at the end; all browser tests go to one worker.
 """
 
 import os
@@ -29,9 +33,14 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked postgresql_only exist only for the PostgreSQL backend (never skipped)."""
+    """Tests marked postgresql_only exist only for the PostgreSQL backend (never skipped).
+
+    Browser tests share one xdist group, so under `--dist loadgroup` one worker runs them
+    all with one live server and one Chromium."""
     keep, drop = [], []
     for item in items:
+        if config.pluginmanager.hasplugin("xdist") and "tests/browser/" in item.nodeid:
+            item.add_marker(pytest.mark.xdist_group("browser"))
         backend = getattr(item, "callspec", None) and item.callspec.params.get("database_url")
         if item.get_closest_marker("postgresql_only") and backend != "postgresql":
             drop.append(item)
@@ -43,7 +52,12 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """Under CI, a run that executed no PostgreSQL or no browser test has failed."""
+    """Under CI, a run that executed no PostgreSQL or no browser test has failed.
+
+    Under xdist only the controller decides: its terminal reporter sees every worker's
+    reports, while each worker sees none of its own."""
+    if hasattr(session.config, "workerinput"):
+        return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is None:
         return
@@ -52,7 +66,7 @@ def pytest_sessionfinish(session, exitstatus):
         "PostgreSQL": sum("[postgresql" in report.nodeid for report in passed),
         "browser": sum("tests/browser/" in report.nodeid for report in passed),
     }
-    reporter.ensure_newline()
+    reporter.write("\n")  # the progress line of dots does not end itself
     reporter.write_line(
         f"Chorus: {counts['PostgreSQL']} PostgreSQL tests and "
         f"{counts['browser']} browser tests passed."
@@ -64,11 +78,35 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+@pytest.fixture(scope="session")
+def postgresql_url():
+    """TEST_DATABASE_URL; under xdist, a database of this worker's own beside it,
+    created empty here and dropped at the end of the session."""
+    url = os.environ["TEST_DATABASE_URL"]
+    worker_id = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker_id:
+        yield url
+        return
+    base = sa.make_url(url)
+    name = f"{base.database}_{worker_id}"
+    server = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    quoted = server.dialect.identifier_preparer.quote(name)
+    with server.connect() as connection:
+        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")
+        connection.exec_driver_sql(f"CREATE DATABASE {quoted}")
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with server.connect() as connection:
+            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")
+        server.dispose()
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(request, tmp_path_factory):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'chorus-test.sqlite'}"
-    return os.environ["TEST_DATABASE_URL"]
+    return request.getfixturevalue("postgresql_url")
 
 
 @pytest.fixture(scope="session")
