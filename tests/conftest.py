@@ -4,9 +4,9 @@ The schema is built once per database backend by running the migrations.
 Each test runs inside a transaction that is rolled back at the end; the
 app's own commits only release savepoints inside it.
 
-Under pytest-xdist (`make test` runs `pytest -n auto --dist loadgroup`) each
-worker builds its own PostgreSQL database, `<TEST_DATABASE_URL's name>_<worker>`,
-and drops it at the end; all browser tests go to one worker.
+Under pytest-xdist (`make test` runs `pytest -n auto`) each worker builds its own
+PostgreSQL database, `<TEST_DATABASE_URL's name>_<worker>`, and drops it at the end;
+each worker that runs browser tests starts its own live server and Chromium.
 """
 
 import os
@@ -33,14 +33,9 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked postgresql_only exist only for the PostgreSQL backend (never skipped).
-
-    Browser tests share one xdist group, so under `--dist loadgroup` one worker runs them
-    all with one live server and one Chromium."""
+    """Tests marked postgresql_only exist only for the PostgreSQL backend (never skipped)."""
     keep, drop = [], []
     for item in items:
-        if config.pluginmanager.hasplugin("xdist") and "tests/browser/" in item.nodeid:
-            item.add_marker(pytest.mark.xdist_group("browser"))
         backend = getattr(item, "callspec", None) and item.callspec.params.get("database_url")
         if item.get_closest_marker("postgresql_only") and backend != "postgresql":
             drop.append(item)
