@@ -406,6 +406,7 @@ class InboxFilterForm(FlaskForm):
     )
     q = StringField(_l("Search the answers"), filters=[strip])
     overdue = BooleanField(_l("Only overdue (no reply yet)"))
+    quote = BooleanField(_l("Only views that may be quoted and have no approved quote"))
     sort = SelectField(
         _l("Order"),
         choices=[

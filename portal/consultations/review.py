@@ -30,6 +30,7 @@ from .models import (
     ContributionTheme,
     Proposal,
     Question,
+    Quote,
     Response,
     ReviewEvent,
     Theme,
@@ -98,6 +99,16 @@ def is_overdue(contribution, now=None):
     )
 
 
+def quote_waiting():
+    """On Contribution: its author agreed to be quoted, it is shown, and no quote is approved."""
+    return sa.and_(
+        Contribution.quote_consent.is_(True),
+        Contribution.hidden_at.is_(None),
+        Contribution.withdrawn_at.is_(None),
+        ~sa.select(Quote.id).where(Quote.contribution_id == Contribution.id).exists(),
+    )
+
+
 def inbox_query(
     reviewer,
     *,
@@ -108,6 +119,7 @@ def inbox_query(
     theme_id=None,
     source="",
     overdue=False,
+    quote_waiting_only=False,
     search="",
     oldest_first=False,
 ):
@@ -147,6 +159,8 @@ def inbox_query(
             Contribution.first_response_at.is_(None),
             Contribution.submitted_at < overdue_before(),
         )
+    if quote_waiting_only:
+        query = query.where(quote_waiting())
     if search:
         pattern = f"%{search.lower()}%"
         matching = sa.select(Answer.id).where(

@@ -83,6 +83,7 @@ def _filters():
         "status": form.status.data if form.status.data in REVIEW_STATUS_LABELS else "",
         "source": form.source.data if form.source.data in SOURCE_LABELS else "",
         "overdue": bool(form.overdue.data),
+        "quote_waiting_only": bool(form.quote.data),
         "search": form.q.data or "",
         "oldest_first": form.sort.data == "oldest",
     }

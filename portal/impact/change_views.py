@@ -119,12 +119,19 @@ def _live_community_or_404(slug):
 @bp.get("/communities/<slug>/changes")
 def changes(slug):
     community = _live_community_or_404(slug)
-    query = reading.changes_query(community, permissions.is_member(current_user, community))
+    member = permissions.is_member(current_user, community)
+    due_only = member and request.args.get("evaluation") == "due"
+    if due_only:  # members' follow-up list, linked from My work
+        query = reading.evaluations_due_query([community.id], date.today())
+    else:
+        query = reading.changes_query(community, member)
     page = paginate(query, PER_PAGE)
     return render_template(
         "impact/changes.html",
         community=community,
         page=page,
+        due_only=due_only,
+        member=member,
         owners=services.owner_names(change.owner_id for change in page.items),
         title=_("Service changes of %(name)s", name=community.name),
     )

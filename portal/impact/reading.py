@@ -24,6 +24,15 @@ def changes_query(community, member):
     return query.order_by(ServiceChange.updated_at.desc(), ServiceChange.id.desc())
 
 
+def evaluations_due_query(community_ids, today):
+    """Changes of these communities whose evaluation is due, the longest overdue first."""
+    return (
+        sa.select(ServiceChange)
+        .where(ServiceChange.community_id.in_(community_ids), services.evaluation_is_due(today))
+        .order_by(ServiceChange.evaluation_due, ServiceChange.id)
+    )
+
+
 def parent_choices(community, change=None):
     """(id, title) of the community's changes that may be this one's parent.
 
@@ -180,6 +189,15 @@ def with_outcome(theme, contribution_ids):
     )
 
 
+def waiting_for_outcome():
+    """On Contribution joined to its Proposal: a view on a decided proposal no link reaches yet."""
+    return sa.and_(
+        Proposal.decided_at.is_not(None),
+        Contribution.outcome == AWAITING,
+        Contribution.withdrawn_at.is_(None),
+    )
+
+
 def outcome_missing_query(community_ids):
     """Views on decided proposals of these communities that no link reaches yet."""
     return (
@@ -187,12 +205,7 @@ def outcome_missing_query(community_ids):
         .options(review.without_author())
         .join(Proposal, Proposal.id == Contribution.proposal_id)
         .outerjoin(User, User.id == Contribution.author_id)
-        .where(
-            Proposal.community_id.in_(community_ids),
-            Proposal.decided_at.is_not(None),
-            Contribution.outcome == AWAITING,
-            Contribution.withdrawn_at.is_(None),
-        )
+        .where(Proposal.community_id.in_(community_ids), waiting_for_outcome())
         .order_by(
             Proposal.decided_at.desc(), Proposal.id, Contribution.submitted_at, Contribution.id
         )

@@ -512,17 +512,24 @@ def record_evaluation(actor, change, community, *, worked, measured, learned):
     return evaluation
 
 
+def evaluation_is_due(today):
+    """On ServiceChange: its evaluation date has come, it is not stopped, and no
+    evaluation is recorded yet."""
+    evaluated = sa.select(Evaluation.change_id).where(Evaluation.change_id == ServiceChange.id)
+    return sa.and_(
+        ServiceChange.evaluation_due <= today,
+        ServiceChange.status.not_in((EVALUATED, STOPPED)),
+        ~evaluated.exists(),
+    )
+
+
 def remind_evaluations_due(today=None):
     """Tell each coordinator of the community once when a change's evaluation falls due."""
     today = today or date.today()
     due = db.session.execute(
         sa.select(ServiceChange, Community)
         .join(Community, Community.id == ServiceChange.community_id)
-        .where(
-            ServiceChange.evaluation_due <= today,
-            ServiceChange.evaluation_reminded_at.is_(None),
-            ServiceChange.status.not_in((EVALUATED, STOPPED)),
-        )
+        .where(evaluation_is_due(today), ServiceChange.evaluation_reminded_at.is_(None))
         .order_by(ServiceChange.id)
         .limit(500)
     ).all()

@@ -5,8 +5,9 @@ import sqlalchemy as sa
 from .. import db
 from ..briefings.models import Briefing
 from ..communities.models import ACTIVE, Membership
-from ..consultations.models import Proposal
+from ..consultations.models import Contribution, Proposal
 from ..db import utcnow
+from ..impact.models import AWAITING
 
 SHORT_LIST = 5
 
@@ -18,7 +19,8 @@ def _my_community_ids(user):
 
 
 def lay_home(user, now=None):
-    """Open proposals and the latest briefings of the person's communities: two statements."""
+    """Open proposals, the latest outcomes of the person's views and the latest briefings
+    of their communities: three statements."""
     now = now or utcnow()
     mine = _my_community_ids(user)
     open_proposals = db.session.scalars(
@@ -34,6 +36,19 @@ def lay_home(user, now=None):
         .order_by(Proposal.closes_at, Proposal.id)
         .limit(SHORT_LIST)
     ).all()
+    # Outcomes are told once a proposal has closed; before that, links are reviewers' drafts.
+    outcomes = db.session.execute(
+        sa.select(Proposal.title, Contribution.outcome)
+        .join(Contribution, Contribution.proposal_id == Proposal.id)
+        .where(
+            Contribution.author_id == user.id,
+            Contribution.withdrawn_at.is_(None),
+            Contribution.outcome != AWAITING,
+            Proposal.closes_at <= now,
+        )
+        .order_by(Proposal.closes_at.desc(), Proposal.id.desc())
+        .limit(SHORT_LIST)
+    ).all()
     briefings = db.session.scalars(
         sa.select(Briefing)
         .where(
@@ -44,4 +59,4 @@ def lay_home(user, now=None):
         .order_by(Briefing.published_at.desc(), Briefing.id.desc())
         .limit(SHORT_LIST)
     ).all()
-    return {"open_proposals": open_proposals, "briefings": briefings}
+    return {"open_proposals": open_proposals, "outcomes": outcomes, "briefings": briefings}

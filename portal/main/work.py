@@ -5,7 +5,7 @@ community), so the page costs the same however many communities, proposals or
 views there are.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
@@ -20,8 +20,20 @@ from ..communities.models import (
     Membership,
 )
 from ..consultations.models import NEW, Contribution, Proposal, Report
-from ..consultations.review import overdue_before
+from ..consultations.review import overdue_before, quote_waiting
 from ..db import utcnow
+from ..impact import reading as impact_reading
+from ..impact.models import ServiceChange
+from ..impact.services import evaluation_is_due
+from ..involvement.models import (
+    CLAIM_APPROVED,
+    PART_APPROVED,
+    SUBMITTED,
+    ExpenseClaim,
+    InvolvementActivity,
+    Payment,
+)
+from ..involvement.payment_reading import WAITING_PAYMENTS
 
 SHORT_LIST = 5
 CLOSING_SOON_DAYS = 7
@@ -102,27 +114,70 @@ def _first_proposals(community_ids, condition, order):
     ).all()
 
 
-def _coordinator_counts(community_ids):
-    """{community id: (join requests, open reports)} in one statement."""
-    requests = (
-        sa.select(sa.func.count(Membership.id))
-        .where(Membership.community_id == Community.id, Membership.status == PENDING)
-        .scalar_subquery()
-    )
-    reports = (
-        sa.select(sa.func.count(Report.id))
-        .join(Contribution, Contribution.id == Report.contribution_id)
+def _count(query):
+    return query.with_only_columns(sa.func.count()).order_by(None).scalar_subquery()
+
+
+def _loop_counts(community_ids, today):
+    """{community id: (views with no outcome, evaluations due)} in one statement."""
+    no_outcome = _count(
+        sa.select(Contribution.id)
         .join(Proposal, Proposal.id == Contribution.proposal_id)
-        .where(Proposal.community_id == Community.id, Report.resolved_at.is_(None))
-        .scalar_subquery()
+        .where(Proposal.community_id == Community.id, impact_reading.waiting_for_outcome())
+    )
+    evaluations = _count(
+        sa.select(ServiceChange.id).where(
+            ServiceChange.community_id == Community.id, evaluation_is_due(today)
+        )
     )
     rows = db.session.execute(
-        sa.select(Community.id, requests, reports).where(Community.id.in_(community_ids))
+        sa.select(Community.id, no_outcome, evaluations).where(Community.id.in_(community_ids))
     )
     return {row[0]: (row[1], row[2]) for row in rows}
 
 
-def my_work(user, now=None):
+def _coordinator_counts(community_ids):
+    """{community id: (join requests, open reports, quotes waiting, payments waiting,
+    expense claims waiting)} in one statement."""
+    requests = _count(
+        sa.select(Membership.id).where(
+            Membership.community_id == Community.id, Membership.status == PENDING
+        )
+    )
+    reports = _count(
+        sa.select(Report.id)
+        .join(Contribution, Contribution.id == Report.contribution_id)
+        .join(Proposal, Proposal.id == Contribution.proposal_id)
+        .where(Proposal.community_id == Community.id, Report.resolved_at.is_(None))
+    )
+    quotes = _count(
+        sa.select(Contribution.id)
+        .join(Proposal, Proposal.id == Contribution.proposal_id)
+        .where(Proposal.community_id == Community.id, quote_waiting())
+    )
+    payments = _count(
+        sa.select(Payment.id)
+        .join(InvolvementActivity, InvolvementActivity.id == Payment.activity_id)
+        .where(
+            InvolvementActivity.community_id == Community.id,
+            Payment.status.in_(WAITING_PAYMENTS),
+        )
+    )
+    claims = _count(
+        sa.select(ExpenseClaim.id).where(
+            ExpenseClaim.community_id == Community.id,
+            ExpenseClaim.status.in_((SUBMITTED, CLAIM_APPROVED, PART_APPROVED)),
+        )
+    )
+    rows = db.session.execute(
+        sa.select(Community.id, requests, reports, quotes, payments, claims).where(
+            Community.id.in_(community_ids)
+        )
+    )
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def my_work(user, now=None, today=None):
     """Everything My work shows, in a fixed number of statements."""
     now = now or utcnow()
     communities = staff_communities(user)
@@ -130,12 +185,15 @@ def my_work(user, now=None):
     coordinated = [community.id for community, role in communities if role == COORDINATOR]
     views = _view_counts(ids, now) if ids else {}
     proposals = _proposal_counts(ids, now) if ids else {}
+    today = today or date.today()
+    loop = _loop_counts(ids, today) if ids else {}
     coordinator = _coordinator_counts(coordinated) if coordinated else {}
     rows = []
     for community, role in communities:
         new, overdue = views.get(community.id, (0, 0))
         closing, awaiting = proposals.get(community.id, (0, 0))
-        requests, reports = coordinator.get(community.id, (0, 0))
+        no_outcome, evaluations = loop.get(community.id, (0, 0))
+        requests, reports, quotes, payments, claims = coordinator.get(community.id, (0,) * 5)
         rows.append(
             {
                 "community": community,
@@ -144,11 +202,28 @@ def my_work(user, now=None):
                 "overdue": overdue,
                 "closing_soon": closing,
                 "awaiting_decision": awaiting,
+                "no_outcome": no_outcome,
+                "evaluations_due": evaluations,
                 "join_requests": requests,
                 "reports": reports,
+                "quotes": quotes,
+                "payments": payments,
+                "claims": claims,
             }
         )
-    keys = ("new", "overdue", "closing_soon", "awaiting_decision", "join_requests", "reports")
+    keys = (
+        "new",
+        "overdue",
+        "closing_soon",
+        "awaiting_decision",
+        "no_outcome",
+        "evaluations_due",
+        "join_requests",
+        "reports",
+        "quotes",
+        "payments",
+        "claims",
+    )
     totals = {key: sum(row[key] for row in rows) for key in keys}
     return {
         "communities": rows,
@@ -158,6 +233,11 @@ def my_work(user, now=None):
         else [],
         "awaiting_decision": _first_proposals(ids, Proposal.closes_at <= now, Proposal.closes_at)
         if totals["awaiting_decision"]
+        else [],
+        "evaluations_due": db.session.scalars(
+            impact_reading.evaluations_due_query(ids, today).limit(SHORT_LIST)
+        ).all()
+        if totals["evaluations_due"]
         else [],
         "coordinates": bool(coordinated),
     }

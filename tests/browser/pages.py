@@ -1948,6 +1948,12 @@ PAGES = [
         AUTHORS,
     ),
     Page(
+        "review inbox: quotes waiting for approval",
+        "consultations.inbox",
+        "/review?quote=y",
+        AUTHORS,
+    ),
+    Page(
         "review inbox: nothing matches",
         "consultations.inbox",
         _inbox("&status=new&source=letter&overdue=y"),
@@ -2080,6 +2086,12 @@ PAGES = [
     ),
     # Service changes: public ones for everyone, members-only ones for members.
     Page("service changes", "impact.changes", "/communities/chemo-day-unit/changes", EVERYONE),
+    Page(
+        "service changes: evaluations due",
+        "impact.changes",
+        "/communities/chemo-day-unit/changes?evaluation=due",
+        MEMBERS,
+    ),
     Page(
         "service changes: some for members only",
         "impact.changes",

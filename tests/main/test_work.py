@@ -2,13 +2,16 @@
 each role sees what it needs, and the SQL count does not grow with the data."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 
 from portal import db
 from portal.consultations.models import Report
 from portal.db import utcnow
+from portal.involvement.models import ExpenseClaim, InvolvementActivity, Payment
 from tests import factories
 from tests.conftest import sign_in_as
 
@@ -20,7 +23,9 @@ def _data_count(html, name):
 def _build(app, communities=1, views=1):
     """Communities where `pro` is a professional and `coord` a coordinator, each with an
     open proposal closing in three days and views on it, a closed one awaiting a
-    decision, a pending join request and an open moderation report."""
+    decision, a pending join request and an open moderation report; a decided proposal
+    whose view has no outcome; a change whose evaluation is due; a payment and an
+    expense claim waiting."""
     pro = factories.make_user(email="pro@example.org", display_name="Pat Pro")
     coord = factories.make_user(email="coord@example.org", display_name="Cora Coord")
     lay = factories.make_user(email="lay@example.org", display_name="Lee Lay")
@@ -45,6 +50,42 @@ def _build(app, communities=1, views=1):
                 contributions.append(factories.make_contribution(soon, community, person))
             contributions[0].submitted_at = utcnow() - timedelta(days=30)
             db.session.add(Report(contribution_id=contributions[0].id, reason="Rude"))
+            decided = factories.make_proposal(community, pro, title=f"Done {n}")
+            factories.make_contribution(decided, community, lay, quote_consent=True)
+            factories.make_decision(decided, community, pro)
+            factories.make_change(
+                community,
+                pro,
+                title=f"Evaluate {n}",
+                evaluation_due=date.today() - timedelta(days=1),
+            )
+            factories.make_change(
+                community,
+                pro,
+                title=f"Not yet {n}",
+                evaluation_due=date.today() + timedelta(days=30),
+            )
+            activity = InvolvementActivity(
+                community_id=community.id,
+                kind="meeting",
+                title=f"Meeting {n}",
+                held_on=date.today(),
+            )
+            db.session.add(activity)
+            db.session.flush()
+            db.session.add(
+                Payment(activity_id=activity.id, user_id=lay.id, units=1, amount=Decimal("25"))
+            )
+            db.session.add(
+                ExpenseClaim(
+                    community_id=community.id,
+                    user_id=lay.id,
+                    category="travel",
+                    amount=Decimal("4.50"),
+                    spent_on=date.today(),
+                    description="Bus fare",
+                )
+            )
             made.append((community, soon, later, closed))
         db.session.flush()
     return pro, coord, lay, made
@@ -53,7 +94,7 @@ def _build(app, communities=1, views=1):
 def test_my_work_counts_match_their_lists(app, client):
     pro, _coord, _lay, made = _build(app, communities=2, views=2)
     html = sign_in_as(client, pro).get("/my-work").get_data(as_text=True)
-    assert "4 new views" in html
+    assert "6 new views" in html  # two on each proposal closing soon, one on each decided one
     assert "2 views overdue for a reply" in html
     assert _data_count(html, "closing_soon") == 2
     assert "Soon 0" in html and "Soon 1" in html and "Later 0" not in html
@@ -63,6 +104,69 @@ def test_my_work_counts_match_their_lists(app, client):
     assert inbox.count('href="/review/contributions/') >= 4
     overdue = client.get("/review?overdue=y&sort=oldest").get_data(as_text=True)
     assert len(set(re.findall(r'href="/review/contributions/(\d+)"', overdue))) == 2
+
+
+def _ids(html, pattern):
+    return set(re.findall(pattern, html))
+
+
+def test_views_with_no_outcome_and_evaluations_due_match_their_lists(app, client):
+    pro, _coord, _lay, made = _build(app, communities=2)
+    html = sign_in_as(client, pro).get("/my-work").get_data(as_text=True)
+    assert "2 views on decided proposals have no outcome yet" in html
+    waiting = client.get("/review/outcome-missing").get_data(as_text=True)
+    assert len(_ids(waiting, r'href="/review/contributions/(\d+)"')) == 2
+    assert _data_count(html, "evaluations_due") == 2
+    assert "Evaluate 0" in html and "Evaluate 1" in html and "Not yet 0" not in html
+    due_links = _ids(html, r'href="/changes/(\d+)/evaluation"')
+    assert len(due_links) == 2
+    listed = set()
+    for community, *_rest in made:
+        page = client.get(f"/communities/{community.slug}/changes?evaluation=due")
+        listed |= _ids(page.get_data(as_text=True), r'data-due="(\d+)"')
+    assert listed == due_links  # the community lists hold the same changes
+
+
+def test_an_evaluated_change_is_no_longer_due(app, client):
+    pro, _coord, _lay, made = _build(app)
+    from portal.impact import services
+    from portal.impact.models import ServiceChange
+
+    change = db.session.scalar(sa.select(ServiceChange).where(ServiceChange.title == "Evaluate 0"))
+    with app.test_request_context():
+        services.record_evaluation(
+            pro, change, made[0][0], worked="yes", measured="Waits", learned="Shorter"
+        )
+    html = sign_in_as(client, pro).get("/my-work").get_data(as_text=True)
+    assert _data_count(html, "evaluations_due") == 0
+
+
+def test_coordinator_money_and_quote_counts_match_their_lists(app, client):
+    _pro, coord, _lay, made = _build(app)
+    community = made[0][0]
+    html = sign_in_as(client, coord).get("/my-work").get_data(as_text=True)
+    assert "1 quote waiting for approval" in html
+    assert "1 payment waiting" in html and "1 expense claim waiting" in html
+    assert "1 evaluation due" in html
+    quotes = client.get(f"/review?community={community.id}&quote=y").get_data(as_text=True)
+    assert len(_ids(quotes, r'href="/review/contributions/(\d+)"')) == 1
+    queue = client.get(f"/communities/{community.slug}/approvals").get_data(as_text=True)
+    payments, claims = queue.split('id="claims"')
+    assert payments.count('class="nhsuk-table__row"') == 1 and "Meeting 0" in payments
+    assert claims.count('class="nhsuk-table__row"') == 1 and "£4.50" in claims
+    assert f'href="/communities/{community.slug}/changes?evaluation=due"' in html
+
+
+def test_an_approved_quote_is_no_longer_waiting(app, client):
+    _pro, coord, _lay, made = _build(app)
+    from portal.consultations import moderation
+    from portal.consultations.models import Contribution
+
+    quotable = db.session.scalar(sa.select(Contribution).where(Contribution.quote_consent))
+    with app.test_request_context():
+        moderation.approve_quote(coord, quotable, made[0][0], "Evenings help.")
+    html = sign_in_as(client, coord).get("/my-work").get_data(as_text=True)
+    assert "0 quotes waiting for approval" in html
 
 
 def test_a_decided_proposal_no_longer_awaits_a_decision(app, client):
@@ -107,6 +211,27 @@ def test_staff_get_my_work_as_home_and_lay_partners_their_own(app, client):
     assert lay_client.get("/my-work").status_code == 403
 
 
+def test_the_lay_home_shows_outcomes_only_once_the_proposal_has_closed(app, client):
+    pro, _coord, lay, made = _build(app)
+    community, soon = made[0][0], made[0][1]
+    from portal.consultations.models import Contribution
+
+    own = db.session.scalar(
+        sa.select(Contribution).where(
+            Contribution.author_id == lay.id, Contribution.proposal_id != soon.id
+        )
+    )
+    own.outcome = "shaped"
+    with app.test_request_context():
+        early = factories.make_contribution(soon, community, lay)
+    early.outcome = "shaped"  # a reviewer's draft link while it is open
+    db.session.flush()
+    html = sign_in_as(client, lay).get("/").get_data(as_text=True)
+    outcomes = html.split('data-home="outcomes"')[1].split("</ul>")[0]
+    assert "Done 0" in outcomes and "Soon 0" not in outcomes
+    assert 'href="/my/impact"' in outcomes
+
+
 def test_the_public_home_links_the_ways_in(client):
     html = client.get("/").get_data(as_text=True)
     for href in ("/you-said-we-did", "/glossary", "/open-data", "/communities"):
@@ -130,7 +255,8 @@ def test_header_shows_what_each_role_needs(app, client, who):
     assert 'href="/notifications"' in header
     assert 'href="/glossary"' in header and 'href="/you-said-we-did"' in header
     if who == "pro":
-        assert 'data-count="main.my_work">2<' in header  # one new view, one closed proposal
+        # Two new views (closing soon, decided) and one closed proposal awaiting a decision.
+        assert 'data-count="main.my_work">3<' in header
 
 
 def test_header_for_visitors_links_glossary_and_board(client):
