@@ -14,6 +14,7 @@ from ..db import utcnow
 from . import influence, reach
 from .models import (
     OUTCOMES,
+    PUBLIC,
     ChangeDecision,
     Decision,
     Influence,
@@ -127,9 +128,12 @@ class Trace:
     both: list = field(default_factory=list)
 
 
-def trace(proposal):
+def trace(proposal, member=True):
     """Counts, themes, the decision and the resulting changes of a proposal, and the
     lines between them. Never who wrote anything: counts only. Six queries.
+
+    For someone who is not a member of the community, members-only changes and the
+    lines to them are left out.
 
     A contribution linked directly and through its theme to the same decision
     or change counts once, on the direct line (reach.effective); a theme's line
@@ -212,9 +216,12 @@ def trace(proposal):
         )
     )
     changes, carried = {}, []
+    shown = sa.or_(carries, reached)
+    if not member:
+        shown = sa.and_(shown, ServiceChange.visibility == PUBLIC)
     for change, carries_decision in db.session.execute(
         sa.select(ServiceChange, carries.label("carries"))
-        .where(sa.or_(carries, reached))
+        .where(shown)
         .order_by(ServiceChange.title, ServiceChange.id)
     ):
         changes[change.id] = Node(

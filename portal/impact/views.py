@@ -61,7 +61,7 @@ def trace(proposal_id):
     proposal, community = consultation_services.get(proposal_id)
     if proposal is None or not permissions.can_read_consultation(current_user, proposal, community):
         abort(404)
-    found = tracing.trace(proposal)
+    found = tracing.trace(proposal, member=permissions.is_member(current_user, community))
     return render_template(
         "impact/trace.html",
         proposal=proposal,

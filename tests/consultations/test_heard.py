@@ -69,6 +69,8 @@ def test_reviewers_read_it_first_then_the_author_publishes_it_for_members(client
     assert "Not published yet" in page and "Views given: 3. People who took part: 7." in page
     assert "I would come in the evening after work." in page and "Lay Person" not in page
     assert post_form(client, f"{path}/publish").status_code == 302
+    published = client.get(path).get_data(as_text=True)  # world A takes join requests
+    assert "What we heard is published for everyone to read." in published
     sign_in_as(client, heard_world["people"]["lay"])
     page = client.get(path).get_data(as_text=True)
     assert "Evening travel" in page and "Not published yet" not in page

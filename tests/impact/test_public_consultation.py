@@ -264,3 +264,22 @@ def test_a_members_only_decision_is_not_shown_on_the_public_trace(client, impact
     html = client.get(f"/proposals/{impact['proposal'].id}/trace").get_data(as_text=True)
     assert impact["decision"].summary not in html
     assert "It is for the community’s members only." in html
+
+
+def test_a_members_only_change_is_left_off_the_public_trace(client, impact):
+    change = impact["change"]
+    influence.link(
+        impact["people"]["professional"],
+        impact["proposal"],
+        impact["a"],
+        target=f"change:{change.id}",
+        effect="adopted",
+        rationale="",
+        contributions=[impact["named"]],
+    )
+    change.visibility = "members"
+    db.session.flush()
+    path = f"/proposals/{impact['proposal'].id}/trace"
+    assert change.title not in client.get(path).get_data(as_text=True)
+    sign_in_as(client, impact["people"]["lay"])  # a member of the community
+    assert change.title in client.get(path).get_data(as_text=True)
