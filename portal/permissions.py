@@ -121,8 +121,11 @@ def can_read_proposal(user, proposal, community):
 def can_read_published_consultations(user, community):
     """The published proposals of a community: for everyone, signed out too, when anyone may
     ask to join it; for members only in invite-only (members-only) or archived communities."""
-    if is_member(user, community):
-        return True
+    return is_member(user, community) or consultations_are_public(community)
+
+
+def consultations_are_public(community):
+    """Whether everyone, signed out too, reads the community's published proposals."""
     return community.visibility != INVITE and community.archived_at is None
 
 

@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import permissions
-from ..communities.models import INVITE
 from . import heard, services, window
 from .forms import PublishHeardForm, WindowForm
 from .models import OPEN, PAUSED
@@ -112,8 +111,8 @@ def publish_heard(proposal_id):
     except heard.Refused as refusal:
         flash(str(refusal.message), "info")
         return redirect(url_for("consultations.show", proposal_id=proposal.id))
-    if community.visibility == INVITE:
-        flash(_("What we heard is published for members to read."), "success")
-    else:
+    if permissions.consultations_are_public(community):
         flash(_("What we heard is published for everyone to read."), "success")
+    else:
+        flash(_("What we heard is published for members to read."), "success")
     return redirect(url_for("consultations.heard_summary", proposal_id=proposal.id))

@@ -8,6 +8,7 @@ views there are.
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask import g
 
 from .. import db, permissions
 from ..communities.models import (
@@ -34,6 +35,7 @@ from ..involvement.models import (
     Payment,
 )
 from ..involvement.payment_reading import WAITING_PAYMENTS
+from ..notifications.services import unread_expression
 
 SHORT_LIST = 5
 CLOSING_SOON_DAYS = 7
@@ -289,11 +291,6 @@ def _holds_role(user, *roles):
     )
 
 
-def header_count(user):
-    """The figure beside "My work" in the header, on its own."""
-    return db.session.scalar(sa.select(_work_waiting(user, utcnow()))) or 0
-
-
 def header_facts(user):
     """What the header needs about the signed-in person, in one statement per request.
 
@@ -301,10 +298,6 @@ def header_facts(user):
     "reviews any" and "coordinates any" questions for the rest of the request),
     the My work figure and the unread notifications figure.
     """
-    from flask import g
-
-    from ..notifications.services import unread_expression
-
     if "header_facts" in g:
         return g.header_facts
     row = db.session.execute(
