@@ -46,6 +46,10 @@ class Community(Base):
     professional_count: Mapped[int] = mapped_column(default=0, server_default="0")
     coordinator_count: Mapped[int] = mapped_column(default=0, server_default="0")
     role_description: Mapped[str] = mapped_column(sa.Text, default="")
+    # Ways to give views other than online, shown on each of the community's proposals.
+    respond_by_post: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    respond_by_phone: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    respond_in_person: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -48,6 +48,8 @@ class Proposal(Base):
     outcomes_released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # When its "what we heard" summary was published for members (and the public).
     heard_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The day its authors plan to publish the outcome, as the proposal page promises.
+    outcome_due_on: Mapped[date | None] = mapped_column(sa.Date())
     reading_age: Mapped[int | None]
     override_reason: Mapped[str | None] = mapped_column(sa.Text)
     created_by_id: Mapped[int | None] = mapped_column(
