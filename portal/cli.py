@@ -69,6 +69,27 @@ def demo_load():
     db.session.commit()
 
 
+@demo_cli.command("scale")
+@click.option("--users", type=int, help="People (national: 100,000).")
+@click.option("--communities", type=int, help="Communities (national: 2,000).")
+@click.option("--proposals", type=int, help="Proposals (national: 20,000).")
+@click.option("--contributions", type=int, help="Contributions (national: 1,000,000).")
+@click.option("--factor", default=1.0, show_default=True, help="Shrink every number by this.")
+@click.option("--seed", default=20261207, show_default=True, help="Same seed, same rows.")
+@click.option("--manifest", type=click.Path(dir_okay=False), help="Write the ids to use as JSON.")
+def demo_scale(manifest, **options):
+    """Write a national-scale demo data set, in bulk, for measuring Chorus.
+
+    Refuses a database with accounts outside example.org and example.com, and
+    stops if it has run before. Sign in as scale.heavy@example.org (hundreds of
+    views), scale.coordinator@example.org or scale.professional@example.org
+    (the busiest community), with the demo password.
+    """
+    from .scale.run import run
+
+    run(manifest=manifest, echo=click.echo, **options)
+
+
 @outbox_cli.command("send")
 @click.option("--loop", is_flag=True, help="Keep running, checking every few seconds.")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between checks.")
