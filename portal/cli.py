@@ -168,5 +168,7 @@ def remind_about_money():
 
 
 def init_app(app):
-    for group in (db_cli, demo_cli, outbox_cli, consultations_cli):
+    from .reports.commands import summaries_cli
+
+    for group in (db_cli, demo_cli, outbox_cli, consultations_cli, summaries_cli):
         app.cli.add_command(group)

@@ -54,10 +54,12 @@ from .involvement.models import (
 )
 from .notifications.models import Follow, NotificationSettings
 from .outbox import OutboxMessage
+from .reports.models import CommunityMonthFigures
 
 __all__ = [
     "Answer",
     "Base",
+    "CommunityMonthFigures",
     "Contribution",
     "ContributionDraft",
     "ContributionRevision",

@@ -15,6 +15,7 @@ from .. import db, outbox, permissions
 from ..accounts.models import User
 from ..accounts.services import find_by_email
 from ..db import utcnow
+from ..reports import summaries
 from . import listing, timeline  # noqa: F401 - timeline keeps its events by mapper events
 from .models import (
     ACTIVE,
@@ -166,6 +167,7 @@ def directory_query(user, *, search="", service_area="", can_join=False, archive
 
 def set_status(membership, status, actor, note=None, role=None):
     """Change a membership and add the change, with who made it, to its history."""
+    before = summaries.membership_part(membership)
     membership.status = status
     if role is not None:
         membership.role = role
@@ -180,6 +182,7 @@ def set_status(membership, status, actor, note=None, role=None):
             actor_id=membership.changed_by_id,
         )
     )
+    summaries.membership_moved(membership, before)
 
 
 def record_consent(user, community):

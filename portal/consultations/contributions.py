@@ -18,6 +18,7 @@ from .. import db, outbox, permissions
 from ..communities.models import Community
 from ..communities.services import NotAllowed, Refused, require
 from ..db import utcnow
+from ..reports import summaries
 from .models import (
     ANONYMOUS,
     IDENTITIES,
@@ -209,6 +210,7 @@ def submit(user, proposal, community, questions, *, key, identity, quote_consent
             db.session.flush()
     except IntegrityError:  # the same form, sent at the same moment by another request
         return _by_key(proposal, key), False
+    summaries.contribution_added(contribution, proposal)
     write_answers(contribution, questions, answers)
     db.session.execute(
         sa.delete(ContributionDraft).where(
@@ -264,6 +266,7 @@ def withdraw(user, contribution, proposal):
     _require_open(proposal)
     if contribution.is_withdrawn:
         raise Refused(_l("You withdrew this contribution."))
+    summaries.contribution_withdrawn(contribution, proposal)
     contribution.withdrawn_at = utcnow()
     db.session.flush()
 

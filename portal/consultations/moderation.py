@@ -14,6 +14,7 @@ from ..accounts.models import User
 from ..communities.models import ACTIVE, LAY_PARTNER, Membership
 from ..communities.services import NotAllowed, Refused, require
 from ..db import utcnow
+from ..reports import summaries
 from . import contributions, review
 from .models import IDENTITIES, OFFLINE_SOURCES, Contribution, Proposal, Quote, Report, ReviewEvent
 
@@ -186,6 +187,7 @@ def record_offline(
     )
     db.session.add(contribution)
     db.session.flush()
+    summaries.contribution_added(contribution, proposal)
     contributions.write_answers(contribution, questions, answers)
     db.session.flush()
     return contribution

@@ -23,6 +23,7 @@ from ..communities.services import Refused, require
 from ..consultations import review
 from ..consultations.models import Contribution, ContributionTheme, Proposal, Theme
 from ..db import utcnow
+from ..reports import summaries
 from . import reach, reading
 from .models import (
     AWAITING,
@@ -249,6 +250,7 @@ def refresh(contribution_ids):
     """
     now = utcnow()
     changed = 0
+    moves = {}
     ids = sorted(set(contribution_ids))
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
@@ -263,6 +265,7 @@ def refresh(contribution_ids):
             outcome = AWAITING if withdrawn_at or held else derive(effects[cid])
             if outcome != current:
                 by_outcome.setdefault(outcome, []).append(cid)
+                moves[cid] = (current, outcome)
         for outcome, cids in by_outcome.items():
             db.session.execute(
                 sa.update(Contribution)
@@ -273,6 +276,7 @@ def refresh(contribution_ids):
             changed += len(cids)
             if outcome != AWAITING:
                 _tell(cids, outcome)
+    summaries.outcomes_changed(moves)
     db.session.flush()
     return changed
 

@@ -18,6 +18,7 @@ from ..communities.services import Refused, require
 from ..consultations.models import CLOSED, DECIDED, Contribution, Proposal
 from ..db import utcnow
 from ..notifications.preferences import preload_settings
+from ..reports import summaries
 from .models import (
     CHANGE_STATUSES,
     DECISION_KINDS,
@@ -137,6 +138,7 @@ def record_decision(
     first = proposal.decided_at is None
     if first:
         proposal.decided_at = utcnow()
+        summaries.proposal_decided(proposal)
     db.session.flush()
     timeline.record(
         community.id,

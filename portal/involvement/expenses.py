@@ -15,6 +15,7 @@ from .. import db, outbox, permissions
 from ..accounts.models import User
 from ..communities.services import Refused, require
 from ..db import utcnow
+from ..reports import summaries
 from . import money, receipts
 from .models import (
     CLAIM_APPROVED,
@@ -134,6 +135,7 @@ def mark_paid(actor, claim, community, *, paid_on, reference):
     if not reference:
         raise Refused(_l("Enter the payment reference"))
     claim.status, claim.paid_on, claim.reference = CLAIM_PAID, paid_on, reference[:80]
+    summaries.claim_paid(claim)
     db.session.flush()
     _tell(claim)
     return claim

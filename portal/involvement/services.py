@@ -19,6 +19,7 @@ from ..communities.models import ACTIVE, LAY_PARTNER, Membership
 from ..communities.services import Refused, require
 from ..consultations.models import Proposal
 from ..db import utcnow
+from ..reports import summaries
 from . import money
 from .models import (
     ACCEPTED,
@@ -93,10 +94,12 @@ def create_activity(actor, community, **fields):
 def update_activity(actor, activity, community, **fields):
     """Change an activity. Payments already offered keep their amounts."""
     require(permissions.can_manage_involvement(actor, community))
-    for name, value in _check_activity(community, fields).items():
+    checked = _check_activity(community, fields)
+    before = summaries.activity_part(activity)
+    for name, value in checked.items():
         setattr(activity, name, value)
     activity.updated_at = utcnow()
-    db.session.flush()
+    summaries.activity_moved(activity, before)
     return activity
 
 
@@ -135,18 +138,22 @@ def record_attendance(actor, activity, community, user_ids, *, attended=True):
             )
         )
     }
-    changed = 0
+    changed = attending = 0
     for user_id in sorted(wanted):
         found = existing.get(user_id)
         if found is None:
             participation = Participation(
                 activity_id=activity.id, user_id=user_id, attended=attended
             )
-            changed += _added_once(participation)
+            added = _added_once(participation)
+            changed += added
+            attending += added if attended else 0
         elif found.attended != attended:
             found.attended = attended
             changed += 1
+            attending += 1 if attended else -1
     db.session.flush()
+    summaries.attendance_changed(activity, attending)
     offer_payments(activity)
     return changed
 
@@ -174,11 +181,12 @@ def remove_participant(actor, activity, community, user_id):
         raise Refused(_l("Their payment is approved, so they stay on the activity."))
     if payment is not None:
         db.session.delete(payment)
-    db.session.execute(
-        sa.delete(Participation).where(
-            Participation.activity_id == activity.id, Participation.user_id == user_id
-        )
-    )
+    removed = db.session.scalars(
+        sa.delete(Participation)
+        .where(Participation.activity_id == activity.id, Participation.user_id == user_id)
+        .returning(Participation.attended)
+    ).all()
+    summaries.attendance_changed(activity, -sum(1 for attended in removed if attended))
     db.session.flush()
 
 
@@ -335,6 +343,8 @@ def move_payment(actor, payment, community, action, *, paid_on=None, reference="
         payment.approved_by_id = actor.id
     payment.status = status
     payment.updated_at = utcnow()
+    if status == PAYMENT_PAID:
+        summaries.payment_paid(payment, get_activity(payment.activity_id))
     db.session.flush()
     _tell_payment(payment)
     return payment

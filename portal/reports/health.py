@@ -261,7 +261,8 @@ def _heard(community_id, edges):
     )
 
 
-def _contributions(community_id, edges):
+def _voice_counts(community_id, edges):
+    """{month: {contributions, on_decided, loop_closed, shaped}} counted from the raw rows."""
     decided = Proposal.decided_at.is_not(None)
     heard = _heard(community_id, edges).add_columns(
         sa.case((decided, 1), else_=0).label("on_decided"),
@@ -280,11 +281,27 @@ def _contributions(community_id, edges):
     )
     return {
         row.month: {
-            CONTRIBUTIONS: row.contributions,
-            CLOSING_THE_LOOP: percent_of(row.closed, row.on_decided),
-            SHAPED_SHARE: percent_of(row.shaped, row.contributions),
+            "contributions": row.contributions,
+            "on_decided": int(row.on_decided),
+            "loop_closed": int(row.closed),
+            "shaped": int(row.shaped),
         }
         for row in rows
+    }
+
+
+def voice_figures(counts):
+    """The dashboard's voice figures from a month's counts (see _voice_counts)."""
+    return {
+        CONTRIBUTIONS: counts["contributions"],
+        CLOSING_THE_LOOP: percent_of(counts["loop_closed"], counts["on_decided"]),
+        SHAPED_SHARE: percent_of(counts["shaped"], counts["contributions"]),
+    }
+
+
+def _contributions(community_id, edges):
+    return {
+        month: voice_figures(counts) for month, counts in _voice_counts(community_id, edges).items()
     }
 
 
@@ -336,23 +353,29 @@ def _sum_by_month(query, day, days):
     return {row.month: row.total for row in rows}
 
 
-def _hours(community_id, days):
-    """Hours each month: an activity's minutes once for each lay partner who attended."""
-    minutes = _sum_by_month(
+def _minutes(community_id, days):
+    return _sum_by_month(
         sa.select(InvolvementActivity.minutes.label("value"))
         .join(Participation, Participation.activity_id == InvolvementActivity.id)
         .where(InvolvementActivity.community_id == community_id, Participation.attended.is_(True)),
         InvolvementActivity.held_on,
         days,
     )
+
+
+def hours_of(minutes):
+    return (Decimal(minutes) / 60).quantize(HOUR, rounding=ROUND_HALF_UP)
+
+
+def _hours(community_id, days):
+    """Hours each month: an activity's minutes once for each lay partner who attended."""
     return {
-        month: {HOURS: (Decimal(total) / 60).quantize(HOUR, rounding=ROUND_HALF_UP)}
-        for month, total in minutes.items()
+        month: {HOURS: hours_of(total)} for month, total in _minutes(community_id, days).items()
     }
 
 
-def _money(community_id, days):
-    """What was paid each month: payments for activities, and expense claims."""
+def _paid(community_id, days):
+    """({month: payments paid}, {month: expenses paid}): for activities, and expense claims."""
     payments = _sum_by_month(
         sa.select(Payment.amount.label("value"))
         .join(InvolvementActivity, InvolvementActivity.id == Payment.activity_id)
@@ -367,9 +390,84 @@ def _money(community_id, days):
         ExpenseClaim.paid_on,
         days,
     )
+    return payments, expenses
+
+
+def _money(community_id, days):
+    """What was paid each month: payments for activities, and expense claims."""
+    payments, expenses = _paid(community_id, days)
     found = {}
     for month, total in payments.items():
         found.setdefault(month, {})[PAYMENTS_PAID] = pence(total)
     for month, total in expenses.items():
         found.setdefault(month, {})[EXPENSES_PAID] = pence(total)
     return found
+
+
+# The summary rows (see summaries.py) ----------------------------------------------------------
+
+
+def raw_figures(community_id, first_month, last_month):
+    """[{month, and each additive figure of summaries.FIGURES}] from the raw rows, for
+    rebuilding the summary rows: the grouped queries above."""
+    periods = months_between(first_month, last_month)
+    days = [first for first, _last in periods] + [periods[-1][1] + timedelta(days=1)]
+    times = _edges(periods)
+    people = membership_history.lay_partners_by_month(community_id, times)
+    voices = _voice_counts(community_id, times)
+    minutes = _minutes(community_id, days)
+    payments, expenses = _paid(community_id, days)
+    found = []
+    for index, (first, _last) in enumerate(periods):
+        _active, joined, left = people[index]
+        counts = voices.get(index, {})
+        found.append(
+            {
+                "month": first,
+                "lay_partners_joined": joined,
+                "lay_partners_left": left,
+                "contributions": counts.get("contributions", 0),
+                "on_decided": counts.get("on_decided", 0),
+                "loop_closed": counts.get("loop_closed", 0),
+                "shaped": counts.get("shaped", 0),
+                "minutes": int(minutes.get(index) or 0),
+                "payments_pence": int(pence(payments.get(index) or 0) * 100),
+                "expenses_pence": int(pence(expenses.get(index) or 0) * 100),
+            }
+        )
+    return found
+
+
+def summarised(community_id, first_month, last_month):
+    """[Month] as `monthly` gives them, read from the summary rows: the stored rows of the
+    period, the lay partners active before it, and the median days to a first reply (the
+    one figure that is not a sum; one ranked statement over the period's replied views)."""
+    from . import summaries
+
+    periods = months_between(first_month, last_month)
+    if not 0 < len(periods) <= MAX_MONTHS:
+        raise ValueError("a period of 1 to 24 months")
+    stored = summaries.stored(community_id, periods[0][0], periods[-1][0])
+    active = summaries.active_before(community_id, periods[0][0])
+    medians = _median_days(community_id, _edges(periods))
+    months = []
+    for index, (first, last) in enumerate(periods):
+        figures = dict(EMPTY_MONTH)
+        row = stored.get(first)
+        if row is not None:
+            active += row["lay_partners_joined"] - row["lay_partners_left"]
+            figures.update(
+                {
+                    JOINED: row["lay_partners_joined"],
+                    LEFT: row["lay_partners_left"],
+                    HOURS: hours_of(row["minutes"]),
+                    PAYMENTS_PAID: pence(Decimal(row["payments_pence"]) / 100),
+                    EXPENSES_PAID: pence(Decimal(row["expenses_pence"]) / 100),
+                }
+            )
+            if row["contributions"]:
+                figures.update(voice_figures(row))
+        figures[ACTIVE_LAY_PARTNERS] = active
+        figures.update(medians.get(index, {}))
+        months.append(Month(first_day=first, last_day=last, figures=figures))
+    return months

@@ -1,0 +1,18 @@
+"""`flask summaries ...`: the community health summary rows."""
+
+import click
+from flask.cli import AppGroup
+
+from .. import db
+
+summaries_cli = AppGroup("summaries", help="Community health summary rows.")
+
+
+@summaries_cli.command("rebuild")
+def rebuild():
+    """Recompute every community's summary rows from the raw rows."""
+    from . import summaries
+
+    written = summaries.rebuild()
+    db.session.commit()
+    click.echo(f"Summary rows written: {written}.")

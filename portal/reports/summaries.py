@@ -1,0 +1,337 @@
+"""The community health figures kept as summary rows (`CommunityMonthFigures`), one per
+community and month, so that the dashboard reads a handful of rows whatever the data.
+
+The services that make the writes call the functions here in the same transaction.
+Each adds to (or takes from) a row with one atomic upsert, `INSERT ... ON CONFLICT DO
+UPDATE SET x = x + :n`, so concurrent writes to the same row never lose an update.
+
+Where a write can change a figure in several ways (a membership's history, an
+activity's attendance), the service takes the part the object played before the write
+(`..._part`) and gives it back afterwards (`..._moved`): only the difference is added.
+
+`rebuild` recomputes every row from the raw rows with the grouped queries of health.py.
+"""
+
+from collections import Counter
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
+
+from .. import db
+from ..communities.models import ACTIVE, LAY_PARTNER, Membership, MembershipEvent
+from ..consultations.models import Contribution, Proposal
+from ..impact.models import AWAITING, SHAPED
+from ..involvement.models import InvolvementActivity, Participation
+from .models import CommunityMonthFigures
+
+FIGURES = (
+    "lay_partners_joined",
+    "lay_partners_left",
+    "contributions",
+    "on_decided",
+    "loop_closed",
+    "shaped",
+    "minutes",
+    "payments_pence",
+    "expenses_pence",
+)
+
+
+def month_of(moment):
+    """The first day of the month (UK time) of a time or a day."""
+    if isinstance(moment, datetime):
+        zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+        moment = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone)
+        moment = moment.date()
+    return moment.replace(day=1)
+
+
+def add(community_id, month, **figures):
+    """Add `figures` ({column: number}, negative to take away) to the community's month."""
+    figures = {name: value for name, value in figures.items() if value}
+    if not figures:
+        return
+    table = CommunityMonthFigures.__table__
+    dialect = db.session.get_bind().dialect.name
+    insert = (postgresql if dialect == "postgresql" else sqlite).insert(table)
+    statement = insert.values(community_id=community_id, month=month, **figures)
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[table.c.community_id, table.c.month],
+            set_={name: table.c[name] + statement.excluded[name] for name in figures},
+        )
+    )
+
+
+def pence(amount):
+    return int((amount * 100).to_integral_value())
+
+
+# Voices -------------------------------------------------------------------------------
+
+
+def _voice(contribution, proposal, outcome, sign):
+    decided = proposal.decided_at is not None
+    return {
+        "contributions": sign,
+        "on_decided": sign if decided else 0,
+        "loop_closed": sign if decided and outcome != AWAITING else 0,
+        "shaped": sign if outcome == SHAPED else 0,
+    }
+
+
+def contribution_added(contribution, proposal):
+    """A contribution was given online or recorded from a meeting, call or letter."""
+    add(
+        proposal.community_id,
+        month_of(contribution.submitted_at),
+        **_voice(contribution, proposal, contribution.outcome, 1),
+    )
+
+
+def contribution_withdrawn(contribution, proposal):
+    """A contribution was withdrawn: it no longer counts. Call before its outcome is reset."""
+    add(
+        proposal.community_id,
+        month_of(contribution.submitted_at),
+        **_voice(contribution, proposal, contribution.outcome, -1),
+    )
+
+
+def outcomes_changed(changes):
+    """Contributions' stored outcomes moved: `changes` is {contribution id: (before, after)}.
+    Withdrawn contributions are not counted, so their outcome does not matter."""
+    if not changes:
+        return
+    rows = db.session.execute(
+        sa.select(
+            Contribution.id,
+            Contribution.submitted_at,
+            Proposal.community_id,
+            Proposal.decided_at,
+        )
+        .join(Proposal, Proposal.id == Contribution.proposal_id)
+        .where(Contribution.id.in_(list(changes)), Contribution.withdrawn_at.is_(None))
+    ).all()
+    totals = {}
+    for cid, submitted_at, community_id, decided_at in rows:
+        before, after = changes[cid]
+        found = totals.setdefault((community_id, month_of(submitted_at)), Counter())
+        if decided_at is not None:
+            found["loop_closed"] += (after != AWAITING) - (before != AWAITING)
+        found["shaped"] += (after == SHAPED) - (before == SHAPED)
+    for (community_id, month), figures in totals.items():
+        add(community_id, month, **figures)
+
+
+def proposal_decided(proposal):
+    """The proposal now has a decision: its contributions count as on a decided proposal.
+    Call once, when `decided_at` is first set and before outcomes are released."""
+    rows = db.session.execute(
+        sa.select(Contribution.submitted_at, Contribution.outcome).where(
+            Contribution.proposal_id == proposal.id, Contribution.withdrawn_at.is_(None)
+        )
+    ).all()
+    totals = {}
+    for submitted_at, outcome in rows:
+        found = totals.setdefault(month_of(submitted_at), Counter())
+        found["on_decided"] += 1
+        found["loop_closed"] += outcome != AWAITING
+    for month, figures in totals.items():
+        add(proposal.community_id, month, **figures)
+
+
+# People -------------------------------------------------------------------------------
+
+
+def membership_part(membership):
+    """{month: Counter(joined, left)}: what the membership's history adds to each month,
+    read as membership_history.states reads it."""
+    if membership.id is None:
+        return {}
+    events = db.session.execute(
+        sa.select(MembershipEvent.status, MembershipEvent.role, MembershipEvent.created_at)
+        .where(MembershipEvent.membership_id == membership.id)
+        .order_by(MembershipEvent.created_at, MembershipEvent.id)
+    ).all()
+    if not events:
+        events = [(membership.status, membership.role, membership.created_at)]
+    found, was_lay = {}, False
+    for status, role, since in events:
+        lay = status == ACTIVE and role == LAY_PARTNER
+        if lay != was_lay:
+            key = "lay_partners_joined" if lay else "lay_partners_left"
+            found.setdefault(month_of(since), Counter())[key] += 1
+        was_lay = lay
+    return found
+
+
+def membership_moved(membership, before):
+    """Give back the difference the membership's new history makes (see membership_part)."""
+    db.session.flush()
+    _moved(membership.community_id, before, membership_part(membership))
+
+
+def _moved(community_id, before, after):
+    for month in set(before) | set(after):
+        figures = Counter(after.get(month, {}))
+        figures.subtract(before.get(month, {}))
+        add(community_id, month, **figures)
+
+
+# Involvement and money ------------------------------------------------------------------
+
+
+def attendance_changed(activity, attending):
+    """`attending` more people (fewer when negative) attended the activity."""
+    if activity.held_on is not None:
+        add(activity.community_id, month_of(activity.held_on), minutes=attending * activity.minutes)
+
+
+def activity_part(activity):
+    """{month: Counter(minutes)}: the activity's minutes once for each who attended. Taken
+    before a change of its date or length, and given back after it (activity_moved)."""
+    if activity.id is None:
+        return {}
+    attended = db.session.scalar(
+        sa.select(sa.func.count(Participation.id)).where(
+            Participation.activity_id == activity.id, Participation.attended.is_(True)
+        )
+    )
+    minutes = db.session.scalar(
+        sa.select(InvolvementActivity.minutes).where(InvolvementActivity.id == activity.id)
+    )
+    held_on = db.session.scalar(
+        sa.select(InvolvementActivity.held_on).where(InvolvementActivity.id == activity.id)
+    )
+    if not attended or held_on is None:
+        return {}
+    return {month_of(held_on): Counter(minutes=attended * minutes)}
+
+
+def activity_moved(activity, before):
+    db.session.flush()
+    _moved(activity.community_id, before, activity_part(activity))
+
+
+def payment_paid(payment, activity):
+    add(activity.community_id, month_of(payment.paid_on), payments_pence=pence(payment.amount))
+
+
+def claim_paid(claim):
+    amount = claim.approved_amount if claim.approved_amount is not None else claim.amount
+    add(claim.community_id, month_of(claim.paid_on), expenses_pence=pence(amount))
+
+
+# Rebuild ------------------------------------------------------------------------------
+
+
+def rebuild(community_ids=None):
+    """Recompute every summary row from the raw rows (all communities by default), from
+    each community's first raw row to this month. Returns the number of rows written."""
+    from ..communities.models import Community
+    from . import health
+
+    if community_ids is None:
+        community_ids = db.session.scalars(sa.select(Community.id)).all()
+    written = 0
+    for community_id in community_ids:
+        db.session.execute(
+            sa.delete(CommunityMonthFigures).where(
+                CommunityMonthFigures.community_id == community_id
+            )
+        )
+        first = _first_month(community_id)
+        last = month_of(datetime.now(UTC))
+        while first is not None and first <= last:
+            end = min(_plus_months(first, health.MAX_MONTHS - 1), last)
+            for figures in health.raw_figures(community_id, first, end):
+                month = figures.pop("month")
+                if any(figures.values()):
+                    add(community_id, month, **figures)
+                    written += 1
+            first = _plus_months(end, 1)
+    db.session.flush()
+    return written
+
+
+def _plus_months(month, count):
+    year, index = divmod(month.year * 12 + month.month - 1 + count, 12)
+    return date(year, index + 1, 1)
+
+
+def _first_month(community_id):
+    """The month of the community's earliest raw row that a figure counts, or None."""
+    earliest = [
+        db.session.scalar(
+            sa.select(sa.func.min(Membership.created_at)).where(
+                Membership.community_id == community_id
+            )
+        ),
+        db.session.scalar(
+            sa.select(sa.func.min(MembershipEvent.created_at))
+            .join(Membership, Membership.id == MembershipEvent.membership_id)
+            .where(Membership.community_id == community_id)
+        ),
+        db.session.scalar(
+            sa.select(sa.func.min(Contribution.submitted_at))
+            .join(Proposal, Proposal.id == Contribution.proposal_id)
+            .where(Proposal.community_id == community_id)
+        ),
+        db.session.scalar(
+            sa.select(sa.func.min(InvolvementActivity.held_on)).where(
+                InvolvementActivity.community_id == community_id
+            )
+        ),
+    ]
+    from ..involvement.models import ExpenseClaim, Payment
+
+    earliest += [
+        db.session.scalar(
+            sa.select(sa.func.min(Payment.paid_on))
+            .join(InvolvementActivity, InvolvementActivity.id == Payment.activity_id)
+            .where(InvolvementActivity.community_id == community_id)
+        ),
+        db.session.scalar(
+            sa.select(sa.func.min(ExpenseClaim.paid_on)).where(
+                ExpenseClaim.community_id == community_id
+            )
+        ),
+    ]
+    found = [month_of(value) for value in earliest if value is not None]
+    return min(found) if found else None
+
+
+def stored(community_id, first_month, last_month):
+    """{month: {figure: value}} of the stored rows in the period (months without a row are
+    left out)."""
+    rows = db.session.scalars(
+        sa.select(CommunityMonthFigures).where(
+            CommunityMonthFigures.community_id == community_id,
+            CommunityMonthFigures.month >= first_month,
+            CommunityMonthFigures.month <= last_month,
+        )
+    )
+    return {row.month: {name: getattr(row, name) for name in FIGURES} for row in rows}
+
+
+def active_before(community_id, month):
+    """Active lay partners at the start of `month`: all who joined before it, less all
+    who left."""
+    return db.session.scalar(
+        sa.select(
+            sa.func.coalesce(
+                sa.func.sum(
+                    CommunityMonthFigures.lay_partners_joined
+                    - CommunityMonthFigures.lay_partners_left
+                ),
+                0,
+            )
+        ).where(
+            CommunityMonthFigures.community_id == community_id,
+            CommunityMonthFigures.month < month,
+        )
+    )
