@@ -149,8 +149,11 @@ class Writer:
         self.next_ids[model.__table__.name] = first + 1
         return first
 
-    def write(self, model, rows, total=None):
-        """Insert rows (any iterable of dicts) in batches; returns how many."""
+    def write(self, model, rows, total=None, after_batch=None):
+        """Insert rows (any iterable of dicts) in batches; returns how many.
+
+        `after_batch` runs after each batch is stored: it writes rows that refer to them.
+        """
         table = model.__table__
         started = time.monotonic()
         batch, done = [], 0
@@ -161,9 +164,13 @@ class Writer:
                 done += len(batch)
                 batch = []
                 self._progress(table.name, done, total, started)
+                if after_batch:
+                    after_batch()
         if batch:
             self.connection.execute(sa.insert(table), batch)
             done += len(batch)
+            if after_batch:
+                after_batch()
         self._progress(table.name, done, total, started, end=True)
         self.counts[table.name] = self.counts.get(table.name, 0) + done
         return done
@@ -363,9 +370,11 @@ def generate(
         staff[cid] = (coordinator, professional)
         if rank < 20:
             join(heavy, cid, LAY_PARTNER, ACTIVE)
-        size = max(3, round(lay_memberships * weights[rank] / total_weight))
+        size = max(3 if rank else 12, round(lay_memberships * weights[rank] / total_weight))
         for k in range(size):
             status = other_statuses[k % len(other_statuses)] if k % 12 == 11 else ACTIVE
+            if rank == 0 and 1 <= k <= len(other_statuses):
+                status = other_statuses[k - 1]  # every status, however small the run
             join(rng.choice(people), cid, LAY_PARTNER, status)
         if not members[cid]:
             join(people[rank % len(people)], cid, LAY_PARTNER, ACTIVE)
@@ -779,25 +788,37 @@ def generate(
         )
         answer_id += 2
 
-    out.write(Contribution, contributions(), total)
-    out.next_ids["contributions"] = contribution_id
-    out.write(Answer, answers, len(answers))
-    out.next_ids["answers"] = answer_id
-    answers.clear()
-    out.write(ContributionTheme, theme_assignments, len(theme_assignments))
-    out.write(Response, replies, len(replies))
-    out.next_ids["responses"] = response_id + counts["responses"]
+    # Rows that refer to contributions are written after each batch of them, by a
+    # writer of their own (quietly), so memory stays flat however many there are.
+    quiet = Writer(connection, echo_progress=False)
+
+    def dependants():
+        for model, rows in (
+            (Answer, answers),
+            (ContributionTheme, theme_assignments),
+            (Response, replies),
+            (OutcomeNotice, notices),
+        ):
+            if rows:
+                quiet.write(model, rows)
+                rows.clear()
+
+    out.write(Contribution, contributions(), total, after_batch=dependants)
+    out.next_ids.update(
+        contributions=contribution_id,
+        answers=answer_id,
+        responses=response_id + counts["responses"],
+    )
+    for name, rows in quiet.counts.items():
+        out.counts[name] = rows
+        echo(f"  {name:<24} {rows:>9,} rows, written with the contributions")
     out.write(Influence, influences, len(influences))
     out.write(InfluenceRevision, revisions, len(revisions))
     out.next_ids.update(influences=influence_id, influence_revisions=revision_id)
-    out.write(OutcomeNotice, notices, len(notices))
     out.write(OutboxMessage, messages, len(messages))
     out.next_ids["outbox_messages"] = message_id
-    theme_assignments.clear()
-    replies.clear()
     influences.clear()
     revisions.clear()
-    notices.clear()
     messages.clear()
 
     # Briefings: one or two per community, published, with versions and readership -------
