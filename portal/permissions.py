@@ -72,6 +72,11 @@ def can_manage_members(user, community):
     return is_coordinator(user, community) or is_site_admin(user)
 
 
+def can_set_ways_to_respond(user, community):
+    """Say how people can give views other than online: by post, by phone, in person."""
+    return is_coordinator(user, community) or is_site_admin(user)
+
+
 def can_see_members(user, community):
     """See who belongs, by display name or pseudonym."""
     return is_member(user, community) or is_site_admin(user)
@@ -291,6 +296,7 @@ def init_app(app):
         is_member=is_member,
         can_admin_communities=can_admin_communities,
         can_manage_members=can_manage_members,
+        can_set_ways_to_respond=can_set_ways_to_respond,
         can_review=can_review,
         can_steer_proposal=can_steer_proposal,
         can_read_heard=can_read_heard,

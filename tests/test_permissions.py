@@ -204,6 +204,11 @@ MATRIX = {
     ),
     "communities.requests": ("GET", "/communities/alpha/requests", only(MANAGERS)),
     "communities.invitations_page": ("GET", "/communities/alpha/invitations", only(MANAGERS)),
+    "communities.ways_to_respond": (
+        "GET",
+        "/communities/alpha/ways-to-respond",
+        only(MANAGERS),
+    ),
     "communities.resend_invitation": (
         "POST",
         lambda w: f"/communities/alpha/invitations/{w['invitation'].id}/resend",

@@ -36,6 +36,16 @@ ROLE_TEXT = (
     "and we pay travel and carer costs. You can stop at any time."
 )
 
+# How the busiest communities take views other than online.
+OFFLINE_ROUTES = {
+    "chemo-day-unit": {
+        "respond_by_post": "Patient Experience Team (Chorus)\nChemotherapy Day Unit\n"
+        "Riverside Hospital\nLeeds LS1 4AB",
+        "respond_by_phone": "0113 496 0000, Monday to Friday, 9am to 4pm",
+        "respond_in_person": "Drop in to the unit's patient lounge on Tuesdays, 2pm to 4pm.",
+    },
+}
+
 COMMUNITIES = [
     # slug, name, service area, visibility, purpose, description, archived
     (
@@ -221,6 +231,7 @@ def load(echo, password_hash):
             description=description,
             role_description=ROLE_TEXT,
             archived_at=utcnow() if archived else None,
+            **OFFLINE_ROUTES.get(slug, {}),
         )
         db.session.add(communities[slug])
         echo(f"  created  {name}")

@@ -24,6 +24,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import KeptForm
 from .models import (
     CONTACT_METHODS,
     COORDINATOR,
@@ -149,6 +150,29 @@ class CommunityForm(FlaskForm):
             DataRequired(_l("Describe the lay partner role")),
             Length(max=5000, message=_l("Must be 5000 characters or fewer")),
         ],
+        filters=[_strip],
+    )
+
+
+class WaysToRespondForm(KeptForm):
+    """The ways, other than online, that a community takes views on its proposals."""
+
+    respond_by_post = TextAreaField(
+        _l("Address to write to (optional)"),
+        description=_l("Leave empty if you do not take views by post."),
+        validators=[Length(max=1000, message=_l("Must be 1000 characters or fewer"))],
+        filters=[_strip],
+    )
+    respond_by_phone = StringField(
+        _l("Phone number and when to call (optional)"),
+        description=_l("For example: 0300 123 4567, Monday to Friday, 9am to 5pm"),
+        validators=[Length(max=200, message=_l("Must be 200 characters or fewer"))],
+        filters=[_strip],
+    )
+    respond_in_person = TextAreaField(
+        _l("Meetings or drop-in sessions (optional)"),
+        description=_l("Where and when people can give their views in person."),
+        validators=[Length(max=2000, message=_l("Must be 2000 characters or fewer"))],
         filters=[_strip],
     )
 

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from .. import permissions
 from ..accounts.forms import ConfirmForm
 from ..accounts.services import get_user
+from ..held import keeps_text
 from ..pagination import paginate
 from . import invitations, services
 from .forms import (
@@ -19,6 +20,7 @@ from .forms import (
     MemberFilterForm,
     RemoveForm,
     RoleForm,
+    WaysToRespondForm,
 )
 from .models import PENDING
 from .views import PER_PAGE, bp, community_or_404, forbid_unless
@@ -233,6 +235,26 @@ def revoke_invitation(slug, invitation_id):
         flash(_("Invitation to %(email)s withdrawn.", email=invitation.email), "success")
 
     return _invitation_action(slug, invitation_id, action)
+
+
+@bp.route("/communities/<slug>/ways-to-respond", methods=["GET", "POST"])
+@keeps_text()
+@login_required
+def ways_to_respond(slug):
+    community = community_or_404(slug)
+    forbid_unless(permissions.can_set_ways_to_respond(current_user, community))
+    form = WaysToRespondForm(obj=community)
+    if form.validate_on_submit():
+        ways = {name: form[name].data for name in services.WAYS_TO_RESPOND}
+        services.set_ways_to_respond(current_user, community, **ways)
+        flash(_("Saved. Every proposal taking views now shows these ways to respond."), "success")
+        return redirect(url_for("communities.show", slug=community.slug))
+    return render_template(
+        "communities/ways_to_respond.html",
+        form=form,
+        community=community,
+        title=_("Ways to respond other than online"),
+    )
 
 
 # Site administration ------------------------------------------------------------

@@ -98,6 +98,21 @@ def update_community(actor, community, **fields):
     return community
 
 
+WAYS_TO_RESPOND = ("respond_by_post", "respond_by_phone", "respond_in_person")
+
+
+def set_ways_to_respond(actor, community, **ways):
+    """Keep the community's offline ways to respond; an empty one is not offered."""
+    require(permissions.can_set_ways_to_respond(actor, community))
+    for name in WAYS_TO_RESPOND:
+        setattr(community, name, (ways.get(name) or "").strip())
+    db.session.flush()
+
+
+def offers_offline_routes(community):
+    return any(getattr(community, name) for name in WAYS_TO_RESPOND)
+
+
 def archive_community(actor, community):
     require(permissions.can_admin_communities(actor))
     if community.archived_at is None:

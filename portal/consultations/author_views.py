@@ -13,7 +13,16 @@ from .forms import ProposalForm, PublishForm, QuestionForm
 from .models import OPEN
 from .views import bp, readable_or_404
 
-FIELDS = ("title", "summary", "problem", "change", "affects", "opens_at", "closes_at")
+FIELDS = (
+    "title",
+    "summary",
+    "problem",
+    "change",
+    "affects",
+    "opens_at",
+    "closes_at",
+    "outcome_due_on",
+)
 
 
 def _authored_or_error(proposal_id):

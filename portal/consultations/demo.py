@@ -384,6 +384,7 @@ def _load(echo):
     )
     if created:
         _set_window(evenings, chemo, opens=_at(now, -5, 9), closes=_at(now, 16, 17))
+        evenings.outcome_due_on = (now + timedelta(days=45)).date()
     added = _contribute(evenings, chemo, EVENINGS_CONTRIBUTIONS, user, now)
     _change_and_withdraw(evenings, chemo, user, now)
 

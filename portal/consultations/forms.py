@@ -27,7 +27,7 @@ from wtforms.validators import (
 )
 
 from ..communities.forms import MultiCheckboxField
-from ..forms import KeptForm, max_length, strip
+from ..forms import DateInputField, KeptForm, max_length, strip
 from .models import (
     ACKNOWLEDGED,
     ANONYMOUS,
@@ -131,6 +131,13 @@ class ProposalForm(KeptForm):
         description=_l("UK time. Give people at least two weeks."),
         validators=[Optional()],
     )
+    outcome_due_on = DateInputField(
+        _l("When you will publish the outcome (optional)"),
+        description=_l(
+            "The day you plan to publish what you heard and the decision. "
+            "The proposal page shows it. For example, 30 6 2027"
+        ),
+    )
     briefings = MultiCheckboxField(
         _l("Briefings that explain the background (optional)"), coerce=int
     )
@@ -138,6 +145,11 @@ class ProposalForm(KeptForm):
     def validate_closes_at(self, field):
         if field.data and self.opens_at.data and field.data <= self.opens_at.data:
             raise ValidationError(_l("The closing time must be after the opening time"))
+
+    def validate_outcome_due_on(self, field):
+        closes = self.closes_at.data
+        if field.data and closes and field.data <= closes.date():
+            raise ValidationError(_l("The outcome date must be after the closing date"))
 
 
 class QuestionForm(FlaskForm):
@@ -192,6 +204,13 @@ class WindowForm(FlaskForm):
         _l("New closing date and time (UK time)"),
         description=_l("For example, 31/3/2027 17:00"),
         validators=[Optional()],
+    )
+    outcome_due_on = DateInputField(
+        _l("New day for the outcome (optional)"),
+        description=_l(
+            "When you will publish what you heard and the decision, if that moves too. "
+            "For example, 30 6 2027"
+        ),
     )
     reason = TextAreaField(
         _l("Reason"),

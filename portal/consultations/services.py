@@ -96,7 +96,7 @@ def _apply(proposal, fields):
     for name in TEXT_FIELDS:
         if name in fields:
             setattr(proposal, name, (fields[name] or "").strip())
-    for name in ("opens_at", "closes_at"):
+    for name in ("opens_at", "closes_at", "outcome_due_on"):
         if name in fields:
             setattr(proposal, name, fields[name])
 

@@ -32,6 +32,10 @@ class BadClosingTime(Refused):
     """An extension needs a closing time later than now and than the current one."""
 
 
+class BadOutcomeDate(Refused):
+    """The day the outcome is due must stay after the closing day."""
+
+
 def _reason(reason):
     reason = (reason or "").strip()
     if not reason:
@@ -74,16 +78,29 @@ def close_early(actor, proposal, community, *, reason, now=None):
     _record(actor, proposal, CLOSED_EARLY, reason, old, now)
 
 
-def extend(actor, proposal, community, *, closes_at, reason, now=None):
-    """Move the closing time later. Contributors are told the new date."""
+def extend(actor, proposal, community, *, closes_at, reason, outcome_due_on=None, now=None):
+    """Move the closing time later. Contributors are told the new date.
+
+    The day the outcome is due moves too when one is given. Without one, the
+    current day must still come after the new closing day: the proposal page
+    never promises an outcome before the consultation has closed.
+    """
     require(permissions.can_steer_proposal(actor, proposal, community))
     now = now or utcnow()
     reason = _reason(reason)
     _still_open(proposal, now)
     if closes_at is None or closes_at <= max(now, proposal.closes_at):
         raise BadClosingTime(_l("Choose a closing time later than the current one"))
+    due = outcome_due_on or proposal.outcome_due_on
+    if due is not None and due <= closes_at.date():
+        raise BadOutcomeDate(
+            _l("Choose a day for the outcome after the new closing date")
+            if outcome_due_on
+            else _l("The outcome is due before the new closing date. Choose a later day for it")
+        )
     old = proposal.closes_at
     proposal.closes_at = closes_at
+    proposal.outcome_due_on = due
     _tell_contributors(proposal, community, "proposal_extended", reason=reason)
     _record(actor, proposal, EXTENDED, reason, old, now)
 

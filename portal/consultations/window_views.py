@@ -56,12 +56,15 @@ def window_move(proposal_id, action):
         fields = {"reason": form.reason.data}
         if action == "extend":
             fields["closes_at"] = form.closes_at.data
+            fields["outcome_due_on"] = form.outcome_due_on.data
         try:
             if action == "extend" and form.closes_at.data is None:
                 raise window.BadClosingTime(_l("Enter the new closing date and time"))
             move(current_user, proposal, community, **fields)
         except window.BadClosingTime as refusal:
             form.closes_at.errors = [str(refusal.message)]
+        except window.BadOutcomeDate as refusal:
+            form.outcome_due_on.errors = [str(refusal.message)]
         except window.Refused as refusal:
             flash(str(refusal.message), "info")
             return redirect(url_for("consultations.show", proposal_id=proposal.id))

@@ -227,6 +227,11 @@ def _decline_nobody(page, _server):
     return submit(page)
 
 
+def _give_a_too_long_phone_number(page, _server):
+    page.locator("#respond_by_phone").fill("0300 123 4567 " * 20)
+    return submit(page)
+
+
 def _invite_a_bad_address(page, _server):
     page.locator("#emails").fill("not-an-email-address")
     return submit(page, "#maincontent form:has(#emails) button[type=submit]")
@@ -1406,6 +1411,19 @@ PAGES = [
         _membership_page("fatima.begum@example.org", "maternity-voices"),
         MANAGERS,
         then=_remove_without_a_reason,
+    ),
+    Page(
+        "ways to respond other than online",
+        "communities.ways_to_respond",
+        "/communities/chemo-day-unit/ways-to-respond",
+        MANAGERS,
+    ),
+    Page(
+        "ways to respond with errors",
+        "communities.ways_to_respond",
+        "/communities/chemo-day-unit/ways-to-respond",
+        MANAGERS,
+        then=_give_a_too_long_phone_number,
     ),
     Page(
         "requests to join",

@@ -214,3 +214,52 @@ def test_only_site_admins_run_communities(client, world):
     assert post_form(client, "/communities/alpha/archive").status_code == 403
     db.session.expire_all()
     assert db.session.get(Community, world["a"].id).archived_at is None
+
+
+def test_a_coordinator_sets_the_ways_to_respond_other_than_online(client, world):
+    sign_in_as(client, world["people"]["coordinator"])
+    community_page = client.get("/communities/alpha").get_data(as_text=True)
+    assert 'href="/communities/alpha/ways-to-respond"' in community_page
+    response = post_form(
+        client,
+        "/communities/alpha/ways-to-respond",
+        {
+            "respond_by_post": "  Patient Experience Team\nAlpha Clinic  ",
+            "respond_by_phone": "0300 123 4567, weekdays 9am to 5pm",
+            "respond_in_person": "",
+        },
+    )
+    assert response.headers["Location"] == "/communities/alpha"
+    db.session.expire_all()
+    community = db.session.get(Community, world["a"].id)
+    assert community.respond_by_post == "Patient Experience Team\nAlpha Clinic"
+    assert community.respond_by_phone == "0300 123 4567, weekdays 9am to 5pm"
+    assert community.respond_in_person == ""
+    form = client.get("/communities/alpha/ways-to-respond").get_data(as_text=True)
+    assert "0300 123 4567, weekdays 9am to 5pm" in form
+
+
+def test_ways_to_respond_too_long_are_refused_and_nothing_typed_is_lost(client, world):
+    sign_in_as(client, world["people"]["coordinator"])
+    response = post_form(
+        client,
+        "/communities/alpha/ways-to-respond",
+        {"respond_by_post": "Alpha Clinic, Leeds", "respond_by_phone": "0300 " * 50},
+    )
+    html = response.get_data(as_text=True)
+    assert "Must be 200 characters or fewer" in html
+    assert "Alpha Clinic, Leeds" in html
+    db.session.expire_all()
+    assert db.session.get(Community, world["a"].id).respond_by_post == ""
+
+
+def test_only_the_communitys_coordinators_set_its_ways_to_respond(client, world):
+    for person in ("professional", "lay", "other_coordinator"):
+        sign_in_as(client, world["people"][person])
+        assert client.get("/communities/alpha/ways-to-respond").status_code == 403
+        response = post_form(
+            client, "/communities/alpha/ways-to-respond", {"respond_by_phone": "0300"}
+        )
+        assert response.status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Community, world["a"].id).respond_by_phone == ""

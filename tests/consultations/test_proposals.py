@@ -71,6 +71,69 @@ def test_a_professional_writes_a_proposal_with_questions_and_publishes_it(client
     assert announced_to(proposal) == ["lay@example.org"]  # active lay partners only
 
 
+PROPOSAL = {
+    "title": "Saturday clinic",
+    "summary": "We want to open on Saturdays.",
+    "problem": "People work in the week.",
+    "change": "A clinic from 9am to 1pm on Saturdays.",
+    "affects": "Everyone who has treatment here.",
+}
+
+
+@pytest.mark.parametrize(
+    "day, month, year, error",
+    [
+        ("31", "2", "2031", "Enter a real date, for example 27 3 2026"),
+        ("1", "", "2031", "Enter a full date, with the day, the month and the year"),
+        ("1", "1", "2020", "The outcome date must be after the closing date"),
+    ],
+)
+def test_the_outcome_date_must_be_real_and_after_the_closing_date(
+    client, world, day, month, year, error
+):
+    sign_in_as(client, world["people"]["professional"])
+    closes = (utcnow() + timedelta(days=14)).strftime("%Y-%m-%dT%H:%M")
+    data = {
+        **PROPOSAL,
+        "closes_at": closes,
+        "outcome_due_on-day": day,
+        "outcome_due_on-month": month,
+        "outcome_due_on-year": year,
+    }
+    response = post_form(client, "/communities/alpha/proposals/new", data)
+    html = response.get_data(as_text=True)
+    assert error in html
+    assert f'value="{year}"' in html and "People work in the week." in html  # nothing lost
+    assert db.session.scalar(sa.select(Proposal).where(Proposal.title == "Saturday clinic")) is None
+
+
+def test_an_author_sets_when_the_outcome_will_be_published(client, world):
+    sign_in_as(client, world["people"]["professional"])
+    closes = utcnow() + timedelta(days=14)
+    due = (closes + timedelta(days=30)).date()
+    data = {
+        **PROPOSAL,
+        "closes_at": closes.strftime("%Y-%m-%dT%H:%M"),
+        "outcome_due_on-day": str(due.day),
+        "outcome_due_on-month": str(due.month),
+        "outcome_due_on-year": str(due.year),
+    }
+    post_form(client, "/communities/alpha/proposals/new", data)
+    proposal = db.session.scalar(sa.select(Proposal).where(Proposal.title == "Saturday clinic"))
+    assert proposal.outcome_due_on == due
+    form = client.get(f"/proposals/{proposal.id}/edit").get_data(as_text=True)
+    assert f'name="outcome_due_on-year" type="text" inputmode="numeric" value="{due.year}"' in form
+    cleared = {
+        **data,
+        "outcome_due_on-day": "",
+        "outcome_due_on-month": "",
+        "outcome_due_on-year": "",
+    }
+    post_form(client, f"/proposals/{proposal.id}/edit", cleared)
+    db.session.refresh(proposal)
+    assert proposal.outcome_due_on is None
+
+
 def test_a_list_question_needs_two_to_ten_different_choices(client, world):
     sign_in_as(client, world["people"]["professional"])
     draft = world["proposals"]["draft"]

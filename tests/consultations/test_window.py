@@ -91,6 +91,39 @@ def test_extending_tells_contributors_the_new_date_in_their_language(client, con
     assert "Extended" in page and "More people asked for time." in page
 
 
+def test_extending_moves_the_day_the_outcome_is_due(client, consulted):
+    proposal = consulted["proposals"]["open"]
+    proposal.outcome_due_on = (proposal.closes_at + timedelta(days=10)).date()
+    db.session.flush()
+    sign_in_as(client, consulted["people"]["coordinator"])
+    url = f"/proposals/{proposal.id}/window/extend"
+    kept = {"closes_at": "2031-03-31T17:00", "reason": "More people asked for time."}
+    response = post_form(client, url, kept)
+    assert response.status_code == 400  # the outcome would be due before it closes
+    html = response.get_data(as_text=True)
+    assert "The outcome is due before the new closing date. Choose a later day for it" in html
+    assert 'value="2031-03-31T17:00"' in html and "More people asked for time." in html
+    db.session.refresh(proposal)
+    assert proposal.closes_at.year != 2031
+    early = {
+        **kept,
+        "outcome_due_on-day": "1",
+        "outcome_due_on-month": "3",
+        "outcome_due_on-year": "2031",
+    }
+    response = post_form(client, url, early)
+    assert "Choose a day for the outcome after the new closing date" in response.get_data(
+        as_text=True
+    )
+    later = {**early, "outcome_due_on-day": "30", "outcome_due_on-month": "6"}
+    assert post_form(client, url, later).status_code == 302
+    db.session.refresh(proposal)
+    assert proposal.closes_at.year == 2031
+    assert proposal.outcome_due_on.isoformat() == "2031-06-30"
+    html = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert "We will publish what we heard and our decision by 30 June 2031." in html
+
+
 @pytest.mark.parametrize(
     "data, error",
     [

@@ -73,6 +73,32 @@ def test_a_visitor_reads_the_dates_the_ways_to_respond_the_briefing_and_the_ques
     assert "Give your views" not in html
 
 
+def test_a_visitor_reads_the_offline_ways_to_respond_the_community_offers(client, world):
+    proposal, a = world["proposals"]["open"], world["a"]
+    assert "Other ways to respond" not in _page(client, proposal)  # none offered yet
+    a.respond_by_post = "Patient Experience Team\nAlpha Clinic\nLeeds LS1 4AB"
+    a.respond_in_person = "Drop in on Tuesdays, 2pm to 4pm."
+    db.session.flush()
+    html = _page(client, proposal)
+    assert "Other ways to respond" in html
+    assert f"Say that your views are about “{proposal.title}”." in html
+    assert "By post" in html and "Alpha Clinic" in html
+    assert "In person" in html and "Drop in on Tuesdays" in html
+    assert "By phone" not in html  # not offered, so not shown
+    closed = factories.close(proposal)
+    assert "Other ways to respond" not in _page(client, closed)
+
+
+def test_the_proposal_page_says_when_the_outcome_is_due(client, world):
+    proposal = world["proposals"]["open"]
+    proposal.outcome_due_on = (proposal.closes_at + timedelta(days=30)).date()
+    db.session.flush()
+    due = proposal.outcome_due_on.strftime("%-d %B %Y")
+    assert f"We will publish what we heard and our decision by {due}." in _page(client, proposal)
+    closed = factories.close(proposal)
+    assert f"Not made yet. We will publish it here by {due}." in _page(client, closed)
+
+
 def test_signed_in_outside_the_community_a_person_is_asked_to_join_to_respond(client, world):
     sign_in_as(client, world["people"]["other_coordinator"])
     html = _page(client, world["proposals"]["open"])
