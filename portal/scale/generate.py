@@ -11,6 +11,7 @@ contributions, and one lay partner (`HEAVY_EMAIL`) has hundreds, so that a big
 trace and "My impact" can be measured.
 """
 
+import json
 import random
 import sys
 import time
@@ -160,20 +161,33 @@ class Writer:
         for row in rows:
             batch.append(row)
             if len(batch) >= BATCH:
-                self.connection.execute(sa.insert(table), batch)
+                self._insert(table, batch)
                 done += len(batch)
                 batch = []
                 self._progress(table.name, done, total, started)
                 if after_batch:
                     after_batch()
         if batch:
-            self.connection.execute(sa.insert(table), batch)
+            self._insert(table, batch)
             done += len(batch)
             if after_batch:
                 after_batch()
         self._progress(table.name, done, total, started, end=True)
         self.counts[table.name] = self.counts.get(table.name, 0) + done
         return done
+
+    def _insert(self, table, batch):
+        """One batch: COPY on PostgreSQL (psycopg), else an executemany of Core `insert()`."""
+        if self.connection.dialect.name != "postgresql":
+            self.connection.execute(sa.insert(table), batch)
+            return
+        names = list(batch[0])
+        as_json = {n for n in names if isinstance(table.c[n].type, sa.JSON)}
+        columns = ", ".join(f'"{n}"' for n in names)
+        cursor = self.connection.connection.driver_connection.cursor()
+        with cursor, cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+            for row in batch:
+                copy.write_row([json.dumps(row[n]) if n in as_json else row[n] for n in names])
 
     def _progress(self, name, done, total, started, end=False):
         if not self.echo_progress:
