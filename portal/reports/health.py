@@ -137,9 +137,10 @@ def last_twelve_months(today=None):
 
 
 def dashboard(actor, community, first_month, last_month):
-    """Everything the dashboard and its file show. Coordinators of the community only."""
+    """Everything the dashboard and its file show, from the summary rows (see
+    summaries.py). Coordinators of the community only."""
     require(permissions.can_see_impact_report(actor, community))
-    months = monthly(community.id, first_month, last_month)
+    months = summarised(community.id, first_month, last_month)
     period_end = bounds(months[0].first_day, months[-1].last_day)[1]
     answered, make_up = equality.make_up(
         membership_history.active_lay_partners_at(community.id, period_end)
@@ -447,8 +448,7 @@ def summarised(community_id, first_month, last_month):
     periods = months_between(first_month, last_month)
     if not 0 < len(periods) <= MAX_MONTHS:
         raise ValueError("a period of 1 to 24 months")
-    stored = summaries.stored(community_id, periods[0][0], periods[-1][0])
-    active = summaries.active_before(community_id, periods[0][0])
+    stored, active = summaries.read(community_id, periods[0][0], periods[-1][0])
     medians = _median_days(community_id, _edges(periods))
     months = []
     for index, (first, last) in enumerate(periods):

@@ -308,30 +308,30 @@ def _first_month(community_id):
 def stored(community_id, first_month, last_month):
     """{month: {figure: value}} of the stored rows in the period (months without a row are
     left out)."""
-    rows = db.session.scalars(
-        sa.select(CommunityMonthFigures).where(
-            CommunityMonthFigures.community_id == community_id,
-            CommunityMonthFigures.month >= first_month,
-            CommunityMonthFigures.month <= last_month,
-        )
-    )
-    return {row.month: {name: getattr(row, name) for name in FIGURES} for row in rows}
+    return read(community_id, first_month, last_month)[0]
 
 
-def active_before(community_id, month):
-    """Active lay partners at the start of `month`: all who joined before it, less all
-    who left."""
-    return db.session.scalar(
-        sa.select(
-            sa.func.coalesce(
-                sa.func.sum(
-                    CommunityMonthFigures.lay_partners_joined
-                    - CommunityMonthFigures.lay_partners_left
-                ),
-                0,
-            )
-        ).where(
-            CommunityMonthFigures.community_id == community_id,
-            CommunityMonthFigures.month < month,
-        )
+def read(community_id, first_month, last_month):
+    """({month: {figure: value}} of the period's stored rows, the lay partners active when
+    it starts), in one statement: the rows, and one more row that sums every month before."""
+    table = CommunityMonthFigures.__table__
+    mine = table.c.community_id == community_id
+    period = sa.select(table.c.month, *[table.c[name] for name in FIGURES]).where(
+        mine, table.c.month >= first_month, table.c.month <= last_month
     )
+    before = sa.select(
+        sa.cast(sa.null(), sa.Date).label("month"),
+        *[
+            sa.func.coalesce(sa.func.sum(table.c[name]), 0).label(name)
+            if name in ("lay_partners_joined", "lay_partners_left")
+            else sa.literal(0).label(name)
+            for name in FIGURES
+        ],
+    ).where(mine, table.c.month < first_month)
+    found, active = {}, 0
+    for row in db.session.execute(sa.union_all(period, before)).mappings():
+        if row["month"] is None:
+            active = int(row["lay_partners_joined"]) - int(row["lay_partners_left"])
+        else:
+            found[row["month"]] = {name: int(row[name]) for name in FIGURES}
+    return found, active

@@ -20,7 +20,7 @@ from portal.involvement.models import (
     Participation,
     Payment,
 )
-from portal.reports import health
+from portal.reports import health, summaries
 from tests import factories
 from tests.conftest import sign_in_as
 
@@ -327,6 +327,7 @@ def busy(world, make_user):
         )
     )
     db.session.flush()
+    summaries.rebuild()  # the rows above were made by hand, not through the services
     return {**world, "answerers": people}
 
 
@@ -373,6 +374,7 @@ def test_fewer_than_five_answers_hide_every_group(client, world, make_user):
         person = make_user()
         factories.make_membership(person, world["a"])
         answers(person, gender="man")
+    summaries.rebuild()  # the memberships above were made by hand, not through the services
     sign_in_as(client, world["people"]["coordinator"])
     page = client.get(PAGE).get_data(as_text=True)
     assert groups(page)["gender.man"] == "fewer than 5"
@@ -501,6 +503,7 @@ def test_the_dashboard_costs_the_same_statements_for_5_or_300_rows(client, world
         db.session.execute(
             sa.insert(Participation), [{"activity_id": i, "user_id": lay.id} for i in ids]
         )
+        summaries.rebuild([a.id])  # inserted in bulk, not through the services
 
     bulk(5)
     sign_in_as(client, world["people"]["coordinator"])
@@ -510,7 +513,7 @@ def test_the_dashboard_costs_the_same_statements_for_5_or_300_rows(client, world
     bulk(295)
     with count_queries() as many:
         page = client.get(PAGE).get_data(as_text=True)
-    assert len(many) == len(few)
+    assert len(many) == len(few) <= 12
     assert (
         sum(int(text) for (figure, _m), text in cells(page).items() if figure == "contributions")
         == 301

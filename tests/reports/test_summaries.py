@@ -278,5 +278,3 @@ def test_concurrent_writes_to_one_summary_row_lose_no_update(app, engine):
             db.session.commit()
             db.session.remove()
         app.extensions["chorus_db"]["sessionmaker"] = previous
-
-
