@@ -278,3 +278,13 @@ def test_concurrent_writes_to_one_summary_row_lose_no_update(app, engine):
             db.session.commit()
             db.session.remove()
         app.extensions["chorus_db"]["sessionmaker"] = previous
+
+
+def test_the_demo_ends_with_summaries_that_match_its_raw_rows(app):
+    from portal.demo import load
+
+    load(echo=lambda _line: None)
+    for community_id in db.session.scalars(sa.select(Community.id)):
+        assert health.summarised(community_id, *THIS_YEAR) == health.monthly(
+            community_id, *THIS_YEAR
+        )
