@@ -26,14 +26,16 @@ setup: $(VENV)/.installed assets compile-translations
 	$(FLASK) demo load
 
 # The suite runs on every core (pytest-xdist). The browser tests are about half of its
-# time, so they are spread over the workers too rather than grouped on one.
+# time, so they are spread over the workers too rather than grouped on one; a worker
+# that runs out of tests takes some of another's (worksteal), so the long ones do not
+# leave one worker running alone at the end.
 # `make test TEST_WORKERS=0` runs it in one process.
 TEST_WORKERS ?= auto
 
 test: $(VENV)/.dev-installed assets compile-translations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest -n $(TEST_WORKERS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
