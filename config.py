@@ -91,9 +91,14 @@ class Config:
     # Briefing views are added up in memory and written at most this often.
     BRIEFING_VIEWS_FLUSH_SECONDS = 10
 
-    # A community page's figures (a year of contributions and involvement) are worked out at
-    # most this often in each process; the dashboards and reports count afresh.
+    # A community page's figures (a year of contributions and involvement), its impact figures
+    # and the board's are worked out at most this often, and kept in a cache all processes
+    # share: Redis when CACHE_REDIS_URL is set (production), else one cache per process.
     COMMUNITY_FIGURES_CACHE_SECONDS = 60
+    CACHE_TYPE = "SimpleCache"
+    CACHE_REDIS_URL = None
+    CACHE_KEY_PREFIX = "chorus:"
+    CACHE_DEFAULT_TIMEOUT = 60
 
     # Receipts for expense claims: kept here, outside the web root, up to this size.
     RECEIPTS_FOLDER = str(INSTANCE / "receipts")
@@ -112,6 +117,8 @@ class Config:
             "DATABASE_URL",
             "ORGANISATION_NAME",
             "RATELIMIT_STORAGE_URI",
+            "CACHE_REDIS_URL",
+            "CACHE_KEY_PREFIX",
             "SIGN_IN_LIMIT_PER_ACCOUNT",
             "SIGN_IN_LIMIT_PER_ADDRESS",
             "MAIL_BACKEND",
@@ -175,6 +182,8 @@ class TestingConfig(Config):
     ARGON2_MEMORY_COST = 1024
     BRIEFING_VIEWS_FLUSH_SECONDS = 0  # each view is written at once, so tests can see it
     COMMUNITY_FIGURES_CACHE_SECONDS = 0
+    CACHE_TYPE = "NullCache"
+    CACHE_NO_NULL_WARNING = True
     RECEIPTS_FOLDER = str(Path(tempfile.gettempdir()) / "chorus-test-receipts")
 
 

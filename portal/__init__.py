@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, ROOT
 
-from . import cli, db, errors, forms, held, i18n, outbox, permissions, security, signals
+from . import caching, cli, db, errors, forms, held, i18n, outbox, permissions, security, signals
 from .extensions import csrf, limiter, login_manager
 
 
@@ -45,6 +45,7 @@ def create_app(config=None):
     db.init_app(app, engine=app.config.get("ENGINE"))
     csrf.init_app(app)
     limiter.init_app(app)
+    caching.init_app(app)
     login_manager.init_app(app)
     held.init_app(app)  # after CSRF: a form it refuses is held, not lost
     i18n.init_app(app)

@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import permissions, recent
+from .. import caching, permissions
 from ..communities.services import NotAllowed, Refused
 from ..communities.views import community_or_404
 from ..downloads import csv_download
@@ -63,7 +63,7 @@ def _recent_figures(community_id, public_only):
         start, end = measures.last_twelve_months()
         return measures.measures(community_id, start, end, public_changes_only=public_only)
 
-    return recent.remember(("impact", community_id, public_only), compute)
+    return caching.remember(("impact", community_id, public_only), compute)
 
 
 def _coordinated_or_error(slug):

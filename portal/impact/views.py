@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import permissions, recent
+from .. import caching, permissions
 from ..communities.services import NotAllowed
 from ..communities.views import community_or_404
 from ..consultations import services as consultation_services
@@ -100,7 +100,7 @@ def you_said_we_did():
 def _said_about(change_ids):
     """What lay partners said about a page of public changes: the same for every visitor,
     and costly to count over a year of contributions, so worked out at most once a minute."""
-    return recent.remember(("board", tuple(change_ids)), lambda: board.board_details(change_ids))
+    return caching.remember(("board", tuple(change_ids)), lambda: board.board_details(change_ids))
 
 
 @bp.get("/communities/<slug>/timeline")

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, g, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import permissions, recent
+from .. import caching, permissions
 from ..communities.services import NotAllowed
 from ..communities.views import community_or_404
 from ..downloads import csv_download
@@ -32,7 +32,7 @@ def community_health(community):
     """This year's figures for the community's page, worked out once per request."""
     cache = g.setdefault("community_health", {})
     if community.id not in cache:
-        cache[community.id] = recent.remember(
+        cache[community.id] = caching.remember(
             ("health", community.id), lambda: health.year_so_far(community.id)
         )
     return cache[community.id]
