@@ -118,7 +118,8 @@ def test_invitation_to_someone_without_an_account(browser, live_server):
         page.goto(live_server("/communities/stroke-rehab-home/invitations"))
         page.fill("#emails", "journey.invited@example.org")
         page.fill("#message", "Your experience of rehab at home would help us.")
-        page.get_by_role("button", name="Send invitations").click()
+        with page.expect_navigation():  # read the page the form leads to, not one half loaded
+            page.get_by_role("button", name="Send invitations").click()
         assert "journey.invited@example.org" in page.content()
 
         guest = newcomer.new_page()
