@@ -83,8 +83,9 @@ translations: $(VENV)/.installed
 compile-translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --statistics -d translations
 
+# make bench SCALE=national (or a factor such as SCALE=0.01): the national data set, with wrk.
 bench: $(VENV)/.dev-installed assets compile-translations
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/$(if $(SCALE),national.py --scale $(SCALE),run.py)
 
 clean:
 	rm -rf $(VENV) node_modules portal/static/nhsuk translations/*/LC_MESSAGES/*.mo

@@ -34,13 +34,13 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def start(app_spec, env, port):
+def start(app_spec, env, port, workers=1, log=None):
     process = subprocess.Popen(
-        [BIN / "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}", app_spec],
+        [BIN / "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", app_spec],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log or subprocess.DEVNULL,
     )
     for _ in range(100):
         try:
@@ -841,14 +841,17 @@ def seed(database_url, users, notifications, briefings, contributions, changes, 
         return briefing, proposal, decided, change
 
 
-def sign_in_cookie(port, email="lay@example.org"):
+DEMO_PASSWORD = "chorus-demo-password"  # noqa: S105 - the demo accounts' documented password
+
+
+def sign_in_cookie(port, email="lay@example.org", password=DEMO_PASSWORD):
     connection = http.client.HTTPConnection("127.0.0.1", port)
     connection.request("GET", "/sign-in")
     response = connection.getresponse()
     html = response.read().decode()
     cookie = response.getheader("Set-Cookie").split(";")[0]
     token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
-    body = f"csrf_token={token}&email={email.replace('@', '%40')}&password=chorus-demo-password"
+    body = f"csrf_token={token}&email={email.replace('@', '%40')}&password={password}"
     connection.request(
         "POST",
         "/sign-in",
