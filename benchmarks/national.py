@@ -12,10 +12,12 @@ turn, for `--seconds` each, over `--passes` passes. A page's share of hello is
 against the hello runs next to it. p50 is the mean of the passes' medians and
 p99 the worst pass's. SQL statements are counted once per page, in process,
 on a second request (the first fills the caches). A page whose route does not
-exist, or that answers anything but 200, is reported as not measured.
+exist, that answers anything but 200, or more than 1% of whose requests fail
+under load, is reported as not measured.
 
 The table goes to the screen and to benchmarks/results/<date>-<scale>.md and
-.json, with the load average, the CPU count and the git commit. Traffic goes
+.json, with the load average, the CPU count and the git commit (a run on one
+database keeps the other's results of the same day and scale). Traffic goes
 to 127.0.0.1 only, for a bounded time.
 """
 
@@ -100,8 +102,29 @@ def chorus_env(database_url):
     )
 
 
-def flask(env, *args):
-    subprocess.run([BIN / "flask", "--app", "portal", *args], cwd=ROOT, env=env, check=True)
+def git(*args):
+    return subprocess.run(
+        [shutil.which("git") or "git", *args], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def snapshot(ref, folder):
+    """A clean copy of the code at `ref`, with the built assets and translations added,
+    so that edits in progress in the working tree do not change what is measured."""
+    tree = Path(folder) / "tree"
+    tree.mkdir()
+    archive = subprocess.run(
+        [shutil.which("git") or "git", "archive", ref], cwd=ROOT, capture_output=True, check=True
+    ).stdout
+    subprocess.run([shutil.which("tar") or "tar", "-x", "-C", tree], input=archive, check=True)
+    shutil.copytree(ROOT / "portal/static/nhsuk", tree / "portal/static/nhsuk")
+    for built in ROOT.glob("translations/*/LC_MESSAGES/*.mo"):
+        shutil.copy(built, tree / built.relative_to(ROOT))
+    return tree
+
+
+def flask(env, code, *args):
+    subprocess.run([BIN / "flask", "--app", "portal", *args], cwd=code, env=env, check=True)
 
 
 def wrk(port, path, seconds, script, cookie=None):
@@ -208,14 +231,14 @@ def fresh_postgres():
     return f"{POSTGRES}/{name}", drop
 
 
-def bench_database(name, database_url, folder, args, factor):
+def bench_database(name, database_url, folder, args, factor, code):
     """Fill one database, serve it, and measure every key page. Returns its results."""
     env = chorus_env(database_url)
     manifest_path = Path(folder) / f"{name}-manifest.json"
     print(f"\n== {name}: migrating and writing the data set (factor {factor}) ==", flush=True)
-    flask(env, "db", "upgrade")
+    flask(env, code, "db", "upgrade")
     started = time.monotonic()
-    flask(env, "demo", "scale", "--factor", str(factor), "--manifest", str(manifest_path))
+    flask(env, code, "demo", "scale", "--factor", str(factor), "--manifest", str(manifest_path))
     seed_seconds = round(time.monotonic() - started, 1)
     manifest = json.loads(manifest_path.read_text())
     counter = StatementCounter(env)
@@ -223,9 +246,9 @@ def bench_database(name, database_url, folder, args, factor):
     script.write_text(WRK_SCRIPT)
 
     hello_port, chorus_port = free_port(), free_port()
-    hello = start("benchmarks.hello:app", env, hello_port, workers=2)
+    hello = start("benchmarks.hello:app", env, hello_port, workers=2, cwd=code)
     log = open(Path(folder) / f"{name}-gunicorn.log", "w")  # noqa: SIM115 - closed below
-    chorus = start("portal:create_app()", env, chorus_port, workers=2, log=log)
+    chorus = start("portal:create_app()", env, chorus_port, workers=2, log=log, cwd=code)
     try:
         password = manifest["password"]
         cookies = {
@@ -271,7 +294,14 @@ def bench_database(name, database_url, folder, args, factor):
         chorus.wait()
         log.close()
         counter.app.extensions["chorus_db"]["engine"].dispose()
-    errors = re.findall(r"^\w*(?:Error|Exception)\b.*$", Path(log.name).read_text(), re.M)
+    errors = [  # the last line of each traceback, and gunicorn's worker timeouts
+        re.sub(r"^\[[^]]*\] \[\d+\] ", "", line)[:200]
+        for line in re.findall(
+            r"^(?:[\w.]+(?:Error|Exception): .*|.*\[CRITICAL\].*)$",
+            Path(log.name).read_text(),
+            re.M,
+        )
+    ]
     for page in pages:
         runs = page.pop("runs")
         if "problem" in page or not runs:
@@ -314,27 +344,26 @@ def table(result):
     return "\n".join(lines)
 
 
-def report(results, args, factor, commit):
+def report(results):
     """The Markdown results file."""
-    load = ", ".join(f"{n:.2f}" for n in results["load_average"])
     parts = [
-        f"# Chorus at national scale: factor {factor} ({results['date']})",
+        f"# Chorus at national scale: factor {results['factor']}",
         "",
-        f"Commit {commit}; {results['cpu_count']} CPUs; load average before the run {load}; "
-        f"gunicorn with 2 sync workers; wrk with {CONNECTIONS} connections, "
-        f"{args.passes} passes of {args.seconds} s per page; "
-        "bare Flask hello {hello}.".format(
-            hello=", ".join(
-                f"{r['database']} {r['hello_rps']:.0f} req/s" for r in results["databases"]
-            )
-        ),
+        f"{results['cpu_count']} CPUs; gunicorn with 2 sync workers for Chorus and for a bare "
+        f"Flask hello; wrk with {CONNECTIONS} connections. p50 is the mean of the passes' "
+        "medians, p99 the worst pass's; SQL statements are for one request with warm caches.",
         "",
     ]
     for result in results["databases"]:
         counts = result.get("counts") or {}
         shape = ", ".join(f"{value:,} {key}" for key, value in counts.items())
+        load = ", ".join(f"{n:.2f}" for n in result["load_average"])
         parts += [
             f"## {result['database']}",
+            "",
+            f"Measured {result['measured_at']} at commit {result['commit']}, load average "
+            f"before the run {load}; {result['passes']} passes of {result['seconds']} s per "
+            f"page; bare Flask hello {result['hello_rps']:.0f} req/s.",
             "",
             f"Data set: {shape}; written in {result['seed_seconds']} s. Busiest proposal "
             f"{result['busiest_proposal_contributions']:,} views; heavy lay partner "
@@ -364,6 +393,9 @@ def main():
     parser.add_argument("--seconds", type=int, default=3, help="per page per pass")
     parser.add_argument("--passes", type=int, default=2)
     parser.add_argument("--database", choices=("both", "sqlite", "postgresql"), default="both")
+    parser.add_argument(
+        "--ref", help="measure this commit (e.g. HEAD) instead of the working tree as it is"
+    )
     args = parser.parse_args()
     factor = scale_factor(args.scale)
     if shutil.which("wrk") is None:
@@ -371,44 +403,52 @@ def main():
     if args.passes < 1 or args.seconds < 1:
         sys.exit("--passes and --seconds must be at least 1.")
 
-    commit = subprocess.run(
-        [shutil.which("git") or "git", "rev-parse", "--short", "HEAD"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
+    commit = git("rev-parse", "--short", args.ref or "HEAD")
+    if not args.ref and git("status", "--porcelain", "--", "portal", "migrations", "config.py"):
+        commit += " with uncommitted changes"
     now = datetime.now(UTC)
-    results = {
-        "date": f"{now:%Y-%m-%d %H:%M} UTC",
-        "scale": args.scale,
-        "factor": factor,
+    about = {
+        "measured_at": f"{now:%Y-%m-%d %H:%M} UTC",
         "commit": commit,
-        "cpu_count": os.cpu_count(),
         "load_average": os.getloadavg(),
         "seconds": args.seconds,
         "passes": args.passes,
-        "connections": CONNECTIONS,
-        "databases": [],
     }
+    measured = []
     with tempfile.TemporaryDirectory() as folder:
+        code = snapshot(args.ref, folder) if args.ref else ROOT
+        sys.path.insert(0, str(code))  # the in-process counter imports this code
         if args.database in ("both", "sqlite"):
             url = f"sqlite:///{folder}/national.sqlite"
-            results["databases"].append(bench_database("SQLite", url, folder, args, factor))
+            measured.append(bench_database("SQLite", url, folder, args, factor, code))
         if args.database in ("both", "postgresql"):
             url, drop = fresh_postgres()
             try:
-                results["databases"].append(bench_database("PostgreSQL", url, folder, args, factor))
+                measured.append(bench_database("PostgreSQL", url, folder, args, factor, code))
             finally:
                 drop()
-    for result in results["databases"]:
-        measured = [p for p in result["pages"] if "hello_rps" in p]
-        result["hello_rps"] = (
-            sum(p["hello_rps"] for p in measured) / len(measured) if measured else 0.0
-        )
-    text = report(results, args, factor, commit)
+    for result in measured:
+        result.update(about)
+        pages = [p for p in result["pages"] if "hello_rps" in p]
+        result["hello_rps"] = sum(p["hello_rps"] for p in pages) / len(pages) if pages else 0.0
+
+    # A run on one database keeps the other's results of the same day and scale.
+    stem = RESULTS / f"{now:%Y-%m-%d}-{args.scale}"
+    kept = []
+    if Path(f"{stem}.json").exists():
+        names = {r["database"] for r in measured}
+        old = json.loads(Path(f"{stem}.json").read_text())["databases"]
+        kept = [r for r in old if r["database"] not in names]
+    results = {
+        "scale": args.scale,
+        "factor": factor,
+        "cpu_count": os.cpu_count(),
+        "connections": CONNECTIONS,
+        "databases": sorted(kept + measured, key=lambda r: r["database"] != "SQLite"),
+    }
+    text = report(results)
     print("\n" + text)
     RESULTS.mkdir(exist_ok=True)
-    stem = RESULTS / f"{now:%Y-%m-%d}-{args.scale}"
     Path(f"{stem}.md").write_text(text + "\n")
     Path(f"{stem}.json").write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nWrote {stem}.md and .json")

@@ -34,10 +34,10 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def start(app_spec, env, port, workers=1, log=None):
+def start(app_spec, env, port, workers=1, log=None, cwd=ROOT):
     process = subprocess.Popen(
         [BIN / "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", app_spec],
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=log or subprocess.DEVNULL,
