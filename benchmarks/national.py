@@ -381,10 +381,11 @@ def report(results):
 def scale_factor(text):
     if text == "national":
         return 1.0
-    factor = float(text)
-    if not 0 < factor <= 1:
-        raise argparse.ArgumentTypeError("the scale is 'national' or a factor above 0, up to 1")
-    return factor
+    try:
+        factor = float(text)
+    except ValueError:
+        factor = 0.0
+    return factor if 0 < factor <= 1 else None
 
 
 def main():
@@ -398,6 +399,8 @@ def main():
     )
     args = parser.parse_args()
     factor = scale_factor(args.scale)
+    if factor is None:
+        parser.error("--scale is 'national' or a factor above 0, up to 1 (e.g. 0.01)")
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed. Install it with: sudo apt-get install -y wrk")
     if args.passes < 1 or args.seconds < 1:
