@@ -379,6 +379,7 @@ def report(results):
 
 
 def scale_factor(text):
+    """The --scale text as a factor: "national" is 1; None when it is neither."""
     if text == "national":
         return 1.0
     try:
