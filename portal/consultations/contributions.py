@@ -198,6 +198,7 @@ def submit(user, proposal, community, questions, *, key, identity, quote_consent
         return earlier, False
     contribution = Contribution(
         proposal_id=proposal.id,
+        community_id=proposal.community_id,
         author_id=user.id,
         identity=identity,
         quote_consent=quote_consent,

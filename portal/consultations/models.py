@@ -146,6 +146,14 @@ NEW, ACKNOWLEDGED, RESPONDED = "new", "acknowledged", "responded"
 REVIEW_STATUSES = (NEW, ACKNOWLEDGED, RESPONDED)
 
 
+def _community_of_proposal(context):
+    """The default of `Contribution.community_id`: the community of its proposal."""
+    proposal_id = context.get_current_parameters()["proposal_id"]
+    return context.connection.scalar(
+        sa.select(Proposal.community_id).where(Proposal.id == proposal_id)
+    )
+
+
 class Contribution(Base):
     """One piece of lay input on a proposal: answers given online, or recorded from elsewhere.
 
@@ -158,13 +166,44 @@ class Contribution(Base):
     __tablename__ = "contributions"
     __table_args__ = (
         sa.UniqueConstraint("proposal_id", "idempotency_key"),
-        sa.Index("ix_contributions_inbox", "proposal_id", "withdrawn_at", "submitted_at"),
+        # The review inbox, newest first, for one proposal or for one community: each reads
+        # its first page from the index alone, however many views came before.
+        sa.Index(
+            "ix_contributions_inbox",
+            "proposal_id",
+            "submitted_at",
+            "id",
+            postgresql_where=sa.text("withdrawn_at IS NULL"),
+            sqlite_where=sa.text("withdrawn_at IS NULL"),
+        ),
+        sa.Index(
+            "ix_contributions_community_inbox",
+            "community_id",
+            "submitted_at",
+            "id",
+            postgresql_where=sa.text("withdrawn_at IS NULL"),
+            sqlite_where=sa.text("withdrawn_at IS NULL"),
+        ),
+        # ...and across several communities, when they hold many of all the views.
+        sa.Index(
+            "ix_contributions_newest",
+            "submitted_at",
+            "id",
+            postgresql_where=sa.text("withdrawn_at IS NULL"),
+            sqlite_where=sa.text("withdrawn_at IS NULL"),
+        ),
         sa.Index("ix_contributions_author", "author_id", "submitted_at"),
         sa.Index("ix_contributions_outcome", "proposal_id", "outcome"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposals.id", ondelete="CASCADE"))
+    # The proposal's community, kept on the row so lists across communities need no join.
+    # A proposal never moves, so this never changes. Writers that leave it out get it from
+    # the proposal (`_community_of_proposal`).
+    community_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("communities.id", ondelete="CASCADE"), default=_community_of_proposal
+    )
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     identity: Mapped[str] = mapped_column(sa.String(10), default=NAMED)
     quote_consent: Mapped[bool] = mapped_column(default=False)

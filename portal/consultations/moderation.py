@@ -176,6 +176,7 @@ def record_offline(
     contributions.check_answers(questions, answers)
     contribution = Contribution(
         proposal_id=proposal.id,
+        community_id=proposal.community_id,
         author_id=member.id if member else None,
         identity=identity if member else "anonymous",
         quote_consent=quote_consent,

@@ -122,23 +122,34 @@ def inbox_query(
     quote_waiting_only=False,
     search="",
     oldest_first=False,
+    reviewed_ids=None,
 ):
-    """Contributions to the reviewer's communities, filtered; paginated by the caller."""
+    """Contributions to the reviewer's communities, filtered; paginated by the caller.
+
+    `reviewed_ids` are the ids `reviewed_community_ids(reviewer)` gives, when the caller
+    has read them already. Given as a list, the database knows how many views each of
+    those communities holds, and reads a page straight from the newest-first index.
+    """
+    if reviewed_ids is None:
+        reviewed_ids = list(db.session.scalars(reviewed_community_ids(reviewer)))
     query = (
         sa.select(Contribution, Proposal.title, Community.name, shown_name(), unnamed())
         .options(without_author())
         .join(Proposal, Proposal.id == Contribution.proposal_id)
         .join(Community, Community.id == Proposal.community_id)
         .outerjoin(User, User.id == Contribution.author_id)
-        .where(
-            Proposal.community_id.in_(reviewed_community_ids(reviewer)),
-            Contribution.withdrawn_at.is_(None),
-        )
+        .where(Contribution.withdrawn_at.is_(None))
     )
+    if proposal_id:
+        # Checked on the proposal's row, so that the views are read from the proposal's own
+        # index, newest first, rather than picked out of all the community's.
+        query = query.where(
+            Contribution.proposal_id == proposal_id, Proposal.community_id.in_(reviewed_ids)
+        )
+    else:
+        query = query.where(Contribution.community_id.in_(reviewed_ids))
     if community_id:
         query = query.where(Proposal.community_id == community_id)
-    if proposal_id:
-        query = query.where(Contribution.proposal_id == proposal_id)
     if question_id:
         answered = sa.select(Answer.id).where(  # empty answers are not stored
             Answer.contribution_id == Contribution.id, Answer.question_id == question_id

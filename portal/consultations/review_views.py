@@ -76,6 +76,7 @@ def _filters():
         form.question.choices += [(str(q.id), q.prompt) for q in services.questions(proposal)]
         form.theme.choices += [(str(t.id), t.name) for t in review.proposal_themes(proposal_id)]
     return form, {
+        "reviewed_ids": [c.id for c in communities],
         "community_id": community_id,
         "proposal_id": proposal_id,
         "question_id": _int(form.question.data) if proposal_id else None,

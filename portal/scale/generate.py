@@ -703,6 +703,7 @@ def generate(
                 row = {
                     "id": contribution_id,
                     "proposal_id": pid,
+                    "community_id": cid,
                     "author_id": None if offline else author,
                     "identity": identity,
                     "quote_consent": rng.random() < 0.3,

@@ -267,3 +267,29 @@ def test_reviewer_queries_never_load_who_wrote_a_contribution(world):
     assert name == "Lay Person"  # named: the name is worked out in SQL
     with pytest.raises(sa.exc.InvalidRequestError):
         contribution.author_id  # noqa: B018 - touching it is the test
+
+
+def test_every_contribution_keeps_its_proposals_community(world):
+    proposal = world["proposals"]["open"]
+    assert world["contribution"].community_id == world["a"].id  # written by the service
+    _many_contributions(proposal, 2)  # a bulk insert that leaves the community out
+    stored = db.session.scalars(
+        sa.select(Contribution.community_id).where(Contribution.proposal_id == proposal.id)
+    ).all()
+    assert len(stored) == 3 and set(stored) == {proposal.community_id}
+
+
+def test_the_inbox_of_all_communities_lists_only_the_reviewers_own(client, world, make_user):
+    b = world["b"]
+    elsewhere = factories.make_proposal(b, world["people"]["other_coordinator"], title="Beta rota")
+    neighbour = make_user(email="neighbour@example.org", display_name="Beta Neighbour")
+    factories.make_membership(neighbour, b)
+    with client.application.test_request_context():
+        factories.make_contribution(elsewhere, b, neighbour)
+    sign_in_as(client, world["people"]["professional"])
+    html = client.get("/review").get_data(as_text=True)
+    assert world["proposals"]["open"].title in html  # the world's view in community A
+    assert "Beta rota" not in html
+    sign_in_as(client, world["people"]["other_coordinator"])
+    html = client.get("/review").get_data(as_text=True)
+    assert "Beta rota" in html and world["proposals"]["open"].title not in html
