@@ -174,6 +174,7 @@ def seed_contributions(db, sa, count):
             {
                 "id": i,
                 "proposal_id": proposal.id,
+                "community_id": proposal.community_id,
                 "identity": "anonymous",
                 "idempotency_key": f"b{i}",
             }
@@ -385,13 +386,20 @@ def seed_impact(db, sa, community, author, lay, count, changes):
     db.session.execute(
         sa.insert(Contribution),
         [
-            {"id": i, "proposal_id": big, "identity": "anonymous", "idempotency_key": f"i{i}"}
+            {
+                "id": i,
+                "proposal_id": big,
+                "community_id": community.id,
+                "identity": "anonymous",
+                "idempotency_key": f"i{i}",
+            }
             for i in views
         ]
         + [
             {
                 "id": i,
                 "proposal_id": big + 1 + n,
+                "community_id": community.id,
                 "author_id": lay.id,
                 "quote_consent": True,
                 "idempotency_key": f"i{i}",
@@ -613,6 +621,7 @@ def seed_health(db, sa, community, coordinator, lay, members, contributions, act
         rows.append(
             {
                 "proposal_id": proposals[m],
+                "community_id": community.id,
                 "author_id": members[n % len(members)],
                 "identity": "named",
                 "idempotency_key": f"h{n}",
