@@ -52,30 +52,38 @@ def suppress(count):
 def make_up(user_ids):
     """{question: [(answer, count or None)]} over these people who consented.
 
-    `user_ids` is a select of user ids (so the people are counted in SQL).
-    One grouped statement per question, whatever the number of people. A
-    group of fewer than five shows as None (and one more when needed, see
-    `_hidden_small_groups`); when fewer than five answered, every group does.
+    `user_ids` is a select of user ids (so the people are counted in SQL). One
+    statement, whatever the number of people: the people's answers are read once,
+    then counted by each question. A group of fewer than five shows as None (and
+    one more when needed, see `_hidden_small_groups`); when fewer than five
+    answered, every group does.
     """
-    found = {}
-    answered = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(EqualityAnswers)
-        .where(EqualityAnswers.user_id.in_(user_ids))
-    )
-    for question, options in EQUALITY_QUESTIONS.items():
-        column = getattr(EqualityAnswers, question)
-        counts = dict(
-            db.session.execute(
-                sa.select(column, sa.func.count())
-                .where(EqualityAnswers.user_id.in_(user_ids))
-                .group_by(column)
-            ).all()
+    people = sa.select(EqualityAnswers).where(EqualityAnswers.user_id.in_(user_ids)).cte("people")
+    everyone = sa.select(
+        sa.literal("", sa.String).label("question"),
+        sa.literal("", sa.String).label("answer"),
+        sa.func.count().label("people"),
+    ).select_from(people)
+    by_question = [
+        sa.select(sa.literal(question, sa.String), people.c[question], sa.func.count()).group_by(
+            people.c[question]
         )
-        found[question] = _hidden_small_groups(
-            [(option, counts.get(option, 0)) for option in (*options, PREFER_NOT_TO_SAY)],
+        for question in EQUALITY_QUESTIONS
+    ]
+    counts = {}
+    for question, answer, number in db.session.execute(sa.union_all(everyone, *by_question)):
+        counts[(question, answer)] = number
+    answered = counts.get(("", ""), 0)
+    found = {
+        question: _hidden_small_groups(
+            [
+                (option, counts.get((question, option), 0))
+                for option in (*options, PREFER_NOT_TO_SAY)
+            ],
             answered,
         )
+        for question, options in EQUALITY_QUESTIONS.items()
+    }
     return suppress(answered), found
 
 
