@@ -57,6 +57,9 @@ def _app_context_id():
 session = scoped_session(_session_factory, scopefunc=_app_context_id)
 
 
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
 def make_engine(url):
     options = {"future": True}
     if url.startswith("sqlite"):
@@ -76,6 +79,11 @@ def _sqlite_pragmas(dbapi_connection, _record):
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Several threads or gunicorn workers share one file: with a write-ahead log, readers
+    # never wait for a writer, and a writer waits its turn (up to SQLITE_BUSY_TIMEOUT_MS)
+    # instead of failing at once with "database is locked".
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
