@@ -51,8 +51,3 @@ def remember(key, compute):
     except Exception:  # noqa: BLE001
         log.warning("The figures cache could not be written.")
     return value
-
-
-def forget():
-    """Drop every kept figure (tests and the summaries rebuild use this)."""
-    cache.clear()

@@ -109,10 +109,6 @@ def set_ways_to_respond(actor, community, **ways):
     db.session.flush()
 
 
-def offers_offline_routes(community):
-    return any(getattr(community, name) for name in WAYS_TO_RESPOND)
-
-
 def archive_community(actor, community):
     require(permissions.can_admin_communities(actor))
     if community.archived_at is None:

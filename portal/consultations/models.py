@@ -146,6 +146,12 @@ NEW, ACKNOWLEDGED, RESPONDED = "new", "acknowledged", "responded"
 REVIEW_STATUSES = (NEW, ACKNOWLEDGED, RESPONDED)
 
 
+def _not_withdrawn(name, *columns):
+    """An index of the contributions that are not withdrawn: the only ones lists show."""
+    where = sa.text("withdrawn_at IS NULL")
+    return sa.Index(name, *columns, postgresql_where=where, sqlite_where=where)
+
+
 def _community_of_proposal(context):
     """The default of `Contribution.community_id`: the community of its proposal."""
     proposal_id = context.get_current_parameters()["proposal_id"]
@@ -167,31 +173,11 @@ class Contribution(Base):
     __table_args__ = (
         sa.UniqueConstraint("proposal_id", "idempotency_key"),
         # The review inbox, newest first, for one proposal or for one community: each reads
-        # its first page from the index alone, however many views came before.
-        sa.Index(
-            "ix_contributions_inbox",
-            "proposal_id",
-            "submitted_at",
-            "id",
-            postgresql_where=sa.text("withdrawn_at IS NULL"),
-            sqlite_where=sa.text("withdrawn_at IS NULL"),
-        ),
-        sa.Index(
-            "ix_contributions_community_inbox",
-            "community_id",
-            "submitted_at",
-            "id",
-            postgresql_where=sa.text("withdrawn_at IS NULL"),
-            sqlite_where=sa.text("withdrawn_at IS NULL"),
-        ),
+        # its first page from the index alone, however many views came before...
+        _not_withdrawn("ix_contributions_inbox", "proposal_id", "submitted_at", "id"),
+        _not_withdrawn("ix_contributions_community_inbox", "community_id", "submitted_at", "id"),
         # ...and across several communities, when they hold many of all the views.
-        sa.Index(
-            "ix_contributions_newest",
-            "submitted_at",
-            "id",
-            postgresql_where=sa.text("withdrawn_at IS NULL"),
-            sqlite_where=sa.text("withdrawn_at IS NULL"),
-        ),
+        _not_withdrawn("ix_contributions_newest", "submitted_at", "id"),
         sa.Index("ix_contributions_author", "author_id", "submitted_at"),
         sa.Index("ix_contributions_outcome", "proposal_id", "outcome"),
     )

@@ -21,10 +21,10 @@ from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import db
-from ..communities.models import ACTIVE, LAY_PARTNER, Membership, MembershipEvent
+from ..communities.models import ACTIVE, LAY_PARTNER, Community, Membership, MembershipEvent
 from ..consultations.models import Contribution, Proposal
 from ..impact.models import AWAITING, SHAPED
-from ..involvement.models import InvolvementActivity, Participation
+from ..involvement.models import ExpenseClaim, InvolvementActivity, Participation, Payment
 from .models import CommunityMonthFigures
 
 FIGURES = (
@@ -232,7 +232,6 @@ def claim_paid(claim):
 def rebuild(community_ids=None):
     """Recompute every summary row from the raw rows (all communities by default), from
     each community's first raw row to this month. Returns the number of rows written."""
-    from ..communities.models import Community
     from . import health
 
     if community_ids is None:
@@ -277,19 +276,15 @@ def _first_month(community_id):
             .where(Membership.community_id == community_id)
         ),
         db.session.scalar(
-            sa.select(sa.func.min(Contribution.submitted_at))
-            .join(Proposal, Proposal.id == Contribution.proposal_id)
-            .where(Proposal.community_id == community_id)
+            sa.select(sa.func.min(Contribution.submitted_at)).where(
+                Contribution.community_id == community_id
+            )
         ),
         db.session.scalar(
             sa.select(sa.func.min(InvolvementActivity.held_on)).where(
                 InvolvementActivity.community_id == community_id
             )
         ),
-    ]
-    from ..involvement.models import ExpenseClaim, Payment
-
-    earliest += [
         db.session.scalar(
             sa.select(sa.func.min(Payment.paid_on))
             .join(InvolvementActivity, InvolvementActivity.id == Payment.activity_id)
