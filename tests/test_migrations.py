@@ -5,11 +5,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from portal.cli import alembic_config
+from portal.consultations.search import include_name
 from portal.models import Base
 
 
 def test_models_and_migrations_match(_transaction):
-    context = MigrationContext.configure(_transaction, opts={"compare_type": True})
+    context = MigrationContext.configure(
+        _transaction, opts={"compare_type": True, "include_name": include_name}
+    )
     differences = compare_metadata(context, Base.metadata)
     assert differences == [], "run `flask --app portal db revision -m '...'`"
 

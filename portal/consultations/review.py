@@ -35,6 +35,7 @@ from .models import (
     ReviewEvent,
     Theme,
 )
+from .search import contributions_matching
 
 __all__ = ["NotAllowed", "Refused"]
 
@@ -172,12 +173,9 @@ def inbox_query(
         )
     if quote_waiting_only:
         query = query.where(quote_waiting())
-    if search:
-        pattern = f"%{search.lower()}%"
-        matching = sa.select(Answer.id).where(
-            Answer.contribution_id == Contribution.id, sa.func.lower(Answer.text).like(pattern)
-        )
-        query = query.where(matching.exists(), Contribution.hidden_at.is_(None))
+    matching = contributions_matching(search)
+    if matching is not None:
+        query = query.where(matching)
     order = Contribution.submitted_at.asc() if oldest_first else Contribution.submitted_at.desc()
     return query.order_by(order, Contribution.id.desc() if not oldest_first else Contribution.id)
 
