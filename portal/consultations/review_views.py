@@ -22,10 +22,13 @@ from .forms import (
     ReplyForm,
     ThemesForm,
 )
-from .models import Proposal
+from .models import Contribution, Proposal
 from .views import bp, readable_or_404
 
 INBOX_PER_PAGE = 25
+# The inbox's two orders, as review.inbox_query sorts; its pages turn by keyset.
+NEWEST_FIRST = (Contribution.submitted_at.desc(), Contribution.id.desc())
+OLDEST_FIRST = (Contribution.submitted_at.asc(), Contribution.id.asc())
 
 
 LABELS = {
@@ -92,7 +95,11 @@ def _filters():
 
 def _inbox(bulk_form, status=200):
     form, chosen = _filters()
-    page = paginate(review.inbox_query(current_user, **chosen), INBOX_PER_PAGE)
+    page = paginate(
+        review.inbox_query(current_user, **chosen),
+        INBOX_PER_PAGE,
+        key=OLDEST_FIRST if chosen["oldest_first"] else NEWEST_FIRST,
+    )
     ids = [row[0].id for row in page.items]
     return (
         render_template(

@@ -19,6 +19,7 @@ from .activity_forms import (
 )
 from .activity_views import LABELS, coordinators_only
 from .labels import LABELS as INVOLVEMENT_LABELS
+from .models import ExpenseClaim, Payment
 from .views import bp
 
 QUEUE_PER_PAGE = 25
@@ -33,10 +34,17 @@ def queue(slug):
     return render_template(
         "involvement/queue.html",
         community=community,
-        payments=reading.paginate_by(
-            reading.payments_waiting_query(community), "page", QUEUE_PER_PAGE
+        payments=paginate(
+            reading.payments_waiting_query(community),
+            QUEUE_PER_PAGE,
+            key=(Payment.created_at, Payment.id),
         ),
-        claims=reading.paginate_by(expenses.queue_query(community), "claims_page", QUEUE_PER_PAGE),
+        claims=paginate(
+            expenses.queue_query(community),
+            QUEUE_PER_PAGE,
+            key=(ExpenseClaim.submitted_at, ExpenseClaim.id),
+            argument="claims_page",
+        ),
         payment_waited=lambda payment: reading.waited(reading.payment_waiting_since(payment)),
         claim_waited=lambda claim: reading.waited(reading.claim_waiting_since(claim)),
         title=_("Waiting for approval or payment"),

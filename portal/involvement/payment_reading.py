@@ -8,13 +8,11 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
-from flask import abort, request
 
 from .. import db
 from ..accounts.models import User
 from ..communities.models import ACTIVE, LAY_PARTNER, Membership
 from ..consultations.models import Proposal
-from ..pagination import Page
 from . import money
 from .models import (
     ACCEPTED,
@@ -34,22 +32,6 @@ from .models import (
 )
 
 PROPOSAL_CHOICES = 200
-
-
-def paginate_by(query, argument, per_page):
-    """`pagination.paginate` with the page number read from `?<argument>=`, so that two
-    lists on one page turn their pages separately."""
-    number = request.args.get(argument, 1, type=int)
-    if number < 1:
-        abort(404)
-    query = query.limit(per_page + 1).offset((number - 1) * per_page)
-    if len(query.column_descriptions) > 1:
-        rows = db.session.execute(query).all()
-    else:
-        rows = list(db.session.scalars(query))
-    if number > 1 and not rows:
-        abort(404)
-    return Page(items=rows[:per_page], number=number, has_next=len(rows) > per_page)
 
 
 def working_days_between(start, end):
