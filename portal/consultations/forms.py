@@ -423,7 +423,11 @@ class InboxFilterForm(FlaskForm):
         + [SelectChoice(k, v) for k, v in SOURCE_LABELS.items()],
         validators=[Optional()],
     )
-    q = StringField(_l("Search the answers"), filters=[strip])
+    q = StringField(
+        _l("Search the answers"),
+        description=_l("Finds whole words. Put a phrase in quotes."),
+        filters=[strip],
+    )
     overdue = BooleanField(_l("Only overdue (no reply yet)"))
     quote = BooleanField(_l("Only views that may be quoted and have no approved quote"))
     sort = SelectField(
