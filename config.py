@@ -88,8 +88,10 @@ class Config:
     # Where people reach Chorus: the start of links in emails sent by the worker.
     PUBLIC_URL = "http://127.0.0.1:5000"
 
-    # Briefing views are added up in memory and written at most this often.
-    BRIEFING_VIEWS_FLUSH_SECONDS = 10
+    # Where briefing views are counted before the worker writes them to the database: a Redis
+    # that keeps keys without expiry. Unset, CACHE_REDIS_URL; neither, each view is written
+    # to the database at once.
+    BRIEFING_VIEWS_REDIS_URL = None
 
     # A community page's figures (a year of contributions and involvement), its impact figures
     # and the board's are worked out at most this often, and kept in a cache all processes
@@ -119,6 +121,7 @@ class Config:
             "RATELIMIT_STORAGE_URI",
             "CACHE_REDIS_URL",
             "CACHE_KEY_PREFIX",
+            "BRIEFING_VIEWS_REDIS_URL",
             "SIGN_IN_LIMIT_PER_ACCOUNT",
             "SIGN_IN_LIMIT_PER_ADDRESS",
             "MAIL_BACKEND",
@@ -137,7 +140,6 @@ class Config:
         for key in (
             "MAIL_PORT",
             "PROXY_FIX_COUNT",
-            "BRIEFING_VIEWS_FLUSH_SECONDS",
             "COMMUNITY_FIGURES_CACHE_SECONDS",
             "RECEIPT_MAX_BYTES",
         ):
@@ -180,7 +182,6 @@ class TestingConfig(Config):
     MAIL_BACKEND = "console"
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
-    BRIEFING_VIEWS_FLUSH_SECONDS = 0  # each view is written at once, so tests can see it
     COMMUNITY_FIGURES_CACHE_SECONDS = 0
     CACHE_TYPE = "NullCache"
     CACHE_NO_NULL_WARNING = True

@@ -1,4 +1,4 @@
-"""Command-line tools: `flask --app portal db|demo|outbox ...`.
+"""Command-line tools: `flask --app portal db|demo|outbox|briefings ...`.
 
 Each command commits once at its end (or per message, for delivery).
 """
@@ -94,10 +94,13 @@ def demo_scale(manifest, **options):
 @click.option("--loop", is_flag=True, help="Keep running, checking every few seconds.")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between checks.")
 def outbox_send(loop, interval):
-    """Announce opened proposals, remind about what is due, write due digests, then deliver."""
+    """Write counted briefing views, announce opened proposals, remind about what is due,
+    write due digests, then deliver."""
+    from .briefings.readership import flush as flush_briefing_views
     from .outbox import deliver_pending
 
     while True:
+        flush_briefing_views()
         announce_opened_proposals()
         release_closed_proposals()
         remind_evaluations_due()
@@ -168,7 +171,9 @@ def remind_about_money():
 
 
 def init_app(app):
+    from .briefings.commands import briefings_cli
     from .reports.commands import summaries_cli
 
-    for group in (db_cli, demo_cli, outbox_cli, consultations_cli, summaries_cli):
+    groups = (db_cli, demo_cli, outbox_cli, consultations_cli, summaries_cli, briefings_cli)
+    for group in groups:
         app.cli.add_command(group)

@@ -8,6 +8,7 @@ from .briefings.models import (
     BriefingLink,
     BriefingReader,
     BriefingVersion,
+    BriefingViewBatch,
     GlossaryTerm,
 )
 from .communities.models import (
@@ -74,6 +75,7 @@ __all__ = [
     "BriefingLink",
     "BriefingReader",
     "BriefingVersion",
+    "BriefingViewBatch",
     "GlossaryTerm",
     "CommunicationNeeds",
     "Community",

@@ -117,7 +117,7 @@ class BriefingLink(Base):
 
 
 class BriefingDailyViews(Base):
-    """Page views of a briefing, one row per day, added to in batches."""
+    """Page views of a briefing, one row per day, added to as views are counted."""
 
     __tablename__ = "briefing_daily_views"
 
@@ -140,6 +140,16 @@ class BriefingReader(Base):
         sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     first_read_on: Mapped[date] = mapped_column(sa.Date)
+
+
+class BriefingViewBatch(Base):
+    """A batch of views moved from Redis, written in the same transaction as its counts,
+    so a batch retried after a worker stopped is never counted twice (see readership)."""
+
+    __tablename__ = "briefing_view_batches"
+
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    applied_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
 class BriefingFeedback(Base):

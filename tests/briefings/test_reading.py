@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 
 from portal import db
-from portal.briefings import readership, services
-from portal.briefings.models import BriefingDailyViews, BriefingFeedback, BriefingReader
+from portal.briefings import services
+from portal.briefings.models import BriefingFeedback
 from tests import factories
 from tests.conftest import post_form, sign_in_as
 
@@ -153,26 +153,6 @@ def test_insights_show_totals_and_comments_but_not_who(app, client, world):
     assert values[:6] == ["3", "3", "1", "1", "0", "1"]
     assert "Clear" in page
     assert lay.display_name not in page and (lay.pseudonym or "") not in page
-
-
-def test_views_wait_in_memory_until_the_batch_is_due(app, world, monkeypatch):
-    briefing = world["briefings"]["public"]
-    monkeypatch.setitem(app.config, "BRIEFING_VIEWS_FLUSH_SECONDS", 3600)
-    monkeypatch.setattr(readership, "pending", readership.Pending())
-    lay = world["people"]["lay"]
-    for _ in range(3):
-        services.record_view(briefing, lay)
-    stored = db.session.scalar(sa.select(sa.func.count()).select_from(BriefingDailyViews))
-    assert stored == 0
-    monkeypatch.setitem(app.config, "BRIEFING_VIEWS_FLUSH_SECONDS", 0)
-    services.record_view(briefing, lay)
-    views = db.session.scalar(
-        sa.select(BriefingDailyViews.views).where(BriefingDailyViews.briefing_id == briefing.id)
-    )
-    readers = db.session.scalar(
-        sa.select(sa.func.count()).where(BriefingReader.briefing_id == briefing.id)
-    )
-    assert (views, readers) == (4, 1)
 
 
 @pytest.mark.parametrize("extra", [0, 30])

@@ -294,7 +294,7 @@ def test_briefing_written_gated_published_read_and_found_useful(browser, live_se
         )
 
         # 4. The professional sees how their briefing is read (views are written at once
-        # under the testing configuration: BRIEFING_VIEWS_FLUSH_SECONDS is 0).
+        # under the testing configuration, which has no Redis).
         author.goto(live_server("/communities/chemo-day-unit"))
         author.get_by_role("link", name=title).click()
         author.get_by_role("link", name="Insights: how it is read").click()
