@@ -146,6 +146,9 @@ NEW, ACKNOWLEDGED, RESPONDED = "new", "acknowledged", "responded"
 REVIEW_STATUSES = (NEW, ACKNOWLEDGED, RESPONDED)
 
 
+NEW_VIEW = sa.text("withdrawn_at IS NULL AND review_status = 'new'")
+
+
 def _not_withdrawn(name, *columns):
     """An index of the contributions that are not withdrawn: the only ones lists show."""
     where = sa.text("withdrawn_at IS NULL")
@@ -178,6 +181,13 @@ class Contribution(Base):
         _not_withdrawn("ix_contributions_community_inbox", "community_id", "submitted_at", "id"),
         # ...and across several communities, when they hold many of all the views.
         _not_withdrawn("ix_contributions_newest", "submitted_at", "id"),
+        # The header's "new views waiting" figure, for a reviewer's communities.
+        sa.Index(
+            "ix_contributions_new_views",
+            "community_id",
+            postgresql_where=NEW_VIEW,
+            sqlite_where=NEW_VIEW,
+        ),
         sa.Index("ix_contributions_author", "author_id", "submitted_at"),
         sa.Index("ix_contributions_outcome", "proposal_id", "outcome"),
     )

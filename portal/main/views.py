@@ -61,6 +61,14 @@ def set_language():
     return response
 
 
+@bp.app_template_filter("header_count")
+def header_count(number):
+    """A header figure as shown: "99+" past the limit the header counts to."""
+    if number > work.HEADER_COUNT_LIMIT:
+        return f"{work.HEADER_COUNT_LIMIT}+"
+    return str(number)
+
+
 @bp.app_template_global()
 def header_facts():
     """Roles and counts for the header, once per request; nothing for visitors."""

@@ -35,7 +35,7 @@ from ..involvement.models import (
     Payment,
 )
 from ..involvement.payment_reading import WAITING_PAYMENTS
-from ..notifications.services import unread_expression
+from ..notifications.services import unread_query
 
 SHORT_LIST = 5
 CLOSING_SOON_DAYS = 7
@@ -245,40 +245,44 @@ def my_work(user, now=None, today=None):
     }
 
 
+# The header counts no further than this and shows "99+" beyond it, so its figures
+# cost the same for someone with 100 new views waiting as for someone with 100,000.
+HEADER_COUNT_LIMIT = 99
+
+
+def capped_count(rows):
+    """How many rows `rows` (a select) finds, as a scalar subquery that stops one past the limit."""
+    found = rows.limit(HEADER_COUNT_LIMIT + 1).subquery()
+    return sa.select(sa.func.count()).select_from(found).scalar_subquery()
+
+
 def _work_waiting(user, now):
     """The figure beside "My work": new views plus proposals awaiting a decision.
 
     A scalar subquery, so the header asks it together with the person's roles.
-    It is 0 for anyone who reviews no community.
+    It is 0 for anyone who reviews no community. Each part stops counting past
+    the header's limit, reading the index of new views
+    (`ix_contributions_new_views`), never the views themselves.
     """
-    ids = (
-        sa.select(Membership.community_id)
-        .where(
-            Membership.user_id == user.id,
-            Membership.status == ACTIVE,
-            Membership.role.in_((PROFESSIONAL, COORDINATOR)),
-        )
-        .scalar_subquery()
+    ids = sa.select(Membership.community_id).where(
+        Membership.user_id == user.id,
+        Membership.status == ACTIVE,
+        Membership.role.in_((PROFESSIONAL, COORDINATOR)),
     )
-    new_views = (
-        sa.select(sa.func.count(Contribution.id))
-        .join(Proposal, Proposal.id == Contribution.proposal_id)
-        .where(
-            Proposal.community_id.in_(ids),
+    new_views = capped_count(
+        sa.select(sa.literal(1)).where(
+            Contribution.community_id.in_(ids),
             Contribution.withdrawn_at.is_(None),
             Contribution.review_status == NEW,
         )
-        .scalar_subquery()
     )
-    awaiting = (
-        sa.select(sa.func.count(Proposal.id))
-        .where(
+    awaiting = capped_count(
+        sa.select(sa.literal(1)).where(
             Proposal.community_id.in_(ids),
             Proposal.published_at.is_not(None),
             Proposal.decided_at.is_(None),
             Proposal.closes_at <= now,
         )
-        .scalar_subquery()
     )
     return new_views + awaiting
 
@@ -306,7 +310,7 @@ def header_facts(user):
             _holds_role(user, COORDINATOR).label("coordinator"),
             _holds_role(user, LAY_PARTNER).label("lay"),
             _work_waiting(user, utcnow()).label("work"),
-            unread_expression(user).label("unread"),
+            capped_count(unread_query(user)).label("unread"),
         )
     ).one()
     g.reviews_any = bool(row.reviewer)

@@ -9,9 +9,10 @@ import pytest
 import sqlalchemy as sa
 
 from portal import db
-from portal.consultations.models import Report
+from portal.consultations.models import Contribution, Report
 from portal.db import utcnow
 from portal.involvement.models import ExpenseClaim, InvolvementActivity, Payment
+from portal.outbox import OutboxMessage
 from tests import factories
 from tests.conftest import sign_in_as
 
@@ -257,6 +258,32 @@ def test_header_shows_what_each_role_needs(app, client, who):
     if who == "pro":
         # Two new views (closing soon, decided) and one closed proposal awaiting a decision.
         assert 'data-count="main.my_work">3<' in header
+
+
+def test_header_counts_stop_at_99(app, client):
+    """Past 99 the header says "99+": it counts no further, however many wait."""
+    pro, _coord, _lay, _made = _build(app, views=101)
+    db.session.add_all(
+        OutboxMessage(user_id=pro.id, kind="digest", to_email=pro.email, subject="S", body="B")
+        for _number in range(100)
+    )
+    db.session.flush()
+    header = sign_in_as(client, pro).get("/communities").get_data(as_text=True)
+    header = header.split("</header>")[0]
+    assert 'data-count="main.my_work">99+<' in header
+    assert 'data-count="notifications.index">99+<' in header
+
+    db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.user_id == pro.id))
+    db.session.execute(
+        sa.update(Contribution)
+        .where(Contribution.id.in_(sa.select(Contribution.id).limit(5)))
+        .values(review_status="acknowledged")
+    )
+    db.session.flush()
+    header = client.get("/communities").get_data(as_text=True).split("</header>")[0]
+    # 97 of the 102 new views are still new, and one closed proposal awaits a decision.
+    assert 'data-count="main.my_work">98<' in header
+    assert 'data-count="notifications.index"' not in header
 
 
 def test_header_for_visitors_links_glossary_and_board(client):
