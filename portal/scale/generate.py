@@ -110,6 +110,26 @@ CHANGE_PATH = (PLANNED, IN_PROGRESS, IMPLEMENTED, EVALUATED)
 PROGRESS = {PLANNED: 0, IN_PROGRESS: 50, IMPLEMENTED: 100, EVALUATED: 100, STOPPED: 30}
 
 
+# What the written answers say, in turn, so that searching the inbox has words to find:
+# common ones, Welsh and Arabic, and one rare sentence (`RARE_WORD`, one view in RARE_EVERY).
+SAID = (
+    "It would help me get there.",
+    "The bus does not run in the evening, so I would need a lift.",
+    "Parking near the clinic is hard after work.",
+    "Byddai'n help i mi gyrraedd yno.",
+    "سيساعدني ذلك على الوصول إلى هناك.",
+    "I would like to see the same nurse each time.",
+)
+RARE_WORD, RARE_EVERY = "interpreter", 1_000
+
+
+def said(contribution_id):
+    """The written answer of a contribution: the rare sentence, or the next of SAID."""
+    if contribution_id % RARE_EVERY == 0:
+        return f"Please book an {RARE_WORD} for my mother."
+    return SAID[contribution_id % len(SAID)]
+
+
 class Refused(Exception):
     """The database is not one this may fill: the message says why."""
 
@@ -786,7 +806,7 @@ def generate(
                 "id": answer_id,
                 "contribution_id": cid_,
                 "question_id": text_q,
-                "text": "It would help me get there.",
+                "text": said(cid_),
                 "scale": None,
                 "choices": [],
             }

@@ -144,3 +144,24 @@ def test_the_same_seed_writes_the_same_rows(app, _transaction):
     assert count(User) == 0
     assert scale(app, "--seed", "7").exit_code == 0
     assert digest() == once
+
+
+def test_the_inbox_search_finds_the_scale_data_sets_words(app):
+    """The bulk writer's answers reach the search index (FTS5 by triggers, GIN by COPY)."""
+    from portal.consultations import review
+    from portal.consultations.models import Answer
+    from portal.scale.generate import PROFESSIONAL_EMAIL, SAID
+
+    assert scale(app).exit_code == 0
+    professional = db.session.scalar(sa.select(User).where(User.email == PROFESSIONAL_EMAIL))
+    reviewed = review.reviewed_community_ids(professional)
+    for word, text in (("bus", SAID[1]), ("gyrraedd", SAID[3]), ("الوصول", SAID[4])):
+        expected = set(
+            db.session.scalars(
+                sa.select(Answer.contribution_id)
+                .join(Contribution, Contribution.id == Answer.contribution_id)
+                .where(Contribution.community_id.in_(reviewed), Answer.text == text)
+            )
+        )
+        query = review.inbox_query(professional, search=word)
+        assert expected and {row[0].id for row in db.session.execute(query)} == expected
