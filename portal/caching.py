@@ -1,30 +1,76 @@
 """Slow figures kept for a short while, in a cache every process shares.
 
-A community's page, its impact figures and the "you said, we did" board show
-figures that count a year of rows and change slowly. They are worked out at
+A community's page, its impact figures, the "you said, we did" board and a
+proposal's trace show figures that count many rows and change slowly. They are worked out at
 most once every `COMMUNITY_FIGURES_CACHE_SECONDS` (0 turns this off, as in
 tests) and kept in Flask-Caching: Redis in production (`CACHE_REDIS_URL`), so
 every gunicorn worker on every machine reads the same answer, and a cache in
 each process in development. A stale figure is at most that many seconds
 old. If the cache cannot be reached, the figure is worked out afresh: a
 slower page, never a failed one.
+
+Some kept figures also carry a stamp: a random token for what they count
+(`proposal_figures(id)` for one proposal's contributions). A write that
+changes what they count calls `renew_after_commit(name)`; once the write
+commits the token is dropped, so the next page works the figure out afresh at
+once instead of waiting for it to expire. The token goes only after the commit,
+so a page cannot keep the old answer under the new token.
 """
 
 import hashlib
 import logging
+import uuid
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_caching import Cache
+
+from . import db
 
 log = logging.getLogger(__name__)
 
 cache = Cache()
 
 
+STAMP_SECONDS = 24 * 60 * 60  # a stamp that expires only makes the next page work afresh
+
+
 def init_app(app):
     if app.config.get("CACHE_REDIS_URL") and app.config.get("CACHE_TYPE") == "SimpleCache":
         app.config["CACHE_TYPE"] = "RedisCache"
     cache.init_app(app)
+    sessions = app.extensions["chorus_db"]["sessionmaker"]
+    sa.event.listen(sessions, "after_commit", _drop_renewed_stamps)
+
+
+def proposal_figures(proposal_id):
+    """The stamp name of the figures counted from one proposal's contributions."""
+    return f"proposal:{proposal_id}"
+
+
+def renew_after_commit(name):
+    """Say that the figures stamped `name` change with this transaction."""
+    db.session.info.setdefault("renewed_stamps", set()).add(name)
+
+
+def _drop_renewed_stamps(session):
+    names = session.info.pop("renewed_stamps", None)  # left by a rollback: renewed anyway
+    if not names or not current_app.config["COMMUNITY_FIGURES_CACHE_SECONDS"]:
+        return
+    try:
+        cache.delete_many(*("stamp:" + name for name in sorted(names)))
+    except Exception:  # noqa: BLE001
+        log.warning("Kept figures could not be renewed; they expire on their own.")
+
+
+def _stamp(name):
+    """The token of the figures stamped `name`, made when there is none."""
+    key = "stamp:" + name
+    token = cache.get(key)
+    if token is None:
+        cache.add(key, uuid.uuid4().hex, timeout=STAMP_SECONDS)
+        token = cache.get(key)
+    return token
 
 
 def _key(key):
@@ -32,13 +78,14 @@ def _key(key):
     return "figures:" + hashlib.sha256(repr(key).encode()).hexdigest()[:32]
 
 
-def remember(key, compute):
-    """`compute()`, or the answer kept from an earlier call with this key, if recent enough."""
+def remember(key, compute, stamp=None):
+    """`compute()`, or the answer kept from an earlier call with this key, if recent enough
+    and, with a `stamp` name, if nothing it counts has changed since."""
     seconds = current_app.config["COMMUNITY_FIGURES_CACHE_SECONDS"]
     if not seconds:
         return compute()
-    name = _key(key)
     try:
+        name = _key((key, _stamp(stamp)) if stamp else key)
         kept = cache.get(name)
     except Exception:  # noqa: BLE001 - the cache is a help, never a reason to fail a page
         log.warning("The figures cache could not be read; working the figure out afresh.")

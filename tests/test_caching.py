@@ -6,7 +6,9 @@ import pytest
 import redis
 from cachelib import SimpleCache
 
-from portal import caching, create_app
+from portal import caching, create_app, db
+from portal.impact import influence
+from tests import factories
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -99,3 +101,44 @@ def test_in_development_each_process_keeps_its_own_figures(app, monkeypatch):
     finally:
         app.config["COMMUNITY_FIGURES_CACHE_SECONDS"] = 0
     assert len(calls) == 1
+
+
+def test_a_stamped_figure_is_worked_out_afresh_once_a_change_to_it_commits(redis_apps):
+    """A proposal's trace counts are kept, and dropped for every process by the commit
+    of a write that changes them; an uncommitted change leaves them as they were."""
+    first, second, _client, _prefix = redis_apps
+    answers = iter(range(1, 10))
+    stamp = caching.proposal_figures(5)
+
+    def counted():
+        return caching.remember(("trace", 5), lambda: next(answers), stamp=stamp)
+
+    with first.app_context():
+        assert counted() == 1
+    with second.app_context():
+        assert counted() == 1  # kept: the other process reads the same answer
+        caching.renew_after_commit(stamp)
+        assert counted() == 1  # not committed yet: the old answer still stands
+        db.session.commit()
+        assert counted() == 2
+    with first.app_context():
+        assert counted() == 2
+        caching.renew_after_commit(caching.proposal_figures(6))  # another proposal
+        db.session.commit()
+        assert counted() == 2
+
+
+def test_writes_that_change_a_proposals_counts_renew_its_stamp(app, make_community, make_user):
+    community = make_community()
+    lay, author = make_user(), make_user()
+    factories.make_membership(lay, community)
+    factories.make_membership(author, community, role="professional")
+    with app.test_request_context():
+        proposal = factories.make_proposal(community, author)
+        db.session.info.pop("renewed_stamps", None)
+        contribution = factories.make_contribution(proposal, community, lay)
+    assert caching.proposal_figures(proposal.id) in db.session.info["renewed_stamps"]
+
+    db.session.info.pop("renewed_stamps")
+    influence.refresh([contribution.id])
+    assert db.session.info["renewed_stamps"] == {caching.proposal_figures(proposal.id)}

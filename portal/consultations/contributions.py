@@ -14,7 +14,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from .. import db, outbox, permissions
+from .. import caching, db, outbox, permissions
 from ..communities.models import Community
 from ..communities.services import NotAllowed, Refused, require
 from ..db import utcnow
@@ -212,6 +212,7 @@ def submit(user, proposal, community, questions, *, key, identity, quote_consent
     except IntegrityError:  # the same form, sent at the same moment by another request
         return _by_key(proposal, key), False
     summaries.contribution_added(contribution, proposal)
+    caching.renew_after_commit(caching.proposal_figures(proposal.id))
     write_answers(contribution, questions, answers)
     db.session.execute(
         sa.delete(ContributionDraft).where(
@@ -268,6 +269,7 @@ def withdraw(user, contribution, proposal):
     if contribution.is_withdrawn:
         raise Refused(_l("You withdrew this contribution."))
     summaries.contribution_withdrawn(contribution, proposal)
+    caching.renew_after_commit(caching.proposal_figures(proposal.id))
     contribution.withdrawn_at = utcnow()
     db.session.flush()
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from .. import db, outbox, permissions
+from .. import caching, db, outbox, permissions
 from ..accounts.models import User
 from ..communities.models import ACTIVE, LAY_PARTNER, Membership
 from ..communities.services import NotAllowed, Refused, require
@@ -189,6 +189,7 @@ def record_offline(
     db.session.add(contribution)
     db.session.flush()
     summaries.contribution_added(contribution, proposal)
+    caching.renew_after_commit(caching.proposal_figures(proposal.id))
     contributions.write_answers(contribution, questions, answers)
     db.session.flush()
     return contribution

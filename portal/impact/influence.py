@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from .. import db, outbox, permissions, signals
+from .. import caching, db, outbox, permissions, signals
 from ..accounts.models import User
 from ..communities.services import Refused, require
 from ..consultations import review
@@ -256,12 +256,20 @@ def refresh(contribution_ids):
         batch = ids[start : start + BATCH]
         effects = effects_of(batch)
         rows = db.session.execute(
-            sa.select(Contribution.id, Contribution.outcome, Contribution.withdrawn_at, _held(now))
+            sa.select(
+                Contribution.id,
+                Contribution.proposal_id,
+                Contribution.outcome,
+                Contribution.withdrawn_at,
+                _held(now),
+            )
             .join(Proposal, Proposal.id == Contribution.proposal_id)
             .where(Contribution.id.in_(batch))
         ).all()
         by_outcome = {}
-        for cid, current, withdrawn_at, held in rows:
+        for cid, proposal_id, current, withdrawn_at, held in rows:
+            # Its links, themes or outcome moved: the proposal's kept counts are out of date.
+            caching.renew_after_commit(caching.proposal_figures(proposal_id))
             outcome = AWAITING if withdrawn_at or held else derive(effects[cid])
             if outcome != current:
                 by_outcome.setdefault(outcome, []).append(cid)

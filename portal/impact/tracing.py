@@ -7,7 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from .. import db
+from .. import caching, db
 from ..communities.models import ACTIVE, Community, Membership
 from ..consultations.models import Contribution, ContributionTheme, Proposal, Theme
 from ..db import utcnow
@@ -128,6 +128,48 @@ class Trace:
     both: list = field(default_factory=list)
 
 
+def _counted(proposal_id):
+    """The three statements of a trace that count the proposal's contributions: by
+    outcome, by theme and outcome, and by what each reached. Plain tuples, so they
+    can be kept (caching.remember); the rest of the trace is read fresh each time."""
+    by_outcome = db.session.execute(
+        sa.select(Contribution.outcome, sa.func.count())
+        .where(Contribution.proposal_id == proposal_id, Contribution.withdrawn_at.is_(None))
+        .group_by(Contribution.outcome)
+    ).all()
+    counted = sa.and_(
+        Contribution.id == ContributionTheme.contribution_id, Contribution.withdrawn_at.is_(None)
+    )
+    by_theme = db.session.execute(
+        sa.select(Theme.id, Theme.name, Contribution.outcome, sa.func.count(Contribution.id))
+        .outerjoin(ContributionTheme, ContributionTheme.theme_id == Theme.id)
+        .outerjoin(Contribution, counted)
+        .where(Theme.proposal_id == proposal_id)
+        .group_by(Theme.id, Theme.name, Contribution.outcome)
+        .order_by(Theme.name, Theme.id)
+    ).all()
+    # Each contribution once per decision or change, the direct link's effect winning.
+    effective = reach.effective(Influence.proposal_id == proposal_id)
+    reached = (
+        effective.c.theme_id,
+        effective.c.also_theme_id,
+        effective.c.decision_id,
+        effective.c.change_id,
+        effective.c.effect,
+        Contribution.outcome,
+    )
+    links = db.session.execute(
+        sa.select(*reached, sa.func.count(effective.c.cid))
+        .join(Contribution, Contribution.id == effective.c.cid)
+        .group_by(*reached)
+    ).all()
+    return (
+        [tuple(row) for row in by_outcome],
+        [tuple(row) for row in by_theme],
+        [tuple(row) for row in links],
+    )
+
+
 def trace(proposal, member=True):
     """Counts, themes, the decision and the resulting changes of a proposal, and the
     lines between them. Never who wrote anything: counts only. Six queries.
@@ -138,50 +180,27 @@ def trace(proposal, member=True):
     A contribution linked directly and through its theme to the same decision
     or change counts once, on the direct line (reach.effective); a theme's line
     counts the contributions its link alone reaches. `both` says how many had
-    the two."""
-    counts = dict.fromkeys(OUTCOMES, 0)
-    counts.update(
-        db.session.execute(
-            sa.select(Contribution.outcome, sa.func.count())
-            .where(Contribution.proposal_id == proposal.id, Contribution.withdrawn_at.is_(None))
-            .group_by(Contribution.outcome)
-        ).all()
+    the two.
+
+    The counts are kept for up to a minute (caching.remember), and worked out
+    afresh as soon as a write changes what they count."""
+    outcome_rows, theme_rows, links = caching.remember(
+        ("trace", proposal.id),
+        lambda: _counted(proposal.id),
+        stamp=caching.proposal_figures(proposal.id),
     )
+    counts = dict.fromkeys(OUTCOMES, 0)
+    counts.update(outcome_rows)
     counts["total"] = sum(counts[outcome] for outcome in OUTCOMES)
     outcomes = {outcome: Node("outcome", outcome, outcome, counts[outcome]) for outcome in OUTCOMES}
 
-    counted = sa.and_(
-        Contribution.id == ContributionTheme.contribution_id, Contribution.withdrawn_at.is_(None)
-    )
     themes, by_outcome = {}, []
-    for theme_id, name, outcome, number in db.session.execute(
-        sa.select(Theme.id, Theme.name, Contribution.outcome, sa.func.count(Contribution.id))
-        .outerjoin(ContributionTheme, ContributionTheme.theme_id == Theme.id)
-        .outerjoin(Contribution, counted)
-        .where(Theme.proposal_id == proposal.id)
-        .group_by(Theme.id, Theme.name, Contribution.outcome)
-        .order_by(Theme.name, Theme.id)
-    ):
+    for theme_id, name, outcome, number in theme_rows:
         node = themes.setdefault(theme_id, Node("theme", theme_id, name, 0))
         node.count += number
         if number:
             by_outcome.append((outcomes[outcome], node, None, number))
 
-    # Each contribution once per decision or change, the direct link's effect winning.
-    counted = reach.effective(Influence.proposal_id == proposal.id)
-    reached = (
-        counted.c.theme_id,
-        counted.c.also_theme_id,
-        counted.c.decision_id,
-        counted.c.change_id,
-        counted.c.effect,
-        Contribution.outcome,
-    )
-    links = db.session.execute(
-        sa.select(*reached, sa.func.count(counted.c.cid))
-        .join(Contribution, Contribution.id == counted.c.cid)
-        .group_by(*reached)
-    ).all()
     theme_links = db.session.execute(
         sa.select(Influence.theme_id, Influence.decision_id, Influence.change_id, Influence.effect)
         .where(
