@@ -219,7 +219,8 @@ def trace(proposal, member=True):
     for found, title in db.session.execute(
         sa.select(Decision, Proposal.title)
         .join(Proposal, Proposal.id == Decision.proposal_id)
-        .where(sa.or_(Decision.proposal_id == proposal.id, Decision.id.in_(linked_decisions)))
+        # One list of ids rather than an OR, so the database looks each decision up by id.
+        .where(Decision.id.in_(sa.union(own_decision, linked_decisions)))
         .order_by((Decision.proposal_id == proposal.id).desc(), Decision.decided_on.desc())
     ):
         if found.proposal_id == proposal.id:
@@ -229,13 +230,15 @@ def trace(proposal, member=True):
     carries = ServiceChange.id.in_(
         sa.select(ChangeDecision.change_id).where(ChangeDecision.decision_id.in_(own_decision))
     )
-    reached = ServiceChange.id.in_(
-        sa.select(Influence.change_id).where(
-            Influence.proposal_id == proposal.id, Influence.removed_at.is_(None)
+    changes, carried = {}, []
+    shown = ServiceChange.id.in_(
+        sa.union(
+            sa.select(ChangeDecision.change_id).where(ChangeDecision.decision_id.in_(own_decision)),
+            sa.select(Influence.change_id).where(
+                Influence.proposal_id == proposal.id, Influence.removed_at.is_(None)
+            ),
         )
     )
-    changes, carried = {}, []
-    shown = sa.or_(carries, reached)
     if not member:
         shown = sa.and_(shown, ServiceChange.visibility == PUBLIC)
     for change, carries_decision in db.session.execute(
