@@ -27,19 +27,18 @@ PER_PAGE = 20
 
 @bp.app_template_global()
 def proposal_decision(proposal):
-    """The decision on a decided proposal, for its page (whoever may read the proposal)."""
-    return services.decision_of(proposal) if proposal.decided_at is not None else None
+    """(decision, name of who answers for it) of a decided proposal, for its page (whoever
+    may read the proposal): one statement. (None, None) before it is decided."""
+    if proposal.decided_at is None:
+        return None, None
+    return services.decision_and_owner(proposal)
 
 
 @bp.app_template_global()
-def decision_details(decision, community):
-    """Who answers for a decision, and the changes that carry it out (public ones for
-    visitors), for the proposal's page: two statements."""
-    member = permissions.is_member(current_user, community)
-    return {
-        "owner": services.owner_names([decision.owner_id]).get(decision.owner_id),
-        "changes": reading.decision_changes(decision, member),
-    }
+def changes_carrying_out(decision, community):
+    """The changes that carry out a decision (public ones for visitors), for the proposal's
+    page: one statement."""
+    return reading.decision_changes(decision, permissions.is_member(current_user, community))
 
 
 # Decisions ------------------------------------------------------------------------------
@@ -125,7 +124,12 @@ def changes(slug):
         query = reading.evaluations_due_query([community.id], date.today())
     else:
         query = reading.changes_query(community, member)
-    page = paginate(query, PER_PAGE)
+    order = (
+        (ServiceChange.evaluation_due, ServiceChange.id)
+        if due_only
+        else (ServiceChange.updated_at.desc(), ServiceChange.id.desc())
+    )
+    page = paginate(query, PER_PAGE, key=order)
     return render_template(
         "impact/changes.html",
         community=community,

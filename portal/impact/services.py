@@ -43,6 +43,17 @@ def decision_of(proposal):
     return db.session.scalar(sa.select(Decision).where(Decision.proposal_id == proposal.id))
 
 
+def decision_and_owner(proposal):
+    """(decision, its owner's display name) of the proposal, in one statement; (None, None)
+    when there is none."""
+    row = db.session.execute(
+        sa.select(Decision, User.display_name)
+        .outerjoin(User, User.id == Decision.owner_id)
+        .where(Decision.proposal_id == proposal.id)
+    ).first()
+    return tuple(row) if row else (None, None)
+
+
 def _text(fields, name, message, limit=None):
     value = (fields.get(name) or "").strip()
     if not value:
