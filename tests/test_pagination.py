@@ -244,3 +244,74 @@ def test_the_two_lists_of_the_approvals_queue_keep_each_others_cursor(app):
         payments = Page([], 3, False, after="Q", before="R")
         assert payments.previous_arguments()["before"] == "R"
         assert "after" not in payments.previous_arguments()
+
+
+def _walk(client, path, pattern):
+    """Follow the next links from `path`, then the previous links back: the ids that
+    `pattern` finds on each page, forward and backward."""
+    forward, pages = [], 0
+    while path:
+        response = client.get(path)
+        assert response.status_code == 200
+        text = response.get_data(as_text=True)
+        forward += [int(i) for i in re.findall(pattern, text)]
+        pages += 1
+        last_shown, path = [int(i) for i in re.findall(pattern, text)], _link(text, "next")
+    backward, path = last_shown, _link(text, "prev")
+    while path:
+        text = client.get(path).get_data(as_text=True)
+        backward = [int(i) for i in re.findall(pattern, text)] + backward
+        path = _link(text, "prev")
+    return forward, backward, pages
+
+
+def test_members_by_name_turn_their_pages_by_cursor(client, world, make_user):
+    from portal.communities.models import Membership
+    from tests import factories
+
+    a = world["a"]
+    for number in range(45):  # five people of each name: only the id tells them apart
+        person = make_user(display_name=f"Member {'ABCDEFGHI'[number % 9]}")
+        factories.make_membership(person, a)
+    expected = list(
+        db.session.scalars(
+            sa.select(Membership.id)
+            .where(Membership.community_id == a.id, Membership.status == "active")
+            .order_by(Membership.sort_name, Membership.id)
+        )
+    )
+    sign_in_as(client, world["people"]["coordinator"])
+    forward, backward, pages = _walk(
+        client, "/communities/alpha/members", r"/communities/alpha/members/(\d+)\""
+    )
+    assert pages == 3 and forward == expected and backward == expected
+
+
+def test_activities_by_date_turn_their_pages_by_cursor(client, world):
+    from datetime import date
+
+    from portal.involvement.models import InvolvementActivity
+
+    a = world["a"]
+    db.session.add_all(
+        InvolvementActivity(
+            community_id=a.id,
+            kind="meeting",
+            title=f"Meeting number {number}",
+            held_on=date(2026, 1, 1) + timedelta(days=number // 3),
+        )
+        for number in range(60)
+    )
+    db.session.flush()
+    expected = list(
+        db.session.scalars(
+            sa.select(InvolvementActivity.id)
+            .where(InvolvementActivity.community_id == a.id)
+            .order_by(InvolvementActivity.held_on.desc(), InvolvementActivity.id.desc())
+        )
+    )
+    sign_in_as(client, world["people"]["coordinator"])
+    forward, backward, pages = _walk(
+        client, "/communities/alpha/activities", r'href="/activities/(\d+)"'
+    )
+    assert pages == 3 and forward == expected and backward == expected

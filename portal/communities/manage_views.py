@@ -22,8 +22,11 @@ from .forms import (
     RoleForm,
     WaysToRespondForm,
 )
-from .models import PENDING
+from .models import PENDING, Membership
 from .views import PER_PAGE, bp, community_or_404, forbid_unless
+
+# Members and requests, by name (as services.members_query sorts).
+BY_NAME = (Membership.sort_name, Membership.id)
 
 COMMUNITY_FIELDS = (
     "name",
@@ -50,7 +53,11 @@ def members(slug):
     form = MemberFilterForm(request.args)
     role = form.role.data if form.role.validate(form) else ""
     status = form.status.data if manager and form.status.validate(form) else "active"
-    page = paginate(services.members_query(community, role=role, status=status), PER_PAGE)
+    page = paginate(
+        services.members_query(community, role=role, status=status),
+        PER_PAGE,
+        key=BY_NAME,
+    )
     needs = services.needs_for([user.id for _m, user in page.items]) if manager else {}
     return render_template(
         "communities/members.html",
@@ -136,7 +143,7 @@ def remove_member(slug, membership_id):
 def requests(slug):
     community = community_or_404(slug)
     forbid_unless(permissions.can_manage_members(current_user, community))
-    page = paginate(services.members_query(community, status=PENDING), PER_PAGE)
+    page = paginate(services.members_query(community, status=PENDING), PER_PAGE, key=BY_NAME)
     form = DecideForm()
     form.selected.choices = [(m.id, user.display_name) for m, user in page.items]
     if request.method == "POST":

@@ -9,6 +9,7 @@ from ..communities.views import community_or_404
 from ..pagination import paginate
 from . import contributions, moderation, services
 from .forms import HideForm, QuoteForm, ReportForm, answers_from, offline_form
+from .models import Report
 from .review_views import reviewable_or_404
 from .views import PER_PAGE, bp, readable_or_404
 
@@ -106,7 +107,11 @@ def reports(slug):
     return render_template(
         "consultations/reports.html",
         community=community,
-        page=paginate(moderation.open_reports_query(community), PER_PAGE),
+        page=paginate(
+            moderation.open_reports_query(community),
+            PER_PAGE,
+            key=(Report.created_at, Report.id),
+        ),
         title=_("Reported contributions"),
     )
 

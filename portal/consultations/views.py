@@ -32,11 +32,18 @@ from .forms import (
     contribution_form,
     form_data_of,
 )
-from .models import CLOSED, DRAFT, OPEN, UPCOMING
+from .models import CLOSED, DRAFT, OPEN, UPCOMING, Contribution, Proposal
 
 bp = Blueprint("consultations", __name__)
 
 PER_PAGE = 20
+# The order of each list of proposals (as services.by_status and drafts_query sort).
+PROPOSAL_ORDERS = {
+    OPEN: (Proposal.closes_at, Proposal.id),
+    UPCOMING: (Proposal.opens_at, Proposal.id),
+    CLOSED: (Proposal.closes_at.desc(), Proposal.id.desc()),
+    DRAFT: (Proposal.updated_at.desc(), Proposal.id.desc()),
+}
 LIST_STATUSES = (OPEN, UPCOMING, CLOSED, DRAFT)
 
 
@@ -108,7 +115,7 @@ def index(slug):
         community=community,
         status=status,
         statuses=LIST_STATUSES if author else LIST_STATUSES[:3],
-        page=paginate(query, PER_PAGE),
+        page=paginate(query, PER_PAGE, key=PROPOSAL_ORDERS[status]),
         title=_("Proposals of %(name)s", name=community.name),
     )
 
@@ -338,7 +345,11 @@ def withdraw(contribution_id):
 def mine():
     return render_template(
         "consultations/mine.html",
-        page=paginate(contributions.mine_query(current_user), PER_PAGE),
+        page=paginate(
+            contributions.mine_query(current_user),
+            PER_PAGE,
+            key=(Contribution.submitted_at.desc(), Contribution.id.desc()),
+        ),
         drafts=contributions.drafts_of(current_user),
         title=_("My contributions"),
     )

@@ -124,7 +124,12 @@ def changes(slug):
         query = reading.evaluations_due_query([community.id], date.today())
     else:
         query = reading.changes_query(community, member)
-    page = paginate(query, PER_PAGE)
+    order = (
+        (ServiceChange.evaluation_due, ServiceChange.id)
+        if due_only
+        else (ServiceChange.updated_at.desc(), ServiceChange.id.desc())
+    )
+    page = paginate(query, PER_PAGE, key=order)
     return render_template(
         "impact/changes.html",
         community=community,

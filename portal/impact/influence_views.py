@@ -44,7 +44,11 @@ def _link_page(proposal, community, form, theme, rows, choices, status=200):
             excerpts=review.excerpts(ids) if ids else {},
             no_targets=len(choices) == 1,
             may_decide=proposal.status() in (CLOSED, DECIDED),
-            links=paginate(reading.proposal_links_query(proposal), PER_PAGE),
+            links=paginate(
+                reading.proposal_links_query(proposal),
+                PER_PAGE,
+                key=(Influence.created_at.desc(), Influence.id.desc()),
+            ),
             title=_("Link views to a decision or change"),
         ),
         status,

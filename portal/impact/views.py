@@ -9,8 +9,10 @@ from flask_login import current_user, login_required
 
 from .. import caching, permissions
 from ..communities.services import NotAllowed
+from ..communities.timeline import TimelineEvent
 from ..communities.views import community_or_404
 from ..consultations import services as consultation_services
+from ..consultations.models import Contribution
 from ..db import utcnow
 from ..downloads import csv_download
 from ..i18n import text_direction
@@ -19,7 +21,7 @@ from . import board, diagram, events, influence, tracing  # noqa: F401 - influen
 from . import open_data as open_files
 from .board_forms import BoardFilterForm, EventForm, TimelineFilterForm
 from .labels import LABELS
-from .models import PUBLIC
+from .models import PUBLIC, ServiceChange
 
 bp = Blueprint("impact", __name__)
 
@@ -42,7 +44,11 @@ def what_it_changed(contribution):
 @bp.get("/my/impact")
 @login_required
 def mine():
-    page = paginate(tracing.my_contributions_query(current_user), MINE_PER_PAGE)
+    page = paginate(
+        tracing.my_contributions_query(current_user),
+        MINE_PER_PAGE,
+        key=(Contribution.submitted_at.desc(), Contribution.id.desc()),
+    )
     totals = tracing.my_totals(current_user)
     return render_template(
         "impact/mine.html",
@@ -87,7 +93,11 @@ def you_said_we_did():
     form.year.choices = [("", _("Any year"))] + [
         (str(year), str(year)) for year in board.board_years()
     ]
-    page = paginate(board.public_changes(**form.chosen()), BOARD_PER_PAGE)
+    page = paginate(
+        board.public_changes(**form.chosen()),
+        BOARD_PER_PAGE,
+        key=(ServiceChange.updated_at.desc(), ServiceChange.id.desc()),
+    )
     return render_template(
         "impact/board.html",
         form=form,
@@ -112,7 +122,9 @@ def timeline(slug):
         (str(year), str(year)) for year in events.timeline_years(community, member=member)
     ]
     page = paginate(
-        events.timeline_query(community, member=member, **form.chosen()), TIMELINE_PER_PAGE
+        events.timeline_query(community, member=member, **form.chosen()),
+        TIMELINE_PER_PAGE,
+        key=(TimelineEvent.occurred_at.desc(), TimelineEvent.id.desc()),
     )
     return render_template(
         "impact/timeline.html",

@@ -10,6 +10,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from .. import db, permissions
+from ..accounts.models import User
 from ..communities.models import Community
 from ..communities.services import Refused
 from ..communities.views import community_or_404
@@ -23,7 +24,17 @@ from .activity_forms import (
     AttendanceForm,
     PayForm,
 )
-from .models import ACTIVITY_KINDS, APPROVED, PAID, PAYMENT_STATUSES, TRAINING, VOUCHER, Payment
+from .models import (
+    ACTIVITY_KINDS,
+    APPROVED,
+    PAID,
+    PAYMENT_STATUSES,
+    TRAINING,
+    VOUCHER,
+    InvolvementActivity,
+    Participation,
+    Payment,
+)
 from .views import bp
 
 ACTIVITIES_PER_PAGE = 25
@@ -124,7 +135,11 @@ def activities(slug):
     form.year.choices = [("", _("All years"))] + [(str(year), str(year)) for year in years]
     year = int(form.year.data) if form.year.data in {str(year) for year in years} else None
     kind = form.kind.data if form.kind.data in ACTIVITY_KINDS else ""
-    page = paginate(reading.activities_query(community, year=year, kind=kind), ACTIVITIES_PER_PAGE)
+    page = paginate(
+        reading.activities_query(community, year=year, kind=kind),
+        ACTIVITIES_PER_PAGE,
+        key=(InvolvementActivity.held_on.desc(), InvolvementActivity.id.desc()),
+    )
     return render_template(
         "involvement/activities.html",
         community=community,
@@ -217,7 +232,12 @@ def edit_activity(activity_id):
 
 def _activity_page(activity, community, *, failed=None, problem=None, status=200):
     """The activity with its people and payments. `failed` is a pay form in error."""
-    page = paginate(reading.participants_query(activity), PEOPLE_PER_PAGE)
+    # By name, then by person: the row's user_id is the User.id that the query sorts by.
+    page = paginate(
+        reading.participants_query(activity),
+        PEOPLE_PER_PAGE,
+        key=(User.display_name, Participation.user_id),
+    )
     pay_forms = {
         payment.id: PayForm(prefix=f"pay-{payment.id}", formdata=None)
         for _participation, _name, payment, _preference in page.items

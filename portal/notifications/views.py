@@ -43,7 +43,7 @@ def index():
     )
     return render_template(
         "notifications/index.html",
-        page=paginate(query),
+        page=paginate(query, key=(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())),
         page_arg=_page_arg(),
         title=_("Notifications"),
     )
