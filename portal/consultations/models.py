@@ -147,6 +147,7 @@ REVIEW_STATUSES = (NEW, ACKNOWLEDGED, RESPONDED)
 
 
 NEW_VIEW = sa.text("withdrawn_at IS NULL AND review_status = 'new'")
+UNANSWERED = sa.text("withdrawn_at IS NULL AND first_response_at IS NULL")
 
 
 def _not_withdrawn(name, *columns):
@@ -187,6 +188,14 @@ class Contribution(Base):
             "community_id",
             postgresql_where=NEW_VIEW,
             sqlite_where=NEW_VIEW,
+        ),
+        # My work's "overdue" figure, oldest first: only views no one has replied to.
+        sa.Index(
+            "ix_contributions_overdue",
+            "community_id",
+            "submitted_at",
+            postgresql_where=UNANSWERED,
+            sqlite_where=UNANSWERED,
         ),
         sa.Index("ix_contributions_author", "author_id", "submitted_at"),
         sa.Index("ix_contributions_outcome", "proposal_id", "outcome"),

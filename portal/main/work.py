@@ -1,8 +1,8 @@
 """My work: what waits for a professional or coordinator, across their communities.
 
-Every figure comes from a few aggregate statements (conditional counts, GROUP BY
-community), so the page costs the same however many communities, proposals or
-views there are.
+Every figure comes from two statements (one row per community, a capped count per
+figure) that stop counting past HEADER_COUNT_LIMIT, so the page costs the same however
+many communities, proposals or views there are.
 """
 
 from datetime import date, timedelta
@@ -41,6 +41,17 @@ SHORT_LIST = 5
 CLOSING_SOON_DAYS = 7
 
 
+# The header and My work count no further than this and show "99+" beyond it, so their
+# figures cost the same for someone with 100 new views waiting as for someone with 100,000.
+HEADER_COUNT_LIMIT = 99
+
+
+def capped_count(rows):
+    """How many rows `rows` (a select) finds, as a scalar subquery that stops one past the limit."""
+    found = rows.limit(HEADER_COUNT_LIMIT + 1).subquery()
+    return sa.select(sa.func.count()).select_from(found).scalar_subquery()
+
+
 def staff_communities(user):
     """The person's communities as a professional or coordinator: [(community, role)]."""
     rows = db.session.execute(
@@ -61,24 +72,6 @@ def has_work(user):
     return permissions.reviews_any_community(user) or permissions.is_site_admin(user)
 
 
-def _view_counts(community_ids, now):
-    """{community id: (new, overdue)} in one statement."""
-    late = sa.and_(
-        Contribution.first_response_at.is_(None), Contribution.submitted_at < overdue_before(now)
-    )
-    rows = db.session.execute(
-        sa.select(
-            Proposal.community_id,
-            sa.func.count(sa.case((Contribution.review_status == NEW, 1))),
-            sa.func.count(sa.case((late, 1))),
-        )
-        .join(Proposal, Proposal.id == Contribution.proposal_id)
-        .where(Proposal.community_id.in_(community_ids), Contribution.withdrawn_at.is_(None))
-        .group_by(Proposal.community_id)
-    )
-    return {row[0]: (row[1], row[2]) for row in rows}
-
-
 def _undecided(community_ids):
     return sa.and_(
         Proposal.community_id.in_(community_ids),
@@ -93,20 +86,6 @@ def _closing_soon(now):
     )
 
 
-def _proposal_counts(community_ids, now):
-    """{community id: (closing soon, awaiting a decision)} in one statement."""
-    rows = db.session.execute(
-        sa.select(
-            Proposal.community_id,
-            sa.func.count(sa.case((_closing_soon(now), 1))),
-            sa.func.count(sa.case((Proposal.closes_at <= now, 1))),
-        )
-        .where(_undecided(community_ids))
-        .group_by(Proposal.community_id)
-    )
-    return {row[0]: (row[1], row[2]) for row in rows}
-
-
 def _first_proposals(community_ids, condition, order):
     return db.session.scalars(
         sa.select(Proposal)
@@ -116,120 +95,135 @@ def _first_proposals(community_ids, condition, order):
     ).all()
 
 
-def _count(query):
-    return query.with_only_columns(sa.func.count()).order_by(None).scalar_subquery()
+def _in_community(*conditions):
+    """A capped count of the rows these conditions find for each Community of the outer query."""
+    return capped_count(sa.select(sa.literal(1)).where(*conditions).correlate(Community))
 
 
-def _loop_counts(community_ids, today):
-    """{community id: (views with no outcome, evaluations due)} in one statement."""
-    no_outcome = _count(
-        sa.select(Contribution.id)
-        .join(Proposal, Proposal.id == Contribution.proposal_id)
-        .where(Proposal.community_id == Community.id, impact_reading.waiting_for_outcome())
+def _figures(community_ids, now, today):
+    """{community id: {figure: capped count}} for what every reviewer sees, in one statement.
+
+    Each figure is a subquery that stops one row past HEADER_COUNT_LIMIT. New and overdue
+    views are read from partial indexes that hold only such views (ix_contributions_new_views,
+    ix_contributions_overdue); views awaiting an outcome, decided proposal by decided
+    proposal (ix_contributions_outcome).
+    """
+    undecided = sa.and_(
+        Proposal.community_id == Community.id,
+        Proposal.published_at.is_not(None),
+        Proposal.decided_at.is_(None),
     )
-    evaluations = _count(
-        sa.select(ServiceChange.id).where(
+    figures = {
+        "new": _in_community(
+            Contribution.community_id == Community.id,
+            Contribution.withdrawn_at.is_(None),
+            Contribution.review_status == NEW,
+        ),
+        "overdue": _in_community(
+            Contribution.community_id == Community.id,
+            Contribution.withdrawn_at.is_(None),
+            Contribution.first_response_at.is_(None),
+            Contribution.submitted_at < overdue_before(now),
+        ),
+        "closing_soon": _in_community(undecided, _closing_soon(now)),
+        "awaiting_decision": _in_community(undecided, Proposal.closes_at <= now),
+        "no_outcome": capped_count(
+            sa.select(sa.literal(1))
+            .select_from(Proposal)
+            .join(Contribution, Contribution.proposal_id == Proposal.id)
+            .where(Proposal.community_id == Community.id, impact_reading.waiting_for_outcome())
+            .correlate(Community)
+        ),
+        "evaluations_due": _in_community(
             ServiceChange.community_id == Community.id, evaluation_is_due(today)
-        )
-    )
-    rows = db.session.execute(
-        sa.select(Community.id, no_outcome, evaluations).where(Community.id.in_(community_ids))
-    )
-    return {row[0]: (row[1], row[2]) for row in rows}
+        ),
+    }
+    return _per_community(community_ids, figures)
 
 
-def _coordinator_counts(community_ids):
-    """{community id: (join requests, open reports, quotes waiting, payments waiting,
-    expense claims waiting)} in one statement."""
-    requests = _count(
-        sa.select(Membership.id).where(
+def _coordinator_figures(community_ids):
+    """{community id: {figure: capped count}} for a coordinator's tasks, in one statement."""
+    figures = {
+        "join_requests": _in_community(
             Membership.community_id == Community.id, Membership.status == PENDING
-        )
-    )
-    reports = _count(
-        sa.select(Report.id)
-        .join(Contribution, Contribution.id == Report.contribution_id)
-        .join(Proposal, Proposal.id == Contribution.proposal_id)
-        .where(Proposal.community_id == Community.id, Report.resolved_at.is_(None))
-    )
-    quotes = _count(
-        sa.select(Contribution.id)
-        .join(Proposal, Proposal.id == Contribution.proposal_id)
-        .where(Proposal.community_id == Community.id, quote_waiting())
-    )
-    payments = _count(
-        sa.select(Payment.id)
-        .join(InvolvementActivity, InvolvementActivity.id == Payment.activity_id)
-        .where(
-            InvolvementActivity.community_id == Community.id,
-            Payment.status.in_(WAITING_PAYMENTS),
-        )
-    )
-    claims = _count(
-        sa.select(ExpenseClaim.id).where(
+        ),
+        "reports": capped_count(
+            sa.select(sa.literal(1))
+            .select_from(Report)
+            .join(Contribution, Contribution.id == Report.contribution_id)
+            .where(Contribution.community_id == Community.id, Report.resolved_at.is_(None))
+            .correlate(Community)
+        ),
+        "quotes": _in_community(Contribution.community_id == Community.id, quote_waiting()),
+        "payments": capped_count(
+            sa.select(sa.literal(1))
+            .select_from(Payment)
+            .join(InvolvementActivity, InvolvementActivity.id == Payment.activity_id)
+            .where(
+                InvolvementActivity.community_id == Community.id,
+                Payment.status.in_(WAITING_PAYMENTS),
+            )
+            .correlate(Community)
+        ),
+        "claims": _in_community(
             ExpenseClaim.community_id == Community.id,
             ExpenseClaim.status.in_((SUBMITTED, CLAIM_APPROVED, PART_APPROVED)),
-        )
-    )
+        ),
+    }
+    return _per_community(community_ids, figures)
+
+
+def _per_community(community_ids, figures):
+    if not community_ids:
+        return {}
+    names = list(figures)
     rows = db.session.execute(
-        sa.select(Community.id, requests, reports, quotes, payments, claims).where(
+        sa.select(Community.id, *(figures[name] for name in names)).where(
             Community.id.in_(community_ids)
         )
     )
-    return {row[0]: tuple(row[1:]) for row in rows}
+    return {row[0]: dict(zip(names, row[1:], strict=True)) for row in rows}
+
+
+FIGURES = (
+    "new",
+    "overdue",
+    "closing_soon",
+    "awaiting_decision",
+    "no_outcome",
+    "evaluations_due",
+    "join_requests",
+    "reports",
+    "quotes",
+    "payments",
+    "claims",
+)
 
 
 def my_work(user, now=None, today=None):
-    """Everything My work shows, in a fixed number of statements."""
+    """Everything My work shows, in a fixed number of statements.
+
+    Every figure, per community and in total, is exact up to HEADER_COUNT_LIMIT and
+    HEADER_COUNT_LIMIT + 1 beyond it (shown as "99+").
+    """
     now = now or utcnow()
+    today = today or date.today()
     communities = staff_communities(user)
     ids = [community.id for community, _role in communities]
     coordinated = [community.id for community, role in communities if role == COORDINATOR]
-    views = _view_counts(ids, now) if ids else {}
-    proposals = _proposal_counts(ids, now) if ids else {}
-    today = today or date.today()
-    loop = _loop_counts(ids, today) if ids else {}
-    coordinator = _coordinator_counts(coordinated) if coordinated else {}
+    figures = _figures(ids, now, today)
+    coordinator = _coordinator_figures(coordinated)
     rows = []
     for community, role in communities:
-        new, overdue = views.get(community.id, (0, 0))
-        closing, awaiting = proposals.get(community.id, (0, 0))
-        no_outcome, evaluations = loop.get(community.id, (0, 0))
-        requests, reports, quotes, payments, claims = coordinator.get(community.id, (0,) * 5)
-        rows.append(
-            {
-                "community": community,
-                "coordinator": role == COORDINATOR,
-                "new": new,
-                "overdue": overdue,
-                "closing_soon": closing,
-                "awaiting_decision": awaiting,
-                "no_outcome": no_outcome,
-                "evaluations_due": evaluations,
-                "join_requests": requests,
-                "reports": reports,
-                "quotes": quotes,
-                "payments": payments,
-                "claims": claims,
-            }
-        )
-    keys = (
-        "new",
-        "overdue",
-        "closing_soon",
-        "awaiting_decision",
-        "no_outcome",
-        "evaluations_due",
-        "join_requests",
-        "reports",
-        "quotes",
-        "payments",
-        "claims",
-    )
-    totals = {key: sum(row[key] for row in rows) for key in keys}
+        row = dict.fromkeys(FIGURES, 0)
+        row.update(figures.get(community.id, {}), **coordinator.get(community.id, {}))
+        row.update(community=community, coordinator=role == COORDINATOR)
+        rows.append(row)
+    totals = {key: min(sum(row[key] for row in rows), HEADER_COUNT_LIMIT + 1) for key in FIGURES}
     return {
         "communities": rows,
         "totals": totals,
+        "limit": HEADER_COUNT_LIMIT,
         "closing_soon": _first_proposals(ids, _closing_soon(now), Proposal.closes_at)
         if totals["closing_soon"]
         else [],
@@ -243,17 +237,6 @@ def my_work(user, now=None, today=None):
         else [],
         "coordinates": bool(coordinated),
     }
-
-
-# The header counts no further than this and shows "99+" beyond it, so its figures
-# cost the same for someone with 100 new views waiting as for someone with 100,000.
-HEADER_COUNT_LIMIT = 99
-
-
-def capped_count(rows):
-    """How many rows `rows` (a select) finds, as a scalar subquery that stops one past the limit."""
-    found = rows.limit(HEADER_COUNT_LIMIT + 1).subquery()
-    return sa.select(sa.func.count()).select_from(found).scalar_subquery()
 
 
 def _work_waiting(user, now):

@@ -9,7 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from portal import db
-from portal.consultations.models import Contribution, Report
+from portal.communities.models import Membership
+from portal.consultations.models import Contribution, Proposal, Report
 from portal.db import utcnow
 from portal.involvement.models import ExpenseClaim, InvolvementActivity, Payment
 from portal.outbox import OutboxMessage
@@ -291,13 +292,72 @@ def test_header_for_visitors_links_glossary_and_board(client):
     assert 'href="/glossary"' in header and 'href="/my-work"' not in header
 
 
+def _past_the_limit(app, views=101):
+    """`_build` with more than 99 of each view figure and of join requests and quotes."""
+    pro, coord, lay, made = _build(app, views=views)
+    community = made[0][0]
+    decided = db.session.scalar(sa.select(Proposal).where(Proposal.title == "Done 0"))
+    db.session.execute(
+        sa.update(Contribution).values(  # on the decided proposal, they await an outcome
+            proposal_id=decided.id, submitted_at=utcnow() - timedelta(days=30), quote_consent=True
+        )
+    )
+    db.session.execute(
+        sa.update(Membership)
+        .where(
+            Membership.community_id == community.id,
+            Membership.role == "lay_partner",
+            Membership.user_id != lay.id,
+        )
+        .values(status="pending")
+    )
+    db.session.flush()
+    return pro, coord, lay, made
+
+
+def test_my_work_figures_stop_at_99(app, client):
+    """Past 99 a sentence says "More than 99 ..." and a number "99+": no figure counts on."""
+    _pro, coord, _lay, made = _past_the_limit(app)
+    community = made[0][0]
+    html = sign_in_as(client, coord).get("/my-work").get_data(as_text=True)
+    assert "More than 99 new views" in html
+    assert "More than 99 views overdue for a reply" in html
+    assert "More than 99 views on decided proposals have no outcome yet" in html
+    assert "More than 99 join requests" in html
+    assert "More than 99 quotes waiting for approval" in html
+    assert "1 moderation report" in html and "1 payment waiting" in html
+    row = html.split(f'data-community="{community.slug}"')[1].split("</tr>")[0]
+    assert 'status=new">99+</a>' in row and 'sort=oldest">99+</a>' in row
+
+    coord.locale = "cy"
+    db.session.flush()
+    welsh = client.get("/my-work").get_data(as_text=True)
+    assert "Mwy na 99 safbwynt newydd" in welsh and "Mwy na 99 cais i ymuno" in welsh
+
+
+def test_my_work_totals_past_99_show_99_plus(app, client):
+    """A total over several communities stops at the limit too, and data-total says 99+."""
+    pro, _coord, _lay, made = _build(app, communities=2)
+    community = made[0][0]
+    with app.test_request_context():
+        for number in range(100):
+            factories.make_proposal(community, pro, status="closed", title=f"Waiting {number}")
+    html = sign_in_as(client, pro).get("/my-work").get_data(as_text=True)
+    assert 'data-work="awaiting_decision" data-total="99+"' in html
+    assert html.count('href="/proposals/') >= 5  # the first few are still listed
+
+
 @pytest.mark.parametrize("who", ["pro", "coord", "lay"])
 def test_home_and_my_work_cost_the_same_at_any_size(app, who, count_queries):
+    """The same statements for one view, three communities of three, and past the limit."""
     counts = []
-    for size in (1, 3):
-        if size == 3:
+    for communities, views in ((1, 1), (3, 3), (1, 101)):
+        if counts:
             db.session.rollback()
-        pro, coord, lay, _made = _build(app, communities=size, views=size)
+        if views > 99:
+            pro, coord, lay, _made = _past_the_limit(app, views)
+        else:
+            pro, coord, lay, _made = _build(app, communities=communities, views=views)
         person = {"pro": pro, "coord": coord, "lay": lay}[who]
         client = sign_in_as(app.test_client(), person)
         paths = ["/"] if who == "lay" else ["/", "/my-work"]
@@ -307,4 +367,4 @@ def test_home_and_my_work_cost_the_same_at_any_size(app, who, count_queries):
                 assert client.get(path).status_code == 200
             sizes.append(len(statements))
         counts.append(sizes)
-    assert counts[0] == counts[1]
+    assert counts[0] == counts[1] == counts[2]
