@@ -20,6 +20,12 @@ from .models import Answer, Contribution
 SEARCH_TABLE = "answers_search"  # SQLite: the FTS5 table (and its shadow tables)
 SEARCH_INDEX = "ix_answers_text_search"  # PostgreSQL: the GIN expression index
 
+# SQLite: up to this many matching answers, the inbox reads them and sorts the
+# contributions found; beyond it, it looks through the contributions newest first.
+# (At 100,000 contributions: a rare word in 1 ms instead of 100 ms, a common one in 4 ms
+# instead of 35.)
+FEW_ANSWERS = 2_000
+
 SIMPLE = sa.literal_column("'simple'::regconfig")  # literal, so the index's expression matches
 # A phrase in double quotes (its closing quote may be missing), or a run of other characters.
 _PIECE = re.compile(r'"([^"]*)"?|([^\s"]+)')
@@ -59,8 +65,11 @@ def answers_matching(typed):
         return sa.func.to_tsvector(SIMPLE, Answer.text).bool_op("@@")(
             sa.func.websearch_to_tsquery(SIMPLE, typed)
         )
-    hits = sa.select(_fts.c.rowid).where(_fts.c.text.match(fts5_terms(typed)))
-    return Answer.id.in_(hits)
+    return Answer.id.in_(_fts5_hits(typed))
+
+
+def _fts5_hits(typed):
+    return sa.select(_fts.c.rowid).where(_fts.c.text.match(fts5_terms(typed)))
 
 
 def contributions_matching(typed):
@@ -70,8 +79,24 @@ def contributions_matching(typed):
     answers = answers_matching(typed)
     if answers is None:
         return None
-    found = sa.select(Answer.id).where(Answer.contribution_id == Contribution.id, answers)
-    return sa.and_(found.exists(), Contribution.hidden_at.is_(None))
+    if _few_on_sqlite(typed):
+        # Read from the few answers found, rather than look for them in every contribution.
+        found = Contribution.id.in_(sa.select(Answer.contribution_id).where(answers))
+    else:
+        # Look through the contributions, newest first, until a page of them is found.
+        # PostgreSQL chooses between the two ways itself, from its statistics.
+        found = sa.select(Answer.id).where(Answer.contribution_id == Contribution.id, answers)
+        found = found.exists()
+    return sa.and_(found, Contribution.hidden_at.is_(None))
+
+
+def _few_on_sqlite(typed):
+    """SQLite knows nothing of how many answers an FTS5 query finds: count them (up to
+    FEW_ANSWERS and one, which takes a millisecond) to choose the faster way to read."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        return False
+    hits = _fts5_hits(typed.replace("\x00", " ")).limit(FEW_ANSWERS + 1).subquery()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(hits)) <= FEW_ANSWERS
 
 
 def include_name(name, type_, _parent_names):

@@ -81,7 +81,9 @@ def keys(said, ids):
     return {key for key, contribution in said.items() if contribution.id in ids}
 
 
-def test_a_word_finds_the_contributions_that_hold_it_and_no_others(world, said):
+@pytest.mark.parametrize("few", [search.FEW_ANSWERS, 0])
+def test_a_word_finds_the_contributions_that_hold_it_and_no_others(world, said, few, monkeypatch):
+    monkeypatch.setattr(search, "FEW_ANSWERS", few)  # SQLite: both ways of reading
     assert keys(said, found(world, "bus")) == {"bus"}
     assert keys(said, found(world, "BUS")) == {"bus"}
     assert keys(said, found(world, "bus stops")) == {"bus"}  # every word
