@@ -124,8 +124,8 @@ def paginate(query, per_page=20, key=None, argument="page"):
         if not rows:
             abort(404)
         items, has_next = rows[:per_page][::-1], True
-        if len(rows) <= per_page:  # nothing before these: this is the first page
-            number = 1
+        # Nothing before these rows: this is the first page; otherwise it is not.
+        number = max(number, 2) if len(rows) > per_page else 1
     return Page(
         items,
         number,

@@ -315,3 +315,22 @@ def test_activities_by_date_turn_their_pages_by_cursor(client, world):
         client, "/communities/alpha/activities", r'href="/activities/(\d+)"'
     )
     assert pages == 3 and forward == expected and backward == expected
+
+
+def test_a_key_may_be_a_labelled_column_of_the_rows(app, world):
+    """Rows of plain columns: the key is read by the column's name or label."""
+    proposal = world["proposals"]["open"]
+    _contributions(proposal, 12, ties=5)
+    heard = sa.func.coalesce(Contribution.first_response_at, Contribution.submitted_at).label(
+        "heard_or_sent"
+    )
+    query = sa.select(Contribution.id, heard).where(Contribution.proposal_id == proposal.id)
+    key = (heard.desc(), Contribution.id.desc())
+    expected = [row.id for row in db.session.execute(query.order_by(*key))]
+    seen, arguments, has_next = [], {}, True
+    while has_next:
+        with app.test_request_context("/", query_string=arguments):
+            page = paginate(query, 4, key=key)
+            seen += [row.id for row in page.items]
+            has_next, arguments = page.has_next, page.next_arguments() if page.has_next else {}
+    assert seen == expected and len(seen) == 13
