@@ -95,7 +95,7 @@ def demo_scale(manifest, **options):
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between checks.")
 def outbox_send(loop, interval):
     """Write counted briefing views, announce opened proposals, remind about what is due,
-    write due digests, then deliver."""
+    write due digests, store the health medians that moved, then deliver."""
     from .briefings.readership import flush as flush_briefing_views
     from .outbox import deliver_pending
 
@@ -106,6 +106,7 @@ def outbox_send(loop, interval):
         remind_evaluations_due()
         remind_about_money()
         send_digests()
+        work_out_medians()
         sent, failed = deliver_pending()
         if sent or failed or not loop:
             click.echo(f"Sent {sent}, failed {failed}.")
@@ -156,6 +157,15 @@ def send_digests(now=None):
 
     with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
         count = send_due_digests(now=now)
+    db.session.commit()
+    return count
+
+
+def work_out_medians():
+    """Store the median days to a first reply of the months where it has moved."""
+    from .reports.summaries import work_out_medians as work_out
+
+    count = work_out()
     db.session.commit()
     return count
 

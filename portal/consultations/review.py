@@ -19,6 +19,7 @@ from ..communities.models import ACTIVE, COORDINATOR, PROFESSIONAL, Community, M
 from ..communities.services import NotAllowed, Refused, require
 from ..db import utcnow
 from ..downloads import safe_cell
+from ..reports import summaries
 from .models import (
     ACKNOWLEDGED,
     NAMED,
@@ -279,7 +280,9 @@ def respond(reviewer, contributions, body):
     for contribution in contributions:
         db.session.add(Response(contribution_id=contribution.id, author_id=reviewer.id, body=body))
         contribution.review_status = RESPONDED
-        contribution.first_response_at = contribution.first_response_at or now
+        if contribution.first_response_at is None:
+            contribution.first_response_at = now
+            summaries.first_reply_given(contribution)
         _event(contribution, reviewer, "responded")
         author = author_of(contribution)
         if author is not None:

@@ -16,3 +16,15 @@ def rebuild():
     written = summaries.rebuild()
     db.session.commit()
     click.echo(f"Summary rows written: {written}.")
+
+
+@summaries_cli.command("medians")
+def medians():
+    """Work out again the median days to a first reply of months whose median has moved."""
+    from . import summaries
+
+    total = 0
+    while worked := summaries.work_out_medians():
+        db.session.commit()
+        total += worked
+    click.echo(f"Months worked out: {total}.")

@@ -306,7 +306,29 @@ def _contributions(community_id, edges):
     }
 
 
-def _median_days(community_id, edges):
+def _medians_due(community_id, periods, stored):
+    """{index: {MEDIAN_DAYS: value}} for the months of `periods` whose stored median is out
+    of date, worked out over the months from the first of them to the last."""
+    due = [
+        index
+        for index, (first, _last) in enumerate(periods)
+        if stored.get(first, {}).get("median_due")
+    ]
+    if not due:
+        return {}
+    worked = _median_days(community_id, _edges(periods[due[0] : due[-1] + 1]))
+    return {index: worked.get(index - due[0], {MEDIAN_DAYS: None}) for index in due}
+
+
+def median_of_month(community_id, month):
+    """The median days to a first reply of the community's views given in `month` (its
+    first day), unrounded, or None when none has had a reply."""
+    periods = months_between(month, month)
+    found = _median_days(community_id, _edges(periods), rounded=False)
+    return found.get(0, {}).get(MEDIAN_DAYS)
+
+
+def _median_days(community_id, edges, rounded=True):
     """Each month's median days to a first reply: the middle row, or the mean of the middle
     two, of its replied contributions ranked by that time."""
     replied = (
@@ -335,7 +357,10 @@ def _median_days(community_id, edges):
         )
         .group_by(ranked.c.month)
     )
-    return {row.month: {MEDIAN_DAYS: tidy(row.median_days)} for row in rows}
+    return {
+        row.month: {MEDIAN_DAYS: tidy(row.median_days) if rounded else float(row.median_days)}
+        for row in rows
+    }
 
 
 # Involvement and money --------------------------------------------------------------------
@@ -441,15 +466,16 @@ def raw_figures(community_id, first_month, last_month):
 
 def summarised(community_id, first_month, last_month):
     """[Month] as `monthly` gives them, read from the summary rows: the stored rows of the
-    period, the lay partners active before it, and the median days to a first reply (the
-    one figure that is not a sum; one ranked statement over the period's replied views)."""
+    period and the lay partners active before it. The median days to a first reply, the
+    one figure that is not a sum, is stored by the worker; a month whose median has moved
+    since is worked out here (one ranked statement over those months' replied views)."""
     from . import summaries
 
     periods = months_between(first_month, last_month)
     if not 0 < len(periods) <= MAX_MONTHS:
         raise ValueError("a period of 1 to 24 months")
     stored, active = summaries.read(community_id, periods[0][0], periods[-1][0])
-    medians = _median_days(community_id, _edges(periods))
+    medians = _medians_due(community_id, periods, stored)
     months = []
     for index, (first, last) in enumerate(periods):
         figures = dict(EMPTY_MONTH)
@@ -468,6 +494,9 @@ def summarised(community_id, first_month, last_month):
             if row["contributions"]:
                 figures.update(voice_figures(row))
         figures[ACTIVE_LAY_PARTNERS] = active
-        figures.update(medians.get(index, {}))
+        if index in medians:
+            figures.update(medians[index])
+        elif row is not None and row["median_days"] is not None:
+            figures[MEDIAN_DAYS] = tidy(row["median_days"])
         months.append(Month(first_day=first, last_day=last, figures=figures))
     return months

@@ -34,3 +34,10 @@ class CommunityMonthFigures(Base):
     minutes: Mapped[int] = mapped_column(default=0, server_default="0")
     payments_pence: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
     expenses_pence: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
+    # The median days to a first reply of the month's views is not a sum, so the worker
+    # stores it (summaries.work_out_medians). `median_moves` counts the writes that moved
+    # it (a first reply, a replied view withdrawn) and `median_of_moves` the count it was
+    # worked out at: while they differ, a page works the month's median out itself.
+    median_days: Mapped[float | None] = mapped_column(sa.Float)
+    median_moves: Mapped[int] = mapped_column(default=0, server_default="0")
+    median_of_moves: Mapped[int] = mapped_column(default=0, server_default="0")

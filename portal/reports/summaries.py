@@ -98,7 +98,37 @@ def contribution_withdrawn(contribution, proposal):
         proposal.community_id,
         month_of(contribution.submitted_at),
         **_voice(contribution, proposal, contribution.outcome, -1),
+        median_moves=1 if contribution.first_response_at is not None else 0,
     )
+
+
+def first_reply_given(contribution):
+    """A contribution had its first reply: its month's median days to a first reply moved."""
+    add(contribution.community_id, month_of(contribution.submitted_at), median_moves=1)
+
+
+def work_out_medians(limit=200):
+    """Store the median days to a first reply of months whose median has moved since it was
+    last worked out (the worker calls this). A month that moves again meanwhile stays due.
+    Returns how many months were worked out."""
+    from . import health
+
+    table = CommunityMonthFigures.__table__
+    due = db.session.execute(
+        sa.select(table.c.community_id, table.c.month, table.c.median_moves)
+        .where(table.c.median_moves != table.c.median_of_moves)
+        .order_by(table.c.month.desc(), table.c.community_id)
+        .limit(limit)
+    ).all()
+    for community_id, month, moves in due:
+        median = health.median_of_month(community_id, month)
+        db.session.execute(
+            sa.update(table)
+            .where(table.c.community_id == community_id, table.c.month == month)
+            .values(median_days=median, median_of_moves=moves)
+        )
+    db.session.flush()
+    return len(due)
 
 
 def outcomes_changed(changes):
@@ -250,10 +280,12 @@ def rebuild(community_ids=None):
             for figures in health.raw_figures(community_id, first, end):
                 month = figures.pop("month")
                 if any(figures.values()):
-                    add(community_id, month, **figures)
+                    add(community_id, month, **figures, median_moves=1)
                     written += 1
             first = _plus_months(end, 1)
     db.session.flush()
+    while work_out_medians():
+        pass
     return written
 
 
@@ -301,19 +333,25 @@ def _first_month(community_id):
 
 
 def stored(community_id, first_month, last_month):
-    """{month: {figure: value}} of the stored rows in the period (months without a row are
-    left out)."""
-    return read(community_id, first_month, last_month)[0]
+    """{month: {figure: value}} of the additive figures of the stored rows in the period
+    (months without a row are left out)."""
+    return {
+        month: {name: figures[name] for name in FIGURES}
+        for month, figures in read(community_id, first_month, last_month)[0].items()
+    }
 
 
 def read(community_id, first_month, last_month):
     """({month: {figure: value}} of the period's stored rows, the lay partners active when
-    it starts), in one statement: the rows, and one more row that sums every month before."""
+    it starts), in one statement: the rows, and one more row that sums every month before.
+    Each month also has its stored `median_days` and whether that is out of date
+    (`median_due`)."""
     table = CommunityMonthFigures.__table__
     mine = table.c.community_id == community_id
-    period = sa.select(table.c.month, *[table.c[name] for name in FIGURES]).where(
-        mine, table.c.month >= first_month, table.c.month <= last_month
-    )
+    medians = ("median_days", "median_moves", "median_of_moves")
+    period = sa.select(
+        table.c.month, *[table.c[name] for name in FIGURES], *[table.c[name] for name in medians]
+    ).where(mine, table.c.month >= first_month, table.c.month <= last_month)
     before = sa.select(
         sa.cast(sa.null(), sa.Date).label("month"),
         *[
@@ -322,6 +360,9 @@ def read(community_id, first_month, last_month):
             else sa.literal(0).label(name)
             for name in FIGURES
         ],
+        sa.cast(sa.null(), sa.Float).label("median_days"),
+        sa.literal(0).label("median_moves"),
+        sa.literal(0).label("median_of_moves"),
     ).where(mine, table.c.month < first_month)
     found, active = {}, 0
     for row in db.session.execute(sa.union_all(period, before)).mappings():
@@ -329,4 +370,6 @@ def read(community_id, first_month, last_month):
             active = int(row["lay_partners_joined"]) - int(row["lay_partners_left"])
         else:
             found[row["month"]] = {name: int(row[name]) for name in FIGURES}
+            found[row["month"]]["median_days"] = row["median_days"]
+            found[row["month"]]["median_due"] = row["median_moves"] != row["median_of_moves"]
     return found, active

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from .. import db
 from ..accounts import passwords
 from ..demo import DEMO_PASSWORD
+from ..reports import summaries
 from .generate import Refused, check, generate
 
 
@@ -31,6 +32,9 @@ def run(*, manifest=None, echo=print, progress=True, factor=1.0, seed=None, **nu
     result = generate(
         connection, password_hash, factor=factor, echo=echo, progress=progress, **kwargs
     )
+    db.session.commit()
+    echo("Writing the community health summary rows from the rows written...")
+    summaries.rebuild()
     db.session.commit()
     # A bulk load leaves the planner's statistics behind: without them PostgreSQL guesses a
     # handful of rows where there are thousands, and picks slow plans for the busiest pages.

@@ -17,7 +17,7 @@ from portal import db
 from portal.accounts.models import User
 from portal.communities import services as communities
 from portal.communities.models import Community
-from portal.consultations import moderation
+from portal.consultations import moderation, review
 from portal.consultations import services as consultations
 from portal.consultations.contributions import withdraw
 from portal.impact import influence
@@ -288,3 +288,53 @@ def test_the_demo_ends_with_summaries_that_match_its_raw_rows(app):
         assert health.summarised(community_id, *THIS_YEAR) == health.monthly(
             community_id, *THIS_YEAR
         )
+
+
+def _medians(community_id, month):
+    """(the dashboard's median for `month`, the median worked out from the raw rows)."""
+    (shown,) = health.summarised(community_id, month, month)
+    (raw,) = health.monthly(community_id, month, month)
+    return shown.figures[health.MEDIAN_DAYS], raw.figures[health.MEDIAN_DAYS]
+
+
+def test_the_median_days_to_a_first_reply_is_stored_by_the_worker_and_right_before_it(
+    app, open_place, make_user, count_queries
+):
+    """The median is not a sum: the worker stores it. Until it has, after a first reply or
+    a replied view withdrawn, the dashboard works that month out itself, so it is never
+    out of date; once stored, the dashboard reads it without ranking a single view."""
+    c, author, proposal = open_place["c"], open_place["author"], open_place["proposal"]
+    last_month = (date.today().replace(day=1) - timedelta(days=1)).replace(day=1)
+    given = []
+    for day in (2, 5, 9):
+        person = make_user()
+        factories.make_membership(person, c)
+        with app.test_request_context():
+            contribution = factories.make_contribution(proposal, c, person)
+        contribution.submitted_at = datetime(last_month.year, last_month.month, day, tzinfo=UTC)
+        given.append(contribution)
+    db.session.flush()
+    assert _medians(c.id, last_month) == (None, None)  # no replies yet
+
+    with app.test_request_context():
+        review.respond(author, given[:2], "Thank you: we read every view.")
+    shown, raw = _medians(c.id, last_month)
+    assert shown == raw and raw is not None
+
+    assert summaries.work_out_medians() >= 1
+    row = db.session.get(CommunityMonthFigures, (c.id, last_month))
+    assert row.median_moves == row.median_of_moves and health.tidy(row.median_days) == raw
+    with count_queries() as statements:
+        assert _medians(c.id, last_month)[0] == raw
+    ranked = [s for s in statements if "row_number" in s]
+    assert len(ranked) == 1  # the raw median only: the dashboard's came from the row
+
+    with app.test_request_context():
+        review.respond(author, given[2:], "Thank you: we read every view.")
+    shown, later = _medians(c.id, last_month)
+    assert shown == later and later != raw  # worked out again at once, before the worker
+
+    summaries.work_out_medians()
+    withdraw(db.session.get(User, given[0].author_id), given[0], proposal)
+    shown, after = _medians(c.id, last_month)
+    assert shown == after and after != later
