@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from .. import db
+from .. import caching, db
 from ..consultations.models import Contribution, Proposal
 from .models import (
     AWAITING,
@@ -183,6 +183,22 @@ def measures(community_id, start, end, *, public_changes_only=False):
         changes_implemented=row.changes_implemented,
         changes_evaluated=row.changes_evaluated,
     )
+
+
+def kept(community_id, start, end, *, public_changes_only=False):
+    """`measures`, kept in the shared figures cache for up to a minute: they count a year
+    of views, and the dashboard, the report and the community's page ask for the same
+    periods again and again. The pages that show them say so (FRESHNESS)."""
+    return caching.remember(
+        ("measures", community_id, start, end, public_changes_only),
+        lambda: measures(community_id, start, end, public_changes_only=public_changes_only),
+    )
+
+
+FRESHNESS = _l(
+    "These figures are worked out at most once a minute, so a view given in the last "
+    "minute may not be counted yet."
+)
 
 
 def _totals(heard):

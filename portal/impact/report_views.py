@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import caching, permissions
+from .. import permissions
 from ..communities.services import NotAllowed, Refused
 from ..communities.views import community_or_404
 from ..downloads import csv_download
@@ -59,11 +59,8 @@ def community_impact(community):
 def _recent_figures(community_id, public_only):
     """The last twelve months' figures: they count a year of contributions and change slowly."""
 
-    def compute():
-        start, end = measures.last_twelve_months()
-        return measures.measures(community_id, start, end, public_changes_only=public_only)
-
-    return caching.remember(("impact", community_id, public_only), compute)
+    start, end = measures.last_twelve_months()
+    return measures.kept(community_id, start, end, public_changes_only=public_only)
 
 
 def _coordinated_or_error(slug):
@@ -126,8 +123,9 @@ def dashboard(slug):
         community=community,
         form=form,
         period=period,
-        current=measures.measures(community.id, period["start"], period["end"]),
-        previous=measures.measures(community.id, period["previous_start"], period["previous_end"]),
+        current=measures.kept(community.id, period["start"], period["end"]),
+        previous=measures.kept(community.id, period["previous_start"], period["previous_end"]),
+        freshness=measures.FRESHNESS,
         title=_("Impact dashboard: %(name)s", name=community.name),
     )
 
@@ -143,6 +141,7 @@ def report(slug):
         report=reports.report_for(current_user, community, year),
         years=reports.years(community),
         changes_limit=reports.CHANGES_LIMIT,
+        freshness=measures.FRESHNESS,
         title=_("Impact report %(year)d: %(name)s", year=year, name=community.name),
     )
 
