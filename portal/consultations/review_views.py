@@ -75,8 +75,9 @@ def _filters():
     form.question.choices = [("", _("Any question"))]
     form.theme.choices = [("", _("Any theme"))]
     if proposal_id:
-        proposal = db.session.get(Proposal, proposal_id)
-        form.question.choices += [(str(q.id), q.prompt) for q in services.questions(proposal)]
+        form.question.choices += [
+            (str(q.id), q.prompt) for q in services.question_prompts(proposal_id)
+        ]
         form.theme.choices += [(str(t.id), t.name) for t in review.proposal_themes(proposal_id)]
     return form, {
         "reviewed_ids": [c.id for c in communities],

@@ -180,6 +180,15 @@ def questions(proposal):
     )
 
 
+def question_prompts(proposal_id):
+    """(id, prompt) of a proposal's questions in their order, for a filter's choices."""
+    return db.session.execute(
+        sa.select(Question.id, Question.prompt)
+        .where(Question.proposal_id == proposal_id)
+        .order_by(Question.position, Question.id)
+    ).all()
+
+
 def get_question(proposal, question_id):
     """A question of this proposal, or None (so other proposals' questions are not found)."""
     return db.session.scalar(
