@@ -95,45 +95,42 @@ def paginate(query, per_page=20, key=None, argument="page"):
     number = request.args.get(argument, 1, type=int)
     if number < 1:
         abort(404)
+    if key is None:
+        return _by_offset(query, per_page, number, argument)
+    query = query.order_by(None).order_by(*key)
     after = request.args.get(cursor_name(argument, "after"))
     before = request.args.get(cursor_name(argument, "before"))
-    if key is None or (after is None and before is None):
-        if key is not None:
-            query = query.order_by(None).order_by(*key)
-        rows = _rows(query.limit(per_page + 1).offset((number - 1) * per_page))
-        if number > 1 and not rows:
-            abort(404)
-        page = Page(rows[:per_page], number, len(rows) > per_page, argument)
-        if key is not None and page.items:
-            page.after = encode_cursor(key_values(key, page.items[-1], query))
-            page.before = encode_cursor(key_values(key, page.items[0], query))
-        return page
     if after is not None and before is not None:
         abort(400)
-    values = decode_cursor(key, after if after is not None else before)
     if after is not None:
-        seeking = query.order_by(None).order_by(*key).where(_beyond(key, values))
-        rows = _rows(seeking.limit(per_page + 1))
-        if not rows:
-            abort(404)
-        items, has_next, number = rows[:per_page], len(rows) > per_page, max(number, 2)
-    else:
+        rows = _rows(query.where(_beyond(key, decode_cursor(key, after))).limit(per_page + 1))
+        page = Page(rows[:per_page], max(number, 2), len(rows) > per_page, argument)
+    elif before is not None:
         backwards = [_reversed(expression) for expression in key]
-        seeking = query.order_by(None).order_by(*backwards).where(_beyond(backwards, values))
-        rows = _rows(seeking.limit(per_page + 1))
-        if not rows:
-            abort(404)
-        items, has_next = rows[:per_page][::-1], True
-        # Nothing before these rows: this is the first page; otherwise it is not.
+        rows = _rows(
+            query.order_by(None)
+            .order_by(*backwards)
+            .where(_beyond(backwards, decode_cursor(key, before)))
+            .limit(per_page + 1)
+        )
+        # With nothing before these rows, this is the first page; otherwise it is not.
         number = max(number, 2) if len(rows) > per_page else 1
-    return Page(
-        items,
-        number,
-        has_next,
-        argument,
-        after=encode_cursor(key_values(key, items[-1], query)),
-        before=encode_cursor(key_values(key, items[0], query)),
-    )
+        page = Page(rows[:per_page][::-1], number, True, argument)
+    else:
+        page = _by_offset(query, per_page, number, argument)
+    if not page.items and (after or before):
+        abort(404)
+    if page.items:
+        page.after = encode_cursor(key_values(key, page.items[-1], query))
+        page.before = encode_cursor(key_values(key, page.items[0], query))
+    return page
+
+
+def _by_offset(query, per_page, number, argument):
+    rows = _rows(query.limit(per_page + 1).offset((number - 1) * per_page))
+    if number > 1 and not rows:
+        abort(404)
+    return Page(rows[:per_page], number, len(rows) > per_page, argument)
 
 
 def _rows(query):
