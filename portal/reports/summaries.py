@@ -309,7 +309,9 @@ def _first_month(community_id):
         ),
         db.session.scalar(
             sa.select(sa.func.min(Contribution.submitted_at)).where(
-                Contribution.community_id == community_id
+                # Only views not withdrawn count, and their index answers at once.
+                Contribution.community_id == community_id,
+                Contribution.withdrawn_at.is_(None),
             )
         ),
         db.session.scalar(
