@@ -151,6 +151,37 @@ def wrk(port, path, seconds, script, cookie=None):
     return rps, run["p50_us"] / 1000, run["p99_us"] / 1000, failed, run["requests"]
 
 
+NEXT_LINK = re.compile(r'<a [^>]*\bhref="([^"]+)"[^>]*\brel="next"')
+
+
+def deep_path(port, path, cookie):
+    """(path, page number reached) of a deep page such as `?page=200`: its "next" links are
+    followed from the first page, as a reader turning pages would, so a list paged by cursor
+    is measured at its real depth rather than by a typed page number. It stops at the last
+    page if the list is shorter."""
+    import html
+    import http.client
+
+    match = re.search(r"[?&]page=(\d+)", path)
+    if not match:
+        return path, None
+    wanted = int(match.group(1))
+    path = re.sub(r"[?&]page=\d+", "", path)
+    reached = 1
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        while reached < wanted:
+            connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+            response = connection.getresponse()
+            found = NEXT_LINK.search(response.read().decode())
+            if response.status != 200 or not found:
+                break
+            path, reached = html.unescape(found.group(1)), reached + 1
+    finally:
+        connection.close()
+    return path, reached
+
+
 def first_answer(port, path, cookie):
     """The status of one plain request, so a redirect or an error is not measured."""
     import http.client
@@ -263,6 +294,9 @@ def bench_database(name, database_url, folder, args, factor, code):
             if not counter.route_exists(path):
                 page["problem"] = "no such route"
             else:
+                path, reached = deep_path(chorus_port, path, cookie)
+                if reached is not None:
+                    page["path"], page["page"] = path, re.sub(r"page \d+", f"page {reached}", label)
                 status = first_answer(chorus_port, path, cookie)
                 if status != 200:
                     page["problem"] = f"answered {status}"
