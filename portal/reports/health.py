@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 
-from .. import db, permissions
+from .. import caching, db, permissions
 from ..communities.models import ACTIVE, LAY_PARTNER, Membership
 from ..communities.services import require
 from ..consultations.models import Contribution, Proposal
@@ -142,8 +142,13 @@ def dashboard(actor, community, first_month, last_month):
     require(permissions.can_see_impact_report(actor, community))
     months = summarised(community.id, first_month, last_month)
     period_end = bounds(months[0].first_day, months[-1].last_day)[1]
-    answered, make_up = equality.make_up(
-        membership_history.active_lay_partners_at(community.id, period_end)
+    # Who is involved reads every lay partner's history and answers: kept for up to a
+    # minute (the page says so), as it changes slowly.
+    answered, make_up = caching.remember(
+        ("equality", community.id, period_end),
+        lambda: equality.make_up(
+            membership_history.active_lay_partners_at(community.id, period_end)
+        ),
     )
     return Health(community=community, months=months, answered=answered, make_up=make_up)
 
