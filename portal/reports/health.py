@@ -439,8 +439,8 @@ def _money(community_id, days):
 
 
 def raw_figures(community_id, first_month, last_month):
-    """[{month, and each additive figure of summaries.FIGURES}] from the raw rows, for
-    rebuilding the summary rows: the grouped queries above."""
+    """[{month, each additive figure of summaries.FIGURES, and the unrounded median_days}]
+    from the raw rows, for rebuilding the summary rows: the grouped queries above."""
     periods = months_between(first_month, last_month)
     days = [first for first, _last in periods] + [periods[-1][1] + timedelta(days=1)]
     times = _edges(periods)
@@ -448,6 +448,7 @@ def raw_figures(community_id, first_month, last_month):
     voices = _voice_counts(community_id, times)
     minutes = _minutes(community_id, days)
     payments, expenses = _paid(community_id, days)
+    medians = _median_days(community_id, times, rounded=False)
     found = []
     for index, (first, _last) in enumerate(periods):
         _active, joined, left = people[index]
@@ -464,6 +465,7 @@ def raw_figures(community_id, first_month, last_month):
                 "minutes": int(minutes.get(index) or 0),
                 "payments_pence": int(pence(payments.get(index) or 0) * 100),
                 "expenses_pence": int(pence(expenses.get(index) or 0) * 100),
+                "median_days": medians.get(index, {}).get(MEDIAN_DAYS),
             }
         )
     return found

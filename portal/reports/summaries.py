@@ -278,15 +278,24 @@ def rebuild(community_ids=None):
         while first is not None and first <= last:
             end = min(_plus_months(first, health.MAX_MONTHS - 1), last)
             for figures in health.raw_figures(community_id, first, end):
-                month = figures.pop("month")
+                month, median = figures.pop("month"), figures.pop("median_days")
                 if any(figures.values()):
-                    add(community_id, month, **figures, median_moves=1)
+                    add(community_id, month, **figures)
                     written += 1
+                if median is not None:  # a replied view counts, so the row exists
+                    _store_median(community_id, month, median)
             first = _plus_months(end, 1)
     db.session.flush()
-    while work_out_medians():
-        pass
     return written
+
+
+def _store_median(community_id, month, median):
+    table = CommunityMonthFigures.__table__
+    db.session.execute(
+        sa.update(table)
+        .where(table.c.community_id == community_id, table.c.month == month)
+        .values(median_days=median, median_of_moves=table.c.median_moves)
+    )
 
 
 def _plus_months(month, count):

@@ -338,3 +338,9 @@ def test_the_median_days_to_a_first_reply_is_stored_by_the_worker_and_right_befo
     withdraw(db.session.get(User, given[0].author_id), given[0], proposal)
     shown, after = _medians(c.id, last_month)
     assert shown == after and after != later
+
+    # A rebuild stores every month's median itself, with nothing left for the worker.
+    summaries.rebuild([c.id])
+    row = db.session.get(CommunityMonthFigures, (c.id, last_month))
+    assert row.median_moves == row.median_of_moves and health.tidy(row.median_days) == after
+    assert summaries.work_out_medians() == 0
