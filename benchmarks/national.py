@@ -90,8 +90,13 @@ def key_pages(manifest):
     ]
 
 
-def chorus_env(database_url):
-    """The settings Chorus runs with here: production, on this database."""
+REDIS = "redis://127.0.0.1:6379/2"
+
+
+def chorus_env(database_url, prefix):
+    """The settings Chorus runs with here: production, on this database, with the figures
+    cache and the briefing view counts in Redis (under their own key prefix), as the
+    README's deployment has them."""
     return dict(
         os.environ,
         CHORUS_ENV="production",
@@ -99,7 +104,18 @@ def chorus_env(database_url):
         DATABASE_URL=database_url,
         SESSION_COOKIE_SECURE="false",
         RATELIMIT_STORAGE_URI="memory://",
+        CACHE_REDIS_URL=REDIS,
+        CACHE_KEY_PREFIX=prefix,
     )
+
+
+def forget_redis_keys(prefix):
+    """Delete what a run left in Redis (figures, pending briefing views)."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS)
+    for key in client.scan_iter(f"{prefix}*"):
+        client.delete(key)
 
 
 def git(*args):
@@ -264,7 +280,8 @@ def fresh_postgres():
 
 def bench_database(name, database_url, folder, args, factor, code):
     """Fill one database, serve it, and measure every key page. Returns its results."""
-    env = chorus_env(database_url)
+    prefix = f"chorus-bench-{os.getpid()}-{name}:"
+    env = chorus_env(database_url, prefix)
     manifest_path = Path(folder) / f"{name}-manifest.json"
     print(f"\n== {name}: migrating and writing the data set (factor {factor}) ==", flush=True)
     flask(env, code, "db", "upgrade")
@@ -328,6 +345,7 @@ def bench_database(name, database_url, folder, args, factor, code):
         chorus.wait()
         log.close()
         counter.app.extensions["chorus_db"]["engine"].dispose()
+        forget_redis_keys(prefix)
     errors = [  # the last line of each traceback, and gunicorn's worker timeouts
         re.sub(r"^\[[^]]*\] \[\d+\] ", "", line)[:200]
         for line in re.findall(
