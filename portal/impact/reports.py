@@ -153,7 +153,8 @@ def changes_moved(community_id, start, end, limit=CHANGES_LIMIT):
     )
     # A parent's progress is worked out from its parts and is not in its history: show it now.
     parts = aliased(ServiceChange)
-    has_parts = sa.exists().where(parts.parent_id == ServiceChange.id)
+    # The parents, listed once: a check per row made SQLite read every change for each.
+    has_parts = ServiceChange.id.in_(sa.select(parts.parent_id).where(parts.parent_id.is_not(None)))
     return db.session.execute(
         sa.select(
             ServiceChange.id,
