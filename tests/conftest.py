@@ -73,6 +73,25 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+def fresh_postgresql(database_url, suffix):
+    """An empty PostgreSQL database named after `database_url`'s with `suffix`, and a
+    function that drops it."""
+    base = sa.make_url(database_url)
+    name = f"{base.database}_{suffix}"
+    server = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    quoted = server.dialect.identifier_preparer.quote(name)
+    with server.connect() as connection:
+        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")
+        connection.exec_driver_sql(f"CREATE DATABASE {quoted}")
+
+    def drop():
+        with server.connect() as connection:
+            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")
+        server.dispose()
+
+    return base.set(database=name).render_as_string(hide_password=False), drop
+
+
 @pytest.fixture(scope="session")
 def postgresql_url():
     """TEST_DATABASE_URL; under xdist, a database of this worker's own beside it,
@@ -82,19 +101,11 @@ def postgresql_url():
     if not worker_id:
         yield url
         return
-    base = sa.make_url(url)
-    name = f"{base.database}_{worker_id}"
-    server = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    quoted = server.dialect.identifier_preparer.quote(name)
-    with server.connect() as connection:
-        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")
-        connection.exec_driver_sql(f"CREATE DATABASE {quoted}")
+    own, drop = fresh_postgresql(url, worker_id)
     try:
-        yield base.set(database=name).render_as_string(hide_password=False)
+        yield own
     finally:
-        with server.connect() as connection:
-            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")
-        server.dispose()
+        drop()
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -21,7 +21,7 @@ from portal import create_app, db
 from portal.accounts.models import User
 from portal.cli import alembic_config
 from portal.scale.run import run
-from tests.conftest import FreshContextClient, sign_in_as
+from tests.conftest import FreshContextClient, fresh_postgresql, sign_in_as
 
 # The smaller size is the least at which the busiest proposal has three pages in the
 # review inbox (80 views); the larger one has three times the rows (240 views, and the
@@ -133,24 +133,6 @@ def sites(database_url, tmp_path_factory):
         site.close()
     for drop in drops:
         drop()
-
-
-def fresh_postgresql(database_url, suffix):
-    """An empty PostgreSQL database named after the suite's, and a function to drop it."""
-    base = sa.make_url(database_url)
-    name = f"{base.database}_{suffix}"
-    server = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    quoted = server.dialect.identifier_preparer.quote(name)
-    with server.connect() as connection:
-        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")
-        connection.exec_driver_sql(f"CREATE DATABASE {quoted}")
-
-    def drop():
-        with server.connect() as connection:
-            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")
-        server.dispose()
-
-    return base.set(database=name).render_as_string(hide_password=False), drop
 
 
 def describe(statements):
