@@ -5,6 +5,7 @@ Services add and flush; the request or command commits. They never touch
 """
 
 import hashlib
+from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app
@@ -189,15 +190,33 @@ def end_sessions(user):
     )
 
 
+LARGEST_ID = 2**31 - 1  # a larger id in a cookie names nobody (and PostgreSQL would refuse it)
+
+
+@cache
+def _session_user_statement():
+    """The sign-in check of every request, built once per process: each request binds
+    the cookie's user id and token, and the oldest start a live session may have."""
+    return (
+        sa.select(User, UserSession.id)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            User.id == sa.bindparam("user_id", type_=sa.Integer),
+            UserSession.token_hash == sa.bindparam("token_hash", type_=sa.String),
+            UserSession.ended_at.is_(None),
+            UserSession.created_at > sa.bindparam("cutoff", type_=UserSession.created_at.type),
+        )
+    )
+
+
 def load_session_user(session_id):
     """The user a session cookie names, if its device session is live: one query."""
     user_id, _, token = (session_id or "").partition(":")
-    if not user_id.isdigit() or not token:
+    if not user_id.isdigit() or int(user_id) > LARGEST_ID or not token:
         return None
     row = db.session.execute(
-        sa.select(User, UserSession.id)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(User.id == int(user_id), UserSession.token_hash == token_hash(token), _live())
+        _session_user_statement(),
+        {"user_id": int(user_id), "token_hash": token_hash(token), "cutoff": _session_cutoff()},
     ).first()
     if row is None:
         return None

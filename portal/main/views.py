@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from ..accounts import services as accounts
 from ..redirects import redirect_next
-from . import home, work
+from . import home, menu, work
 
 bp = Blueprint("main", __name__)
 
@@ -75,3 +75,6 @@ def header_facts():
     if not current_user.is_authenticated:
         return {}
     return work.header_facts(current_user)
+
+
+bp.add_app_template_global(menu.header_menu, "header_menu")

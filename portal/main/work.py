@@ -6,6 +6,7 @@ many communities, proposals or views there are.
 """
 
 from datetime import date, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask import g
@@ -239,7 +240,7 @@ def my_work(user, now=None, today=None):
     }
 
 
-def _work_waiting(user, now):
+def _work_waiting(user_id, now):
     """The figure beside "My work": new views plus proposals awaiting a decision.
 
     A scalar subquery, so the header asks it together with the person's roles.
@@ -248,7 +249,7 @@ def _work_waiting(user, now):
     (`ix_contributions_new_views`), never the views themselves.
     """
     ids = sa.select(Membership.community_id).where(
-        Membership.user_id == user.id,
+        Membership.user_id == user_id,
         Membership.status == ACTIVE,
         Membership.role.in_((PROFESSIONAL, COORDINATOR)),
     )
@@ -270,11 +271,26 @@ def _work_waiting(user, now):
     return new_views + awaiting
 
 
-def _holds_role(user, *roles):
+def _holds_role(user_id, *roles):
     return sa.exists().where(
-        Membership.user_id == user.id,
+        Membership.user_id == user_id,
         Membership.status == ACTIVE,
         Membership.role.in_(roles),
+    )
+
+
+@cache
+def _header_statement():
+    """The header's statement, built once per process: each request binds the person's
+    id and the time. Building it afresh cost more than running it."""
+    user_id = sa.bindparam("user_id", type_=sa.Integer)
+    now = sa.bindparam("now", type_=Proposal.closes_at.type)
+    return sa.select(
+        _holds_role(user_id, PROFESSIONAL, COORDINATOR).label("reviewer"),
+        _holds_role(user_id, COORDINATOR).label("coordinator"),
+        _holds_role(user_id, LAY_PARTNER).label("lay"),
+        _work_waiting(user_id, now).label("work"),
+        capped_count(unread_query(user_id)).label("unread"),
     )
 
 
@@ -287,15 +303,7 @@ def header_facts(user):
     """
     if "header_facts" in g:
         return g.header_facts
-    row = db.session.execute(
-        sa.select(
-            _holds_role(user, PROFESSIONAL, COORDINATOR).label("reviewer"),
-            _holds_role(user, COORDINATOR).label("coordinator"),
-            _holds_role(user, LAY_PARTNER).label("lay"),
-            _work_waiting(user, utcnow()).label("work"),
-            capped_count(unread_query(user)).label("unread"),
-        )
-    ).one()
+    row = db.session.execute(_header_statement(), {"user_id": user.id, "now": utcnow()}).one()
     g.reviews_any = bool(row.reviewer)
     g.coordinates_any = bool(row.coordinator)
     staff = g.reviews_any or permissions.is_site_admin(user)

@@ -19,19 +19,26 @@ from .preferences import (
 
 
 def _own_in_app(user):
-    return sa.and_(OutboxMessage.user_id == user.id, OutboxMessage.in_app.is_(True))
+    return _in_app_of(user.id)
 
 
-def unread_query(user):
-    """A row for each of the person's unread in-app notifications, read from an index alone."""
-    return sa.select(sa.literal(1)).where(_own_in_app(user), OutboxMessage.read_at.is_(None))
+def _in_app_of(user_id):
+    return sa.and_(OutboxMessage.user_id == user_id, OutboxMessage.in_app.is_(True))
+
+
+def unread_query(user_id):
+    """A row for each of a person's unread in-app notifications, read from an index alone.
+
+    `user_id` is their id, or a bound parameter standing for it."""
+    return sa.select(sa.literal(1)).where(_in_app_of(user_id), OutboxMessage.read_at.is_(None))
 
 
 def unread_count(user) -> int:
     """How many of the person's in-app notifications are unread: one indexed COUNT."""
     if user is None or not getattr(user, "is_authenticated", False):
         return 0
-    return db.session.scalar(sa.select(sa.func.count()).select_from(unread_query(user).subquery()))
+    unread = unread_query(user.id).subquery()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(unread))
 
 
 def mark_read(user, message_id):
