@@ -14,6 +14,13 @@ STATUSES = (DRAFT, UPCOMING, OPEN, PAUSED, CLOSED, DECIDED)
 TEXT, SCALE, SINGLE, MULTIPLE = "text", "scale", "single", "multiple"
 QUESTION_KINDS = (TEXT, SCALE, SINGLE, MULTIPLE)
 
+UNDECIDED = sa.text("published_at IS NOT NULL AND decided_at IS NULL")
+
+
+def _undecided(name, *columns):
+    """An index of the published proposals without a decision: the open and upcoming ones."""
+    return sa.Index(name, *columns, postgresql_where=UNDECIDED, sqlite_where=UNDECIDED)
+
 
 class Proposal(Base):
     """A proposed change to a service, put to the community for a set window.
@@ -28,6 +35,11 @@ class Proposal(Base):
     __table_args__ = (
         sa.Index("ix_proposals_window", "community_id", "published_at", "closes_at"),
         sa.Index("ix_proposals_to_announce", "announced_at", "opens_at"),
+        # What is open, and what opens next, in a community: the undecided published
+        # proposals in closing and in opening order, so a page reads its first few from the
+        # index however many proposals came before.
+        _undecided("ix_proposals_undecided_closing", "community_id", "closes_at", "id"),
+        _undecided("ix_proposals_undecided_opening", "community_id", "opens_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -198,6 +210,8 @@ class Contribution(Base):
             sqlite_where=UNANSWERED,
         ),
         sa.Index("ix_contributions_author", "author_id", "submitted_at"),
+        # A person's views by outcome (My impact's figures, the home page's outcomes).
+        _not_withdrawn("ix_contributions_author_outcome", "author_id", "outcome", "proposal_id"),
         sa.Index("ix_contributions_outcome", "proposal_id", "outcome"),
     )
 

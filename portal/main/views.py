@@ -6,15 +6,18 @@ from flask_login import current_user, login_required
 
 from ..accounts import services as accounts
 from ..redirects import redirect_next
+from ..url_patterns import url_pattern
 from . import home, menu, work
 
 bp = Blueprint("main", __name__)
+bp.add_app_template_global(url_pattern, "url_pattern")
 
 
 @bp.get("/")
 def index():
     """Staff get My work as their home; lay partners what is open for them; visitors the way in."""
-    if current_user.is_authenticated and work.has_work(current_user):
+    # The header's facts answer "has My work" in the statement the header asks anyway.
+    if current_user.is_authenticated and work.header_facts(current_user)["staff"]:
         return _my_work()
     lay = home.lay_home(current_user) if current_user.is_authenticated else None
     return render_template("main/index.html", lay=lay, title=_("Have your say in health services"))
