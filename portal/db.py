@@ -4,6 +4,7 @@ Services add and flush. The request (or CLI command) commits once at the end
 and rolls back on any error: see `init_app`.
 """
 
+import time
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -60,17 +61,51 @@ session = scoped_session(_session_factory, scopefunc=_app_context_id)
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
+# A pooled database connection unused for longer than this is checked before a request
+# uses it; see `_check_idle_connections`.
+PING_AFTER_IDLE_SECONDS = 10
+
+
 def make_engine(url):
     options = {"future": True}
     if url.startswith("sqlite"):
         options["connect_args"] = {"check_same_thread": False}
-    else:
-        options["pool_pre_ping"] = True
     engine = sa.create_engine(url, **options)
     if url.startswith("sqlite"):
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         sa.event.listen(engine, "begin", _sqlite_begin)
+    else:
+        _check_idle_connections(engine)
     return engine
+
+
+def _check_idle_connections(engine):
+    """Ping a pooled connection before use only if it has sat idle for a while.
+
+    A connection can die while it waits in the pool: the server restarted, or a
+    firewall dropped it. Pinging on every checkout (`pool_pre_ping`) would catch
+    that, at the cost of one more round trip to the database on every request.
+    A connection in steady use is known to be alive, so only one idle for
+    PING_AFTER_IDLE_SECONDS is pinged. If a ping fails, the pool replaces the
+    connection before the request sees it. If the server goes away while
+    connections are busy, the request that meets the broken connection fails,
+    and SQLAlchemy then discards every connection of the pool, so the next
+    requests connect afresh.
+    """
+
+    @sa.event.listens_for(engine, "checkin")
+    def note_return(_dbapi_connection, record):
+        record.info["returned_at"] = time.monotonic()
+
+    @sa.event.listens_for(engine, "checkout")
+    def ping_if_idle(dbapi_connection, record, _proxy):
+        returned = record.info.get("returned_at")
+        if returned is not None and time.monotonic() - returned < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise sa.exc.DisconnectionError() from error
 
 
 def _sqlite_pragmas(dbapi_connection, _record):
