@@ -15,6 +15,12 @@ changes what they count calls `renew_after_commit(name)`; once the write
 commits the token is dropped, so the next page works the figure out afresh at
 once instead of waiting for it to expire. The token goes only after the commit,
 so a page cannot keep the old answer under the new token.
+
+A few pages that many readers share also keep their rendered content
+(`remember_html`): never the header, a form with a CSRF token or anything
+about one person, and always under the reader's language, the page's query
+arguments and the reader's permission class, so a reader sees what anyone
+with the same rights sees.
 """
 
 import hashlib
@@ -22,8 +28,10 @@ import logging
 import uuid
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, request
+from flask_babel import get_locale
 from flask_caching import Cache
+from markupsafe import Markup
 
 from . import db
 
@@ -48,9 +56,20 @@ def proposal_figures(proposal_id):
     return f"proposal:{proposal_id}"
 
 
-def renew_after_commit(name):
-    """Say that the figures stamped `name` change with this transaction."""
-    db.session.info.setdefault("renewed_stamps", set()).add(name)
+def timeline_figures(community_id):
+    """The stamp name of a community's timeline: renewed when an event is added to it."""
+    return f"timeline:{community_id}"
+
+
+def impact_report(community_id):
+    """The stamp name of a community's impact reports: renewed when a narrative is saved."""
+    return f"impact-report:{community_id}"
+
+
+def renew_after_commit(name, session=None):
+    """Say that the figures stamped `name` change with this transaction (of `session`, for a
+    flush event; the request's otherwise)."""
+    (session or db.session).info.setdefault("renewed_stamps", set()).add(name)
 
 
 def _drop_renewed_stamps(session):
@@ -98,3 +117,18 @@ def remember(key, compute, stamp=None):
     except Exception:  # noqa: BLE001
         log.warning("The figures cache could not be written.")
     return value
+
+
+def remember_html(name, render, *, audience, stamp=None):
+    """The HTML `render()` gives for the content of the page at this address, kept like a
+    figure (`remember`).
+
+    The key holds the address with its query arguments, the reader's language and
+    `audience`: what the reader may see (member or not, coordinator or not), never who
+    they are. `render()` must show nothing more particular than that: no CSRF token, no
+    name, nothing of the reader's own.
+    """
+    arguments = tuple(sorted(request.args.items(multi=True)))
+    key = ("html", name, request.path, arguments, str(get_locale()), audience)
+    # A rendered template, escaped as it was rendered: kept as text, marked safe again here.
+    return Markup(remember(key, lambda: str(render()), stamp=stamp))  # noqa: S704

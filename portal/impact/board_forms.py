@@ -15,8 +15,11 @@ from .models import MEMBERS, PUBLIC
 def _picked(field):
     """The field's value if it is one of its choices; anything else typed in the address
     is ignored."""
-    values = {str(choice[0]) for choice in field.iter_choices()}
-    return field.data if field.data and field.data in values else None
+    if not field.data:
+        return None
+    # Read from the choices as given: rendering them as options costs more for a long list.
+    found = any(str(value) == field.data for value, *_rest in field.choices)
+    return field.data if found else None
 
 
 class BoardFilterForm(FlaskForm):

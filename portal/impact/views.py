@@ -86,6 +86,13 @@ def trace(proposal_id):
 
 @bp.get("/you-said-we-did", endpoint="board")
 def you_said_we_did():
+    title = _("You said, we did")
+    content = caching.remember_html("board", lambda: _board_content(title), audience="everyone")
+    return render_template("impact/board.html", content=content, title=title)
+
+
+def _board_content(title):
+    """The filters and a page of public changes: the same for every reader in a language."""
     form = BoardFilterForm(request.args)
     form.community.choices = [("", _("All communities"))] + [
         (row.slug, row.name) for row in board.board_communities()
@@ -99,11 +106,11 @@ def you_said_we_did():
         key=(ServiceChange.updated_at.desc(), ServiceChange.id.desc()),
     )
     return render_template(
-        "impact/board.html",
+        "impact/_board_content.html",
         form=form,
         page=page,
         said=_said_about([row[0].id for row in page.items]),
-        title=_("You said, we did"),
+        title=title,
     )
 
 
