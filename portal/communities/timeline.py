@@ -15,9 +15,9 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, object_session
 
-from .. import db
+from .. import caching, db
 from ..db import Base, UTCDateTime, utcnow
 from .models import ACTIVE, Community, Membership
 
@@ -115,6 +115,7 @@ def record(
     )
     db.session.add(entry)
     db.session.flush()
+    caching.renew_after_commit(caching.timeline_figures(community_id))
     return entry
 
 
@@ -155,6 +156,9 @@ def _members_milestone(_mapper, connection, membership):
                 occurred_at=now,
                 created_at=now,
             )
+        )
+        caching.renew_after_commit(
+            caching.timeline_figures(membership.community_id), object_session(membership)
         )
 
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from .. import db, permissions
+from .. import caching, db, permissions
 from ..briefings.models import Briefing
 from ..communities import timeline
 from ..communities.services import Refused, require
@@ -133,4 +133,5 @@ def new_event(actor, community, *, kind, title, detail, occurred_on, public):
     )
     db.session.add(event)
     db.session.flush()
+    caching.renew_after_commit(caching.timeline_figures(community.id))
     return event

@@ -124,6 +124,21 @@ def _said_about(change_ids):
 def timeline(slug):
     community = community_or_404(slug)
     member = permissions.is_member(current_user, community)
+    can_manage = permissions.can_manage_timeline(current_user, community)
+    title = _("Timeline of %(name)s", name=community.name)
+    content = caching.remember_html(
+        ("timeline", title),
+        lambda: _timeline_content(community, member, can_manage, title),
+        audience=(member, can_manage),
+        stamp=caching.timeline_figures(community.id),
+    )
+    return render_template(
+        "impact/timeline.html", community=community, content=content, title=title
+    )
+
+
+def _timeline_content(community, member, can_manage, title):
+    """The filters and a page of events: members see members-only events too."""
     form = TimelineFilterForm(request.args)
     form.year.choices = [("", _("Every year"))] + [
         (str(year), str(year)) for year in events.timeline_years(community, member=member)
@@ -134,13 +149,14 @@ def timeline(slug):
         key=(TimelineEvent.occurred_at.desc(), TimelineEvent.id.desc()),
     )
     return render_template(
-        "impact/timeline.html",
+        "impact/_timeline_content.html",
         community=community,
         member=member,
+        can_manage=can_manage,
         form=form,
         page=page,
         years=events.by_year(page.items),
-        title=_("Timeline of %(name)s", name=community.name),
+        title=title,
     )
 
 
