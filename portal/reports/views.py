@@ -1,5 +1,7 @@
 """The community health dashboard, its file, and the short summary on the community's page."""
 
+from datetime import date
+
 from flask import Blueprint, abort, g, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -39,44 +41,64 @@ def community_health(community):
 
 
 def _chosen(slug):
-    """(community, form, figures): the figures are None when the period is wrong."""
+    """(community, form): the form is checked, the reader may see the figures."""
     community = community_or_404(slug)
     if not permissions.can_see_impact_report(current_user, community):
         abort(403)
     form = PeriodForm(request.args)
-    if not form.validate():
-        return community, form, None
+    form.validate()
+    return community, form
+
+
+def _figures(community, form):
     try:
-        found = health.dashboard(current_user, community, form.first_month, form.last_month)
+        return health.dashboard(current_user, community, form.first_month, form.last_month)
     except NotAllowed:
         abort(403)
-    return community, form, found
 
 
-def _page(community, form, found):
+def _content(community, form, found):
     return render_template(
-        "reports/health.html",
+        "reports/_health_content.html",
         community=community,
         form=form,
         report=found,
         charts={chart.key: chart for chart in charts.charts_for(found)} if found else {},
+    )
+
+
+def _page(community, content, status=200):
+    return render_template(
+        "reports/health.html",
+        community=community,
+        content=content,
         title=_("Community health: %(name)s", name=community.name),
-    ), 400 if found is None else 200
+    ), status
 
 
 @bp.get("/communities/<slug>/health", endpoint="health")
 @login_required
 def dashboard(slug):
-    return _page(*_chosen(slug))
+    community, form = _chosen(slug)
+    if form.errors:
+        return _page(community, _content(community, form, None), 400)
+    # The same for every coordinator of the community: kept, as its figures are (see health).
+    content = caching.remember_html(
+        ("health", community.id, community.name, date.today()),
+        lambda: _content(community, form, _figures(community, form)),
+        audience="coordinator",
+    )
+    return _page(community, content)
 
 
 @bp.get("/communities/<slug>/health.csv", endpoint="health_csv")
 @login_required
 def dashboard_file(slug):
     """Every figure the page shows, as CSV that spreadsheets open (UTF-8 with a BOM)."""
-    community, form, found = _chosen(slug)
-    if found is None:
-        return _page(community, form, found)
+    community, form = _chosen(slug)
+    if form.errors:
+        return _page(community, _content(community, form, None), 400)
+    found = _figures(community, form)
     filename = f"health-{community.slug}-{form.start.data}-{form.end.data}.csv"
     return csv_download(csv_rows(found), filename)
 
