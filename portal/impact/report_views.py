@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import permissions
+from .. import caching, permissions
 from ..communities.services import NotAllowed, Refused
 from ..communities.views import community_or_404
 from ..downloads import csv_download
@@ -106,28 +106,43 @@ def _periods(form, years):
 @login_required
 def dashboard(slug):
     community = _coordinated_or_error(slug)
+    title = _("Impact dashboard: %(name)s", name=community.name)
     years = reports.years(community)
     form = PeriodForm(request.args, year=str(years[0]))
     form.year.choices = [(str(year), str(year)) for year in years]
     if not form.validate():
-        return render_template(
-            "impact/dashboard.html",
-            community=community,
-            form=form,
-            period=None,
-            title=_("Impact dashboard: %(name)s", name=community.name),
-        ), 400
-    period = _periods(form, years)
+        content = _dashboard_content(community, form, None)
+        return _page("impact/dashboard.html", community, content, title), 400
+    # The same for every coordinator of the community, and its figures are kept (FRESHNESS).
+    content = caching.remember_html(
+        ("impact-dashboard", community.id, community.name, date.today()),
+        lambda: _dashboard_content(community, form, _periods(form, years)),
+        audience="coordinator",
+    )
+    return _page("impact/dashboard.html", community, content, title)
+
+
+def _dashboard_content(community, form, period):
+    figures = {}
+    if period:
+        figures = {
+            "current": measures.kept(community.id, period["start"], period["end"]),
+            "previous": measures.kept(
+                community.id, period["previous_start"], period["previous_end"]
+            ),
+        }
     return render_template(
-        "impact/dashboard.html",
+        "impact/_dashboard_content.html",
         community=community,
         form=form,
         period=period,
-        current=measures.kept(community.id, period["start"], period["end"]),
-        previous=measures.kept(community.id, period["previous_start"], period["previous_end"]),
         freshness=measures.FRESHNESS,
-        title=_("Impact dashboard: %(name)s", name=community.name),
+        **figures,
     )
+
+
+def _page(template, community, content, title):
+    return render_template(template, community=community, content=content, title=title)
 
 
 @bp.get("/communities/<slug>/impact/report")
@@ -135,14 +150,25 @@ def dashboard(slug):
 def report(slug):
     community = _coordinated_or_error(slug)
     year = _year_or_404(community)
+    # The same for every coordinator; saving a narrative renews it at once (reports.py).
+    content = caching.remember_html(
+        ("impact-report", community.id, community.name, date.today()),
+        lambda: _report_content(community, year),
+        audience="coordinator",
+        stamp=caching.impact_report(community.id),
+    )
+    title = _("Impact report %(year)d: %(name)s", year=year, name=community.name)
+    return _page("impact/report.html", community, content, title)
+
+
+def _report_content(community, year):
     return render_template(
-        "impact/report.html",
+        "impact/_report_content.html",
         community=community,
         report=reports.report_for(current_user, community, year),
         years=reports.years(community),
         changes_limit=reports.CHANGES_LIMIT,
         freshness=measures.FRESHNESS,
-        title=_("Impact report %(year)d: %(name)s", year=year, name=community.name),
     )
 
 

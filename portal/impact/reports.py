@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
 
-from .. import db, permissions
+from .. import caching, db, permissions
 from ..communities.services import Refused, require
 from ..consultations.models import Contribution, Proposal, Quote
 from ..db import utcnow
@@ -118,6 +118,7 @@ def save_narrative(actor, community, year, **fields):
     report.updated_by_id = actor.id
     report.updated_at = utcnow()
     db.session.flush()
+    caching.renew_after_commit(caching.impact_report(community.id))
     return report
 
 
