@@ -180,12 +180,13 @@ def test_past_the_end_is_not_found(reviewer, world):
 
 @contextmanager
 def _inbox_reads(engine):
-    """The inbox's own statements (the one that reads contributions with their
-    proposal's title), with their parameters."""
+    """The statement that pages the inbox (it reads the ids of its contributions in
+    order, before their rows are read by id), with its parameters."""
     reads = []
 
     def before(_conn, _cursor, statement, parameters, _context, _executemany):
-        if "FROM contributions JOIN proposals" in statement and "shown_name" in statement:
+        flat = " ".join(statement.split())
+        if flat.startswith("SELECT contributions.id, contributions.submitted_at FROM"):
             reads.append((statement, parameters))
 
     sa.event.listen(engine, "before_cursor_execute", before)

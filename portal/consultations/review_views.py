@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import db, permissions
@@ -36,6 +37,23 @@ LABELS = {
     "source_labels": Labels(SOURCE_LABELS),
     "review_event_labels": Labels(REVIEW_EVENT_LABELS),
 }
+# The words every row of the inbox repeats, translated once per language rather than once
+# a row. Those with a number are patterns, filled in with `%` (lazy_gettext given no
+# values leaves the pattern as it is).
+INBOX_WORDS = Labels(
+    {
+        "contribution": _l("Contribution"),
+        "numbered": _l("Contribution %(number)d"),
+        "select": _l("Select contribution %(number)d"),
+        "who": _l("Who"),
+        "status": _l("Status"),
+        "themes": _l("Themes"),
+        "hidden": _l("Hidden"),
+        "overdue": _l("Overdue"),
+        "anonymous": _l("Anonymous"),
+        "unnamed": _l("Unnamed lay partners (%(count)d)"),
+    }
+)
 
 
 @bp.app_context_processor
@@ -96,21 +114,24 @@ def _filters():
 
 def _inbox(bulk_form, status=200):
     form, chosen = _filters()
+    if not chosen["reviewed_ids"]:
+        abort(403)
     page = paginate(
         review.inbox_query(current_user, **chosen),
         INBOX_PER_PAGE,
         key=OLDEST_FIRST if chosen["oldest_first"] else NEWEST_FIRST,
     )
-    ids = [row[0].id for row in page.items]
+    ids = [row.id for row in page.items]
+    page.items = review.inbox_rows(ids)
     return (
         render_template(
             "consultations/inbox.html",
             form=form,
             bulk_form=bulk_form,
             page=page,
-            excerpts=review.excerpts(ids),
             themes=review.themes_of(ids),
             overdue_before=review.overdue_before(),
+            words=INBOX_WORDS,
             title=_("Review inbox"),
         ),
         status,
@@ -125,7 +146,7 @@ def _reviewer_only():
 @bp.get("/review")
 @login_required
 def inbox():
-    _reviewer_only()
+    # The reviewer's communities, read for the filters, say whether they have an inbox.
     return _inbox(BulkForm(formdata=None))
 
 

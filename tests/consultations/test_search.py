@@ -74,7 +74,7 @@ def said(world, make_user, make_membership):
 def found(world, typed):
     """The keys of SAID whose contributions the professional's inbox search finds."""
     query = review.inbox_query(world["people"]["professional"], search=typed)
-    return {row[0].id for row in db.session.execute(query)}
+    return {row.id for row in db.session.execute(query)}
 
 
 def keys(said, ids):

@@ -164,4 +164,4 @@ def test_the_inbox_search_finds_the_scale_data_sets_words(app):
             )
         )
         query = review.inbox_query(professional, search=word)
-        assert expected and {row[0].id for row in db.session.execute(query)} == expected
+        assert expected and {row.id for row in db.session.execute(query)} == expected
