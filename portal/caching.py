@@ -5,8 +5,9 @@ proposal's trace show figures that count many rows and change slowly. They are w
 most once every `COMMUNITY_FIGURES_CACHE_SECONDS` (0 turns this off, as in
 tests) and kept in Flask-Caching: Redis in production (`CACHE_REDIS_URL`), so
 every gunicorn worker on every machine reads the same answer, and a cache in
-each process in development. A stale figure is at most that many seconds
-old. If the cache cannot be reached, the figure is worked out afresh: a
+each process in development. A figure is worked out afresh once it is that
+many seconds old, by one process while the others still give the last answer
+(see `remember`). If the cache cannot be reached, the figure is worked out afresh: a
 slower page, never a failed one.
 
 Some kept figures also carry a stamp: a random token for what they count
@@ -25,6 +26,7 @@ with the same rights sees.
 
 import hashlib
 import logging
+import time
 import uuid
 
 import sqlalchemy as sa
@@ -41,6 +43,9 @@ cache = Cache()
 
 
 STAMP_SECONDS = 24 * 60 * 60  # a stamp that expires only makes the next page work afresh
+# An answer is kept for this many times its time, so that while one process works out
+# the next one, other readers still have the last (see `remember`).
+KEPT_FOR = 10
 
 
 def init_app(app):
@@ -99,21 +104,31 @@ def _key(key):
 
 def remember(key, compute, stamp=None):
     """`compute()`, or the answer kept from an earlier call with this key, if recent enough
-    and, with a `stamp` name, if nothing it counts has changed since."""
+    and, with a `stamp` name, if nothing it counts has changed since.
+
+    An answer older than its time is worked out afresh by one process only: the first
+    to find it old claims the work, and until it has finished every other reader is
+    given the older answer. So a figure that takes a second to count holds up one
+    request once a minute, not every request that arrives during that second.
+    """
     seconds = current_app.config["COMMUNITY_FIGURES_CACHE_SECONDS"]
     if not seconds:
         return compute()
     try:
         name = _key((key, _stamp(stamp)) if stamp else key)
         kept = cache.get(name)
+        if kept is not None and len(kept) == 2:
+            value, made_at = kept
+            if time.time() - made_at < seconds or not cache.add(name + ":renewing", 1, seconds):
+                return value  # recent enough, or another process is working it out
     except Exception:  # noqa: BLE001 - the cache is a help, never a reason to fail a page
         log.warning("The figures cache could not be read; working the figure out afresh.")
         return compute()
-    if kept is not None:
-        return kept[0]
     value = compute()
     try:
-        cache.set(name, (value,), timeout=seconds)  # a tuple, so a None answer is kept too
+        # A tuple with the time it was worked out, so that a None answer is kept too.
+        cache.set(name, (value, time.time()), timeout=seconds * KEPT_FOR)
+        cache.delete(name + ":renewing")
     except Exception:  # noqa: BLE001
         log.warning("The figures cache could not be written.")
     return value
