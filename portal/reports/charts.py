@@ -7,10 +7,12 @@ the chart a title and a description for screen readers. Every chart has a text
 summary and a table of the same figures beside it, so nothing is only in a picture.
 """
 
+import functools
 import io
 import math
 import time
 from dataclasses import dataclass
+from datetime import date
 
 import matplotlib
 
@@ -124,7 +126,13 @@ def month_key(day):
 
 
 def month_name(day):
-    return dates.format_skeleton("yMMMM", day, locale=_locale())
+    """A month and year (March 2026) in the reader's language: each period list names 48."""
+    return _month_name(day.year, day.month, _locale())
+
+
+@functools.lru_cache(maxsize=1024)
+def _month_name(year, month, locale):
+    return dates.format_skeleton("yMMMM", date(year, month, 1), locale=locale)
 
 
 def written(key, value):
