@@ -13,6 +13,8 @@ counts and lists need no join; `refresh` keeps it right after any change of
 links or themes, and tells each author once per new outcome.
 """
 
+from functools import cache
+
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import lazy_gettext as _l
@@ -388,22 +390,15 @@ def _tell(contribution_ids, outcome):
     db.session.flush()
 
 
-def links_of(contribution_ids):
-    """{contribution id: [link row, ...]}: one row per decision or change reaching it.
-
-    Each row has effect, rationale, theme (the name of the theme whose link
-    counts, or None when linked directly), also_theme (when linked directly
-    and through that theme too), decision_id, change_id, title (the change's
-    title or the decided proposal's title), change status and progress. The
-    direct link wins over a theme's (reach.effective). One query.
-    """
-    found = {cid: [] for cid in contribution_ids}
-    if not contribution_ids:
-        return found
-    source = reach.effective(contribution_ids=contribution_ids, counted=False)
+@cache
+def _links_statement():
+    """The statement of `links_of`, built once per process: each call binds its ids.
+    Building it afresh cost more than running it."""
+    ids = sa.bindparam("contribution_ids", expanding=True)
+    source = reach.effective(contribution_ids=ids, counted=False)
     decided = sa.orm.aliased(Proposal)
     also = sa.orm.aliased(Theme)
-    rows = db.session.execute(
+    return (
         sa.select(
             source.c.cid,
             Influence.effect,
@@ -424,7 +419,22 @@ def links_of(contribution_ids):
         .outerjoin(Decision, Decision.id == Influence.decision_id)
         .outerjoin(decided, decided.id == Decision.proposal_id)
         .order_by(source.c.cid, Influence.id)
-    ).all()
+    )
+
+
+def links_of(contribution_ids):
+    """{contribution id: [link row, ...]}: one row per decision or change reaching it.
+
+    Each row has effect, rationale, theme (the name of the theme whose link
+    counts, or None when linked directly), also_theme (when linked directly
+    and through that theme too), decision_id, change_id, title (the change's
+    title or the decided proposal's title), change status and progress. The
+    direct link wins over a theme's (reach.effective). One query.
+    """
+    found = {cid: [] for cid in contribution_ids}
+    if not contribution_ids:
+        return found
+    rows = db.session.execute(_links_statement(), {"contribution_ids": list(contribution_ids)})
     for row in rows:
         found[row.cid].append(row)
     return found
