@@ -61,6 +61,42 @@ def reviewed_community_ids(reviewer):
     )
 
 
+# The inbox's filters: the communities a reviewer reviews, by name, and the newest
+# proposals of some of them. Built once; only the values change.
+_REVIEWED_COMMUNITIES = (
+    sa.select(Community.id, Community.name)
+    .join(Membership, Membership.community_id == Community.id)
+    .where(
+        Membership.user_id == sa.bindparam("reviewer_id"),
+        Membership.status == ACTIVE,
+        Membership.role.in_((PROFESSIONAL, COORDINATOR)),
+    )
+    .order_by(Community.name)
+)
+PROPOSAL_CHOICES = 100
+_NEWEST_PROPOSALS = (
+    sa.select(Proposal.id, Proposal.title)
+    .where(
+        Proposal.community_id.in_(sa.bindparam("community_ids", expanding=True)),
+        Proposal.published_at.is_not(None),
+    )
+    .order_by(Proposal.published_at.desc())
+    .limit(PROPOSAL_CHOICES)
+)
+
+
+def reviewed_communities(reviewer):
+    """(id, name) of the communities `reviewer` reviews, by name."""
+    return db.session.execute(_REVIEWED_COMMUNITIES, {"reviewer_id": reviewer.id}).all()
+
+
+def newest_proposals(community_ids):
+    """(id, title) of the newest published proposals of these communities."""
+    if not community_ids:
+        return []
+    return db.session.execute(_NEWEST_PROPOSALS, {"community_ids": community_ids}).all()
+
+
 def shown_name():
     """The author's name as reviewers may see it: nothing for anonymous contributions."""
     return sa.case(
@@ -335,6 +371,18 @@ def proposal_themes(proposal_id):
     return db.session.scalars(
         sa.select(Theme).where(Theme.proposal_id == proposal_id).order_by(Theme.name)
     ).all()
+
+
+_THEME_CHOICES = (
+    sa.select(Theme.id, Theme.name)
+    .where(Theme.proposal_id == sa.bindparam("proposal_id"))
+    .order_by(Theme.name)
+)
+
+
+def theme_choices(proposal_id):
+    """(id, name) of the proposal's themes, by name."""
+    return db.session.execute(_THEME_CHOICES, {"proposal_id": proposal_id}).all()
 
 
 def theme_named(proposal, name):

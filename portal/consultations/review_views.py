@@ -1,13 +1,11 @@
 """The review inbox: professionals and coordinators read, theme and reply to contributions."""
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import db, permissions
-from ..communities.models import Community
 from ..downloads import csv_download
 from ..held import keeps_text
 from ..i18n import Labels
@@ -39,7 +37,7 @@ LABELS = {
 }
 # The words every row of the inbox repeats, translated once per language rather than once
 # a row. Those with a number are patterns, filled in with `%` (lazy_gettext given no
-# values leaves the pattern as it is).
+# values leaves the pattern as it is). Like _() in a template, they are trusted text.
 INBOX_WORDS = Labels(
     {
         "contribution": _l("Contribution"),
@@ -67,25 +65,20 @@ def _int(value):
 
 def _filters():
     """The inbox filter form with its choices, and the chosen values."""
+    # The reviewer's communities, read for the filters, also say whether they have an inbox.
+    communities = review.reviewed_communities(current_user)
+    if not communities:
+        abort(403)
     form = InboxFilterForm(request.args)
-    reviewed = review.reviewed_community_ids(current_user)
-    communities = db.session.execute(
-        sa.select(Community.id, Community.name)
-        .where(Community.id.in_(reviewed))
-        .order_by(Community.name)
-    ).all()
     form.community.choices = [("", _("All your communities"))] + [
         (str(c.id), c.name) for c in communities
     ]
     community_id = _int(form.community.data)
-    proposals = sa.select(Proposal.id, Proposal.title).where(
-        Proposal.community_id.in_(reviewed), Proposal.published_at.is_not(None)
-    )
+    reviewed = [c.id for c in communities]
     if community_id:
-        proposals = proposals.where(Proposal.community_id == community_id)
-    proposals = db.session.execute(
-        proposals.order_by(Proposal.published_at.desc()).limit(100)
-    ).all()
+        proposals = review.newest_proposals([community_id] if community_id in reviewed else [])
+    else:
+        proposals = review.newest_proposals(reviewed)
     form.proposal.choices = [("", _("All proposals"))] + [(str(p.id), p.title) for p in proposals]
     proposal_id = _int(form.proposal.data)
     if proposal_id not in {p.id for p in proposals}:
@@ -96,9 +89,9 @@ def _filters():
         form.question.choices += [
             (str(q.id), q.prompt) for q in services.question_prompts(proposal_id)
         ]
-        form.theme.choices += [(str(t.id), t.name) for t in review.proposal_themes(proposal_id)]
+        form.theme.choices += [(str(t.id), t.name) for t in review.theme_choices(proposal_id)]
     return form, {
-        "reviewed_ids": [c.id for c in communities],
+        "reviewed_ids": reviewed,
         "community_id": community_id,
         "proposal_id": proposal_id,
         "question_id": _int(form.question.data) if proposal_id else None,
@@ -114,8 +107,6 @@ def _filters():
 
 def _inbox(bulk_form, status=200):
     form, chosen = _filters()
-    if not chosen["reviewed_ids"]:
-        abort(403)
     page = paginate(
         review.inbox_query(current_user, **chosen),
         INBOX_PER_PAGE,
@@ -146,7 +137,6 @@ def _reviewer_only():
 @bp.get("/review")
 @login_required
 def inbox():
-    # The reviewer's communities, read for the filters, say whether they have an inbox.
     return _inbox(BulkForm(formdata=None))
 
 
