@@ -6,6 +6,7 @@ there are. Only the person's own rows are ever read here.
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -61,11 +62,15 @@ def tax_year(today):
 
 def activities_query(user, training_only=False):
     """(activity, attended, community name) of what the person took part in, newest first."""
+    return _activities(user.id, training_only)
+
+
+def _activities(user_id, training_only=False):
     query = (
         sa.select(InvolvementActivity, Participation.attended, Community.name)
         .join(Participation, Participation.activity_id == InvolvementActivity.id)
         .join(Community, Community.id == InvolvementActivity.community_id)
-        .where(Participation.user_id == user.id)
+        .where(Participation.user_id == user_id)
         .order_by(InvolvementActivity.held_on.desc(), InvolvementActivity.id.desc())
     )
     if training_only:
@@ -75,74 +80,124 @@ def activities_query(user, training_only=False):
 
 def payments_query(user):
     """(payment, activity title, activity date, community name), newest activity first."""
+    return _payments(user.id)
+
+
+def _payments(user_id):
     return (
         sa.select(Payment, InvolvementActivity.title, InvolvementActivity.held_on, Community.name)
         .join(InvolvementActivity, InvolvementActivity.id == Payment.activity_id)
         .join(Community, Community.id == InvolvementActivity.community_id)
-        .where(Payment.user_id == user.id)
+        .where(Payment.user_id == user_id)
         .order_by(InvolvementActivity.held_on.desc(), Payment.id.desc())
     )
 
 
 def claims_query(user):
     """(claim, community name), newest first."""
+    return _claims(user.id)
+
+
+def _claims(user_id):
     return (
         sa.select(ExpenseClaim, Community.name)
         .join(Community, Community.id == ExpenseClaim.community_id)
-        .where(ExpenseClaim.user_id == user.id)
+        .where(ExpenseClaim.user_id == user_id)
         .order_by(ExpenseClaim.submitted_at.desc(), ExpenseClaim.id.desc())
     )
 
 
-def latest(query, count):
-    """The first `count` rows of a query of several columns, and whether there are more."""
-    rows = db.session.execute(query.limit(count + 1)).all()
-    return rows[:count], len(rows) > count
+_USER_ID = sa.bindparam("user_id", type_=sa.Integer)
+_SINCE = sa.bindparam("since", type_=Payment.paid_on.type)
 
 
-def my_totals(user, today):
-    """Hours taken part, money paid this tax year, and money still to come."""
-    since, _end = tax_year(today)
-    minutes = db.session.scalar(
-        sa.select(sa.func.sum(InvolvementActivity.minutes))
-        .join(Participation, Participation.activity_id == InvolvementActivity.id)
-        .where(Participation.user_id == user.id, Participation.attended.is_(True))
-    )
-    payments_paid, payments_waiting = db.session.execute(
+@cache
+def _latest_statements(count):
+    """The first `count` + 1 rows of each list, built once per process: each page binds
+    the person's id. Building them afresh cost more than running them."""
+    return {
+        "activities": _activities(_USER_ID).limit(count + 1),
+        "training": _activities(_USER_ID, training_only=True).limit(count + 1),
+        "payments": _payments(_USER_ID).limit(count + 1),
+        "claims": _claims(_USER_ID).limit(count + 1),
+    }
+
+
+def latest_lists(user, count):
+    """{list name: (its first `count` rows, whether there are more)} for the person."""
+    found = {}
+    for name, statement in _latest_statements(count).items():
+        rows = db.session.execute(statement, {"user_id": user.id}).all()
+        found[name] = (rows[:count], len(rows) > count)
+    return found
+
+
+def _sum(column, *where):
+    return sa.select(sa.func.sum(column)).where(*where).scalar_subquery()
+
+
+def _totals_statement():
+    """Hours, then payments and claims paid since a date, waiting and undecided."""
+    return sa.select(
+        _sum(
+            InvolvementActivity.minutes,
+            Participation.activity_id == InvolvementActivity.id,
+            Participation.user_id == _USER_ID,
+            Participation.attended.is_(True),
+        ).label("minutes"),
         sa.select(
             sa.func.sum(
                 sa.case(
                     (
-                        sa.and_(Payment.status == PAYMENT_PAID, Payment.paid_on >= since),
+                        sa.and_(Payment.status == PAYMENT_PAID, Payment.paid_on >= _SINCE),
                         Payment.amount,
                     )
                 )
             ),
-            sa.func.sum(sa.case((Payment.status.in_(PAYMENT_WAITING), Payment.amount))),
-        ).where(Payment.user_id == user.id)
-    ).one()
-    claims_paid, claims_waiting, claims_undecided = db.session.execute(
+        )
+        .where(Payment.user_id == _USER_ID)
+        .scalar_subquery()
+        .label("payments_paid"),
+        _sum(
+            Payment.amount, Payment.user_id == _USER_ID, Payment.status.in_(PAYMENT_WAITING)
+        ).label("payments_waiting"),
         sa.select(
             sa.func.sum(
                 sa.case(
                     (
-                        sa.and_(ExpenseClaim.status == CLAIM_PAID, ExpenseClaim.paid_on >= since),
+                        sa.and_(ExpenseClaim.status == CLAIM_PAID, ExpenseClaim.paid_on >= _SINCE),
                         ExpenseClaim.approved_amount,
                     )
                 )
             ),
-            sa.func.sum(
-                sa.case((ExpenseClaim.status.in_(CLAIM_AGREED), ExpenseClaim.approved_amount))
-            ),
-            sa.func.sum(sa.case((ExpenseClaim.status == SUBMITTED, ExpenseClaim.amount))),
-        ).where(ExpenseClaim.user_id == user.id)
-    ).one()
+        )
+        .where(ExpenseClaim.user_id == _USER_ID)
+        .scalar_subquery()
+        .label("claims_paid"),
+        _sum(
+            ExpenseClaim.approved_amount,
+            ExpenseClaim.user_id == _USER_ID,
+            ExpenseClaim.status.in_(CLAIM_AGREED),
+        ).label("claims_waiting"),
+        _sum(
+            ExpenseClaim.amount, ExpenseClaim.user_id == _USER_ID, ExpenseClaim.status == SUBMITTED
+        ).label("claims_undecided"),
+    )
+
+
+TOTALS = _totals_statement()
+
+
+def my_totals(user, today):
+    """Hours taken part, money paid this tax year, and money still to come: one statement."""
+    since, _end = tax_year(today)
+    row = db.session.execute(TOTALS, {"user_id": user.id, "since": since}).one()
     return {
-        "minutes": minutes or 0,
+        "minutes": row.minutes or 0,
         "since": since,
-        "paid": _money(payments_paid) + _money(claims_paid),
-        "waiting": _money(payments_waiting) + _money(claims_waiting),
-        "undecided": _money(claims_undecided),
+        "paid": _money(row.payments_paid) + _money(row.claims_paid),
+        "waiting": _money(row.payments_waiting) + _money(row.claims_waiting),
+        "undecided": _money(row.claims_undecided),
     }
 
 

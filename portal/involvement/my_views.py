@@ -67,9 +67,7 @@ def mine():
     return render_template(
         "involvement/mine.html",
         show=None,
-        sections={
-            name: my_reading.latest(query(current_user), SHORT) for name, query in SECTIONS.items()
-        },
+        sections=my_reading.latest_lists(current_user, SHORT),
         totals=my_reading.my_totals(current_user, date.today()),
         communities=my_reading.lay_partner_communities(current_user),
         title=_("My involvement"),
