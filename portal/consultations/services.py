@@ -5,6 +5,8 @@ A rule that refuses raises `Refused` (a message for the person) or
 `NotAllowed` (403), and changes nothing.
 """
 
+import types
+
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import lazy_gettext as _l
@@ -370,7 +372,7 @@ def announce_due(now=None):
 
 def by_status(community, status, now=None, limit=None):
     """Published proposals of a community in one status, most relevant first."""
-    now = now or utcnow()
+    now = utcnow() if now is None else now
     query = sa.select(Proposal).where(
         Proposal.community_id == community.id, Proposal.published_at.is_not(None)
     )
@@ -389,6 +391,30 @@ def by_status(community, status, now=None, limit=None):
     if limit:
         query = query.limit(limit)
     return query
+
+
+def _first_of(status, limit):
+    """The first few proposals of a community in one status, as `by_status` orders them,
+    with only the columns the community page shows; built once, bound per page."""
+    community = types.SimpleNamespace(id=sa.bindparam("community_id", type_=sa.Integer))
+    now = sa.bindparam("now", type_=Proposal.closes_at.type)
+    return by_status(community, status, now=now, limit=limit).with_only_columns(
+        Proposal.id, Proposal.title, Proposal.opens_at, Proposal.closes_at
+    )
+
+
+FIRST_OPEN = _first_of(OPEN, 5)
+FIRST_UPCOMING = _first_of(UPCOMING, 3)
+
+
+def first_open_and_upcoming(community, now=None):
+    """{OPEN: the five closing first, UPCOMING: the three opening first} of a community:
+    (id, title, opens_at, closes_at) rows, read from `ix_proposals_undecided_*`."""
+    params = {"community_id": community.id, "now": now or utcnow()}
+    return {
+        OPEN: db.session.execute(FIRST_OPEN, params).all(),
+        UPCOMING: db.session.execute(FIRST_UPCOMING, params).all(),
+    }
 
 
 def drafts_query(community):

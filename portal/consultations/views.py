@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
-from .. import db, permissions
+from .. import permissions
 from ..communities.views import community_or_404
 from ..extensions import csrf, limiter
 from ..held import keeps_text
@@ -74,10 +74,7 @@ def community_proposals(community):
     """Open and upcoming proposals for the community page (members only)."""
     if not permissions.is_member(current_user, community):
         return None
-    return {
-        OPEN: db.session.scalars(services.by_status(community, OPEN, limit=5)).all(),
-        UPCOMING: db.session.scalars(services.by_status(community, UPCOMING, limit=3)).all(),
-    }
+    return services.first_open_and_upcoming(community)
 
 
 @bp.app_template_global()
