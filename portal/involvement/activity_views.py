@@ -58,11 +58,35 @@ NEXT_STEPS = {
     for status in PAYMENT_STATUSES
 }
 LABELS = {"method_labels": Labels(METHOD_LABELS), "step_labels": Labels(STEP_LABELS)}
+# The column headings every row of the activities list repeats (for narrow screens),
+# translated once per language rather than once a row.
+ACTIVITIES_WORDS = Labels(
+    {
+        "date": _l("Date"),
+        "activity": _l("Activity"),
+        "time": _l("Time each"),
+        "people": _l("Lay partners"),
+        "payments": _l("Payments"),
+        "none": _l("None"),
+    }
+)
 
 
 @bp.app_context_processor
 def payment_labels():
     return LABELS
+
+
+@bp.app_template_global()
+def time_spent_words(minutes):
+    """Time spent, in hours and minutes: "1 hour 30 minutes"."""
+    hours, rest = divmod(minutes, 60)
+    words = []
+    if hours:
+        words.append(ngettext("%(num)d hour", "%(num)d hours", hours))
+    if rest or not hours:
+        words.append(ngettext("%(num)d minute", "%(num)d minutes", rest))
+    return " ".join(words)
 
 
 @bp.app_template_filter("money")
@@ -146,6 +170,9 @@ def activities(slug):
         filters=form,
         page=page,
         summaries=reading.activity_summaries([activity.id for activity in page.items]),
+        # Most activities take one of a few lengths: each is put in words once.
+        time_spent={m: time_spent_words(m) for m in {activity.minutes for activity in page.items}},
+        words=ACTIVITIES_WORDS,
         title=_("Involvement activities"),
     )
 

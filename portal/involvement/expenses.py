@@ -7,7 +7,6 @@ reason, and later marked paid.
 
 from datetime import date
 
-import sqlalchemy as sa
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
@@ -157,17 +156,4 @@ def may_see_receipt(user, claim, community):
     signed_in = user is not None and getattr(user, "is_authenticated", False)
     return signed_in and (
         claim.user_id == user.id or permissions.can_manage_involvement(user, community)
-    )
-
-
-def queue_query(community):
-    """Claims waiting for a decision or for payment, oldest first."""
-    return (
-        sa.select(ExpenseClaim, User.display_name)
-        .outerjoin(User, User.id == ExpenseClaim.user_id)
-        .where(
-            ExpenseClaim.community_id == community.id,
-            ExpenseClaim.status.in_((SUBMITTED, CLAIM_APPROVED, PART_APPROVED)),
-        )
-        .order_by(ExpenseClaim.submitted_at, ExpenseClaim.id)
     )

@@ -6,12 +6,14 @@ from decimal import Decimal
 
 from flask import abort, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import login_required
 
 from ..communities.views import community_or_404
 from ..downloads import csv_download
+from ..i18n import Labels
 from ..pagination import paginate
-from . import expenses
 from . import payment_reading as reading
 from .activity_forms import (
     PeriodForm,
@@ -26,27 +28,55 @@ QUEUE_PER_PAGE = 25
 DUE_PER_PAGE = 100
 
 
+# The column headings every row of the queue repeats (for narrow screens), translated once
+# per language rather than once a row.
+QUEUE_WORDS = Labels(
+    {
+        "name": _l("Name"),
+        "activity": _l("Activity"),
+        "claim": _l("Claim"),
+        "amount": _l("Amount"),
+        "status": _l("Status"),
+        "waiting": _l("Waiting"),
+        "deleted": _l("Deleted account"),
+    }
+)
+
+
+def _waits(rows, since):
+    """How long each row has waited, in words: each number of working days is put in
+    words once."""
+    days = [reading.waited(since(row)) for row in rows]
+    words = {
+        count: ngettext("%(num)d working day", "%(num)d working days", count) for count in set(days)
+    }
+    return [words[count] for count in days]
+
+
 @bp.get("/communities/<slug>/approvals")
 @login_required
 def queue(slug):
     community = community_or_404(slug)
     coordinators_only(community)
+    payments = paginate(
+        reading.payments_waiting_query(community),
+        QUEUE_PER_PAGE,
+        key=(Payment.created_at, Payment.id),
+    )
+    claims = paginate(
+        reading.claims_waiting_query(community),
+        QUEUE_PER_PAGE,
+        key=(ExpenseClaim.submitted_at, ExpenseClaim.id),
+        argument="claims_page",
+    )
     return render_template(
         "involvement/queue.html",
         community=community,
-        payments=paginate(
-            reading.payments_waiting_query(community),
-            QUEUE_PER_PAGE,
-            key=(Payment.created_at, Payment.id),
-        ),
-        claims=paginate(
-            expenses.queue_query(community),
-            QUEUE_PER_PAGE,
-            key=(ExpenseClaim.submitted_at, ExpenseClaim.id),
-            argument="claims_page",
-        ),
-        payment_waited=lambda payment: reading.waited(reading.payment_waiting_since(payment)),
-        claim_waited=lambda claim: reading.waited(reading.claim_waiting_since(claim)),
+        payments=payments,
+        claims=claims,
+        payment_waits=_waits(payments.items, reading.payment_waiting_since),
+        claim_waits=_waits(claims.items, reading.claim_waiting_since),
+        words=QUEUE_WORDS,
         title=_("Waiting for approval or payment"),
     )
 

@@ -23,6 +23,7 @@ from .models import (
     OFFERED,
     PART_APPROVED,
     PAYMENT_PAID,
+    SUBMITTED,
     ExpenseClaim,
     InvolvementActivity,
     Participation,
@@ -66,7 +67,14 @@ def _in_year(column, year):
 
 
 def activities_query(community, *, year=None, kind=""):
-    query = sa.select(InvolvementActivity).where(InvolvementActivity.community_id == community.id)
+    """The community's activities, newest first: only the columns the list shows."""
+    query = sa.select(
+        InvolvementActivity.id,
+        InvolvementActivity.held_on,
+        InvolvementActivity.title,
+        InvolvementActivity.kind,
+        InvolvementActivity.minutes,
+    ).where(InvolvementActivity.community_id == community.id)
     if year:
         query = query.where(_in_year(InvolvementActivity.held_on, year))
     if kind:
@@ -74,24 +82,27 @@ def activities_query(community, *, year=None, kind=""):
     return query.order_by(InvolvementActivity.held_on.desc(), InvolvementActivity.id.desc())
 
 
+# Payments by status and people (status NULL) of some activities. Built once.
+_SUMMARIES = sa.union_all(
+    sa.select(Payment.activity_id, Payment.status, sa.func.count())
+    .where(Payment.activity_id.in_(sa.bindparam("ids", expanding=True)))
+    .group_by(Payment.activity_id, Payment.status),
+    sa.select(Participation.activity_id, sa.null(), sa.func.count())
+    .where(Participation.activity_id.in_(sa.bindparam("ids", expanding=True)))
+    .group_by(Participation.activity_id),
+)
+
+
 def activity_summaries(activity_ids):
-    """{activity id: {"people": count, "payments": {status: count}}}, in two queries."""
+    """{activity id: {"people": count, "payments": {status: count}}}, in one statement."""
     if not activity_ids:
         return {}
-    people = dict(
-        db.session.execute(
-            sa.select(Participation.activity_id, sa.func.count())
-            .where(Participation.activity_id.in_(activity_ids))
-            .group_by(Participation.activity_id)
-        ).all()
-    )
-    payments = {}
-    for activity_id, status, count in db.session.execute(
-        sa.select(Payment.activity_id, Payment.status, sa.func.count())
-        .where(Payment.activity_id.in_(activity_ids))
-        .group_by(Payment.activity_id, Payment.status)
-    ):
-        payments.setdefault(activity_id, {})[status] = count
+    people, payments = {}, {}
+    for activity_id, status, count in db.session.execute(_SUMMARIES, {"ids": activity_ids}):
+        if status is None:
+            people[activity_id] = count
+        else:
+            payments.setdefault(activity_id, {})[status] = count
     return {
         activity_id: {"people": people.get(activity_id, 0), "payments": payments.get(activity_id)}
         for activity_id in activity_ids
@@ -176,9 +187,19 @@ WAITING_PAYMENTS = (OFFERED, ACCEPTED, APPROVED)
 
 
 def payments_waiting_query(community):
-    """Payments offered, accepted, or approved and not paid yet: oldest first."""
+    """Payments offered, accepted, or approved and not paid yet: oldest first. Only the
+    columns the queue shows, with the activity's title and the person's name."""
     return (
-        sa.select(Payment, InvolvementActivity.title, User.display_name)
+        sa.select(
+            Payment.id,
+            Payment.activity_id,
+            Payment.amount,
+            Payment.status,
+            Payment.approved_at,
+            Payment.created_at,
+            InvolvementActivity.title.label("activity_title"),
+            User.display_name.label("name"),
+        )
         .join(InvolvementActivity, InvolvementActivity.id == Payment.activity_id)
         .outerjoin(User, User.id == Payment.user_id)
         .where(
@@ -186,6 +207,33 @@ def payments_waiting_query(community):
             Payment.status.in_(WAITING_PAYMENTS),
         )
         .order_by(Payment.created_at, Payment.id)
+    )
+
+
+WAITING_CLAIMS = (SUBMITTED, CLAIM_APPROVED, PART_APPROVED)
+
+
+def claims_waiting_query(community):
+    """Claims waiting for a decision or for payment, oldest first. Only the columns the
+    queue shows, with the person's name."""
+    return (
+        sa.select(
+            ExpenseClaim.id,
+            ExpenseClaim.category,
+            ExpenseClaim.spent_on,
+            ExpenseClaim.amount,
+            ExpenseClaim.approved_amount,
+            ExpenseClaim.status,
+            ExpenseClaim.decided_at,
+            ExpenseClaim.submitted_at,
+            User.display_name.label("name"),
+        )
+        .outerjoin(User, User.id == ExpenseClaim.user_id)
+        .where(
+            ExpenseClaim.community_id == community.id,
+            ExpenseClaim.status.in_(WAITING_CLAIMS),
+        )
+        .order_by(ExpenseClaim.submitted_at, ExpenseClaim.id)
     )
 
 
