@@ -4,6 +4,7 @@ contributions or links there are."""
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 import sqlalchemy as sa
 
@@ -170,6 +171,54 @@ def _counted(proposal_id):
     )
 
 
+@cache
+def _trace_statements():
+    """The trace's statements after its kept counts, built once per process: each page
+    binds the proposal's id. Building them afresh cost more than running them."""
+    proposal_id = sa.bindparam("proposal_id", type_=sa.Integer)
+    theme_links = (
+        sa.select(Influence.theme_id, Influence.decision_id, Influence.change_id, Influence.effect)
+        .where(
+            Influence.proposal_id == proposal_id,
+            Influence.removed_at.is_(None),
+            Influence.theme_id.is_not(None),
+        )
+        .order_by(Influence.id)
+    )
+    own_decision = sa.select(Decision.id).where(Decision.proposal_id == proposal_id)
+    linked_decisions = sa.select(Influence.decision_id).where(
+        Influence.proposal_id == proposal_id, Influence.removed_at.is_(None)
+    )
+    decisions = (
+        sa.select(Decision, Proposal.title)
+        .join(Proposal, Proposal.id == Decision.proposal_id)
+        # One list of ids rather than an OR, so the database looks each decision up by id.
+        .where(Decision.id.in_(sa.union(own_decision, linked_decisions)))
+        .order_by((Decision.proposal_id == proposal_id).desc(), Decision.decided_on.desc())
+    )
+    carries = ServiceChange.id.in_(
+        sa.select(ChangeDecision.change_id).where(ChangeDecision.decision_id.in_(own_decision))
+    )
+    shown = ServiceChange.id.in_(
+        sa.union(
+            sa.select(ChangeDecision.change_id).where(ChangeDecision.decision_id.in_(own_decision)),
+            sa.select(Influence.change_id).where(
+                Influence.proposal_id == proposal_id, Influence.removed_at.is_(None)
+            ),
+        )
+    )
+    changes = sa.select(ServiceChange, carries.label("carries")).order_by(
+        ServiceChange.title, ServiceChange.id
+    )
+    return {
+        "theme_links": theme_links,
+        "decisions": decisions,
+        "changes": changes.where(shown),
+        # For someone who is not a member: the public changes only.
+        "public_changes": changes.where(shown, ServiceChange.visibility == PUBLIC),
+    }
+
+
 def trace(proposal, member=True):
     """Counts, themes, the decision and the resulting changes of a proposal, and the
     lines between them. Never who wrote anything: counts only. Six queries.
@@ -201,51 +250,19 @@ def trace(proposal, member=True):
         if number:
             by_outcome.append((outcomes[outcome], node, None, number))
 
-    theme_links = db.session.execute(
-        sa.select(Influence.theme_id, Influence.decision_id, Influence.change_id, Influence.effect)
-        .where(
-            Influence.proposal_id == proposal.id,
-            Influence.removed_at.is_(None),
-            Influence.theme_id.is_not(None),
-        )
-        .order_by(Influence.id)
-    ).all()
+    statements = _trace_statements()
+    params = {"proposal_id": proposal.id}
+    theme_links = db.session.execute(statements["theme_links"], params).all()
 
-    own_decision = sa.select(Decision.id).where(Decision.proposal_id == proposal.id)
-    linked_decisions = sa.select(Influence.decision_id).where(
-        Influence.proposal_id == proposal.id, Influence.removed_at.is_(None)
-    )
     decision, decisions = None, {}
-    for found, title in db.session.execute(
-        sa.select(Decision, Proposal.title)
-        .join(Proposal, Proposal.id == Decision.proposal_id)
-        # One list of ids rather than an OR, so the database looks each decision up by id.
-        .where(Decision.id.in_(sa.union(own_decision, linked_decisions)))
-        .order_by((Decision.proposal_id == proposal.id).desc(), Decision.decided_on.desc())
-    ):
+    for found, title in db.session.execute(statements["decisions"], params):
         if found.proposal_id == proposal.id:
             decision = found
         decisions[found.id] = Node("decision", found.id, title, decided_on=found.decided_on)
 
-    carries = ServiceChange.id.in_(
-        sa.select(ChangeDecision.change_id).where(ChangeDecision.decision_id.in_(own_decision))
-    )
     changes, carried = {}, []
-    shown = ServiceChange.id.in_(
-        sa.union(
-            sa.select(ChangeDecision.change_id).where(ChangeDecision.decision_id.in_(own_decision)),
-            sa.select(Influence.change_id).where(
-                Influence.proposal_id == proposal.id, Influence.removed_at.is_(None)
-            ),
-        )
-    )
-    if not member:
-        shown = sa.and_(shown, ServiceChange.visibility == PUBLIC)
-    for change, carries_decision in db.session.execute(
-        sa.select(ServiceChange, carries.label("carries"))
-        .where(shown)
-        .order_by(ServiceChange.title, ServiceChange.id)
-    ):
+    shown_changes = statements["changes" if member else "public_changes"]
+    for change, carries_decision in db.session.execute(shown_changes, params):
         changes[change.id] = Node(
             "change",
             change.id,
