@@ -11,10 +11,11 @@ description gives screen readers a summary. Counts only: the diagram never
 holds a name.
 """
 
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from markupsafe import Markup
 
+from .. import caching
 from ..i18n import dateformat
 from .labels import CHANGE_STATUS_LABELS, EFFECT_LABELS, OUTCOME_LABELS
 
@@ -307,3 +308,31 @@ def both_ways(trace):
         )
         for theme, target, count in trace.both
     ]
+
+
+def drawn(trace, *, title, rtl=False):
+    """(the SVG, its rows, its "both ways" sentences) of a trace, kept (caching.remember)
+    under everything they are drawn from: the same counts, boxes and words give the
+    same drawing, so a kept one is never out of date, and a busy proposal's trace is
+    drawn once for all its readers instead of on every page."""
+    decided_on = trace.decision.decided_on if trace.decision is not None else None
+    content = (
+        "trace-drawing",
+        str(get_locale()),
+        rtl,
+        str(title),
+        sorted(trace.counts.items()),
+        trace.outcomes,
+        trace.themes,
+        trace.decisions,
+        trace.changes,
+        trace.edges,
+        sorted(trace.theme_effects.items()),
+        trace.both,
+        decided_on,
+    )
+
+    return caching.remember(
+        content,
+        lambda: (trace_svg(trace, title=title, rtl=rtl), rows(trace), both_ways(trace)),
+    )

@@ -68,18 +68,19 @@ def trace(proposal_id):
     if proposal is None or not permissions.can_read_consultation(current_user, proposal, community):
         abort(404)
     found = tracing.trace(proposal, member=permissions.is_member(current_user, community))
+    svg, rows, both_ways = diagram.drawn(
+        found,
+        title=_("What the views on “%(title)s” led to", title=proposal.title),
+        rtl=text_direction() == "rtl",
+    )
     return render_template(
         "impact/trace.html",
         proposal=proposal,
         community=community,
         trace=found,
-        svg=diagram.trace_svg(
-            found,
-            title=_("What the views on “%(title)s” led to", title=proposal.title),
-            rtl=text_direction() == "rtl",
-        ),
-        rows=diagram.rows(found),
-        both_ways=diagram.both_ways(found),
+        svg=svg,
+        rows=rows,
+        both_ways=both_ways,
         title=_("What happened: %(title)s", title=proposal.title),
     )
 
