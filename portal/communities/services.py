@@ -11,7 +11,7 @@ import unicodedata
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from .. import db, outbox, permissions
+from .. import caching, db, outbox, permissions
 from ..accounts.models import User
 from ..accounts.services import find_by_email
 from ..db import utcnow
@@ -78,11 +78,16 @@ def _unique_slug(base, community=None):
         slug = f"{base[:75]}-{number}"
 
 
+# The stamp of the directory's kept pages: renewed by any change to what it lists.
+DIRECTORY = "directory"
+
+
 def create_community(actor, **fields):
     require(permissions.can_admin_communities(actor))
     community = Community(**fields)
     community.slug = _unique_slug(slugify(fields.get("slug") or fields["name"]))
     db.session.add(community)
+    caching.renew_after_commit(DIRECTORY)
     db.session.flush()
     return community
 
@@ -94,6 +99,7 @@ def update_community(actor, community, **fields):
         setattr(community, name, value)
     if slug and slugify(slug) != community.slug:
         community.slug = _unique_slug(slugify(slug), community)
+    caching.renew_after_commit(DIRECTORY)
     db.session.flush()
     return community
 
@@ -113,12 +119,14 @@ def archive_community(actor, community):
     require(permissions.can_admin_communities(actor))
     if community.archived_at is None:
         community.archived_at = utcnow()
+    caching.renew_after_commit(DIRECTORY)
     db.session.flush()
 
 
 def restore_community(actor, community):
     require(permissions.can_admin_communities(actor))
     community.archived_at = None
+    caching.renew_after_commit(DIRECTORY)
     db.session.flush()
 
 

@@ -1,11 +1,13 @@
 """Community pages for everyone: the directory, a community, joining and leaving."""
 
+from functools import partial
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
-from .. import permissions
+from .. import caching, permissions
 from ..accounts import services as accounts
 from ..accounts.forms import ConfirmForm, NewAccountForm
 from ..i18n import Labels
@@ -57,6 +59,28 @@ def forbid_unless(allowed):
 
 @bp.get("/communities")
 def directory():
+    archived = request.args.get("archived") == "1"
+    render = _directory_content
+    # Kept for everyone who sees the same page: not for site admins (who have a button
+    # of their own) nor for "communities I can join" when signed in (it leaves out their own).
+    personal = current_user.is_authenticated and request.args.get("can_join")
+    if not (personal or permissions.can_admin_communities(current_user)):
+        render = partial(
+            caching.remember_html,
+            "directory",
+            _directory_content,
+            audience="everyone",
+            stamp=services.DIRECTORY,
+        )
+    return render_template(
+        "communities/directory.html",
+        content=render(),
+        title=_("Archived communities") if archived else _("Communities"),
+    )
+
+
+def _directory_content():
+    """The search form and a page of communities."""
     form = DirectoryForm(request.args)
     areas = services.service_areas()
     form.service_area.choices = [("", _("All service areas"))] + [(a, a) for a in areas]
@@ -69,11 +93,10 @@ def directory():
         archived=archived,
     )
     return render_template(
-        "communities/directory.html",
+        "communities/_directory_content.html",
         form=form,
         page=paginate(query, PER_PAGE),
         archived=archived,
-        title=_("Archived communities") if archived else _("Communities"),
     )
 
 
