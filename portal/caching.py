@@ -144,6 +144,12 @@ def remember_html(name, render, *, audience, stamp=None):
     name, nothing of the reader's own.
     """
     arguments = tuple(sorted(request.args.items(multi=True)))
-    key = ("html", name, request.path, arguments, str(get_locale()), audience)
+    return remember_markup(("html", name, request.path, arguments, audience), render, stamp=stamp)
+
+
+def remember_markup(key, render, stamp=None):
+    """Rendered HTML kept like a figure, under `key` and the reader's language: a part of
+    a page that many of its addresses share (a long list of filter choices)."""
     # A rendered template, escaped as it was rendered: kept as text, marked safe again here.
-    return Markup(remember(key, lambda: str(render()), stamp=stamp))  # noqa: S704
+    kept = remember((key, str(get_locale())), lambda: str(render()), stamp=stamp)
+    return Markup(kept)  # noqa: S704

@@ -95,24 +95,33 @@ def you_said_we_did():
 def _board_content(title):
     """The filters and a page of public changes: the same for every reader in a language."""
     form = BoardFilterForm(request.args)
-    form.community.choices = [("", _("All communities"))] + [
-        (row.slug, row.name) for row in board.board_communities()
-    ]
-    form.year.choices = [("", _("Any year"))] + [
-        (str(year), str(year)) for year in board.board_years()
-    ]
+    communities, years = caching.remember(("board-choices",), _board_choices)
+    form.community.choices = [("", _("All communities")), *communities]
+    form.year.choices = [("", _("Any year"))] + [(str(year), str(year)) for year in years]
+    chosen = form.chosen()
+    filters = caching.remember_markup(
+        ("board-filters", form.community.data, form.status.data, form.year.data),
+        lambda: render_template("impact/_board_filters.html", form=form),
+    )
     page = paginate(
-        board.public_changes(**form.chosen()),
+        board.public_changes(**chosen),
         BOARD_PER_PAGE,
         key=(ServiceChange.updated_at.desc(), ServiceChange.id.desc()),
     )
     return render_template(
         "impact/_board_content.html",
-        form=form,
+        filters=filters,
         page=page,
         said=_said_about([row[0].id for row in page.items]),
         title=title,
     )
+
+
+def _board_choices():
+    """[(slug, name)] of the communities and the years to filter the board by: the same
+    for every reader, and long at national scale."""
+    communities = [(row.slug, row.name) for row in board.board_communities()]
+    return communities, board.board_years()
 
 
 def _said_about(change_ids):
