@@ -69,6 +69,8 @@ class ServiceChange(Base):
     __tablename__ = "service_changes"
     __table_args__ = (
         sa.Index("ix_service_changes_board", "visibility", "status", "updated_at"),
+        # The board unfiltered, latest first: read in order, not sorted.
+        sa.Index("ix_service_changes_public_latest", "visibility", "updated_at", "id"),
         sa.Index("ix_service_changes_community", "community_id", "updated_at"),
     )
 
