@@ -368,3 +368,45 @@ def test_home_and_my_work_cost_the_same_at_any_size(app, who, count_queries):
             sizes.append(len(statements))
         counts.append(sizes)
     assert counts[0] == counts[1] == counts[2]
+
+
+def test_the_lay_home_lists_the_first_five_open_proposals_to_close_across_communities(app, client):
+    """Each community gives its first few and the page keeps the first five of all: a
+    busy community's later proposals do not push out another's that closes sooner,
+    and what is not open, or not in the person's communities, is never listed."""
+    author, lay = factories.make_user(), factories.make_user()
+    busy, quiet, other = (factories.make_community() for _ in range(3))
+    for community in (busy, quiet):
+        factories.make_membership(lay, community)
+    for community in (busy, quiet, other):
+        factories.make_membership(author, community, role="professional")
+    now = utcnow()
+
+    def proposal(community, title, days, **fields):
+        made = factories.make_proposal(community, author, title=title, **fields)
+        if made.published_at is not None:
+            made.closes_at = now + timedelta(days=days)
+        return made
+
+    for day in range(3, 10):
+        proposal(busy, f"Busy closing in {day} days", day)
+    proposal(quiet, "Quiet closing tomorrow", 1)
+    proposal(quiet, "Quiet closing in 10 days", 10)
+    proposal(quiet, "Quiet draft", 1, status="draft")
+    proposal(quiet, "Quiet already closed", -1, status="closed")
+    proposal(quiet, "Quiet not open yet", 2, status="upcoming")
+    proposal(quiet, "Quiet paused", 2).paused_at = now
+    proposal(other, "Another community's", 0.5)
+    db.session.flush()
+
+    html = sign_in_as(client, lay).get("/").get_data(as_text=True)
+    listed = html.split('data-home="open">')[1].split("</ul>")[0]
+
+    titles = re.findall(r">((?:Busy|Quiet|Another)[^<]*)<", listed)
+    assert titles == [
+        "Quiet closing tomorrow",
+        "Busy closing in 3 days",
+        "Busy closing in 4 days",
+        "Busy closing in 5 days",
+        "Busy closing in 6 days",
+    ]
