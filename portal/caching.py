@@ -30,7 +30,7 @@ import time
 import uuid
 
 import sqlalchemy as sa
-from flask import current_app, request
+from flask import current_app, render_template, request
 from flask_babel import get_locale
 from flask_caching import Cache
 from markupsafe import Markup
@@ -132,6 +132,13 @@ def remember(key, compute, stamp=None):
     except Exception:  # noqa: BLE001
         log.warning("The figures cache could not be written.")
     return value
+
+
+def render_content(template, **context):
+    """A page's content rendered from `template`, for the page to show as `{{ content }}`,
+    whether it is then kept (`remember_html`) or not (an error, a personal page)."""
+    # A rendered template, escaped as it was rendered: marked safe to show as it is.
+    return Markup(render_template(template, **context))  # noqa: S704
 
 
 def remember_html(name, render, *, audience, stamp=None):

@@ -92,7 +92,7 @@ def _directory_content():
         can_join=bool(form.can_join.data),
         archived=archived,
     )
-    return render_template(
+    return caching.render_content(
         "communities/_directory_content.html",
         form=form,
         page=paginate(query, PER_PAGE),

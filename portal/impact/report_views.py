@@ -131,7 +131,7 @@ def _dashboard_content(community, form, period):
                 community.id, period["previous_start"], period["previous_end"]
             ),
         }
-    return render_template(
+    return caching.render_content(
         "impact/_dashboard_content.html",
         community=community,
         form=form,

@@ -58,7 +58,7 @@ def _figures(community, form):
 
 
 def _content(community, form, found):
-    return render_template(
+    return caching.render_content(
         "reports/_health_content.html",
         community=community,
         form=form,

@@ -117,3 +117,21 @@ def test_a_saved_narrative_shows_on_the_kept_report_at_once(client, world, kept)
     assert "We listened to evening callers" in client.get(
         "/communities/alpha/impact/report"
     ).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/communities/alpha/impact?start=31/2/2026&end=1/3/2026",  # a wrong period: not kept
+        "/communities/alpha/health?start=2999-01&end=2999-01",
+        "/communities?can_join=y",  # signed in, it leaves out their own: not kept
+    ],
+)
+def test_content_worked_out_afresh_is_shown_as_a_page_not_as_escaped_markup(
+    client, world, kept, path
+):
+    sign_in_as(client, world["people"]["coordinator"])
+    page = client.get(path).get_data(as_text=True)
+    main = page.split('id="maincontent"')[1]
+    assert "&lt;" not in main
+    assert "<form" in main or "<ul" in main
