@@ -11,7 +11,7 @@ from portal import db
 from portal.consultations import services as consultations
 from portal.consultations.models import Contribution, ContributionRevision
 
-from .pages import DEMO_PASSWORD, choose_language, new_open_proposal
+from .pages import DEMO_PASSWORD, choose_language, new_open_proposal, submit
 
 pytestmark = pytest.mark.browser
 
@@ -29,20 +29,26 @@ def sign_in(page, server, email, password):
     page.goto(server("/sign-in"))
     page.fill("#email", email)
     page.fill("#password", password)
-    page.click("#maincontent form button[type=submit]")
+    submit(page)
+
+
+def follow(page, locator):
+    """Press a link or button and wait for the page it leads to, so what follows reads that page."""
+    with page.expect_navigation():
+        locator.click()
 
 
 def register_and_confirm(page, server, email, name):
     page.goto(server("/communities"))
-    page.get_by_role("link", name="Create an account").first.click()
+    follow(page, page.get_by_role("link", name="Create an account").first)
     page.fill("#email", email)
     page.fill("#display_name", name)
     page.fill("#password", PASSWORD)
     page.check("#locale")
-    page.click("#maincontent form button[type=submit]")
+    submit(page)
     assert page.locator("h1").inner_text() == "Check your email"
     page.goto(server.outbox_link(email, "verify_email"))
-    page.get_by_role("button", name="Confirm my email address").click()
+    follow(page, page.get_by_role("button", name="Confirm my email address"))
     sign_in(page, server, email, PASSWORD)
     assert name in page.locator("header").inner_text()
 
@@ -52,26 +58,26 @@ def test_join_open_community_with_consent_and_needs_then_leave(context, live_ser
     register_and_confirm(page, live_server, "journey.open@example.org", "Olwen Open")
 
     page.goto(live_server("/communities?can_join=y"))
-    page.get_by_role("link", name="Children's diabetes clinic").click()
-    page.get_by_role("button", name="Join this community").click()
+    follow(page, page.get_by_role("link", name="Children's diabetes clinic"))
+    follow(page, page.get_by_role("button", name="Join this community"))
     assert "How quotes may be used" in page.content()
-    page.click("#maincontent form button[type=submit]")  # without agreeing
+    submit(page)  # without agreeing
     assert "There is a problem" in page.locator(".nhsuk-error-summary").inner_text()
     page.check("#consent")
-    page.click("#maincontent form button[type=submit]")
+    submit(page)
 
     assert "Your communication needs" in page.locator("h1").inner_text()
     page.get_by_label("Large print").check()
     page.get_by_label("Phone call").check()
-    page.click("#maincontent form button[type=submit]")  # no phone number yet
+    submit(page)  # no phone number yet
     assert "Enter a phone number" in page.locator(".nhsuk-error-summary").inner_text()
     assert page.get_by_label("Large print").is_checked()  # what was chosen is kept
     page.fill("#phone", "07700 900111")
-    page.click("#maincontent form button[type=submit]")
+    submit(page)
     assert "You are a member of this community" in page.content()
 
-    page.get_by_role("link", name="Leave this community").click()
-    page.click("#maincontent form button[type=submit]")
+    follow(page, page.get_by_role("link", name="Leave this community"))
+    submit(page)
     assert "You have left Children's diabetes clinic." in page.content()
     assert "Left" in page.locator("#maincontent").inner_text()
 
@@ -83,9 +89,9 @@ def test_request_to_join_is_approved_by_the_coordinator(browser, live_server):
         page = person.new_page()
         register_and_confirm(page, live_server, "journey.asks@example.org", "Aneurin Asks")
         page.goto(live_server("/communities/mental-health-crisis"))
-        page.get_by_role("button", name="Ask to join").click()
+        follow(page, page.get_by_role("button", name="Ask to join"))
         page.check("#consent")
-        page.click("#maincontent form button[type=submit]")
+        submit(page)
         page.goto(live_server("/communities/mental-health-crisis"))
         assert "You have asked to join" in page.content()
 
@@ -95,7 +101,7 @@ def test_request_to_join_is_approved_by_the_coordinator(browser, live_server):
         admin_page.get_by_label("Aneurin Asks").check()
         admin_page.get_by_label("Approve").check()
         admin_page.fill("#message", "Welcome to the group.")
-        admin_page.click("#maincontent form button[type=submit]")
+        submit(admin_page)
         assert "Each person has been told" in admin_page.content()
 
         page.goto(live_server("/communities/mental-health-crisis"))
@@ -119,22 +125,22 @@ def test_invitation_to_someone_without_an_account(browser, live_server):
         page.fill("#emails", "journey.invited@example.org")
         page.fill("#message", "Your experience of rehab at home would help us.")
         with page.expect_navigation():  # read the page the form leads to, not one half loaded
-            page.get_by_role("button", name="Send invitations").click()
+            follow(page, page.get_by_role("button", name="Send invitations"))
         assert "journey.invited@example.org" in page.content()
 
         guest = newcomer.new_page()
         guest.goto(live_server.outbox_link("journey.invited@example.org", "invitation"))
         assert "Your experience of rehab at home would help us." in guest.content()
-        guest.get_by_role("button", name="Create an account and join").click()
+        follow(guest, guest.get_by_role("button", name="Create an account and join"))
         guest.fill("#display_name", "Iolo Invited")
         guest.fill("#password", PASSWORD)
         guest.check("#locale")
-        guest.click("#maincontent form button[type=submit]")
+        submit(guest)
         assert "How quotes may be used" in guest.content()
         guest.check("#consent")
-        guest.click("#maincontent form button[type=submit]")
+        submit(guest)
         assert "Your communication needs" in guest.locator("h1").inner_text()
-        guest.get_by_role("link", name="Skip this for now").click()
+        follow(guest, guest.get_by_role("link", name="Skip this for now"))
         assert "You are a member of this community" in guest.content()
 
         page.goto(live_server("/communities/stroke-rehab-home/members"))
@@ -382,7 +388,7 @@ def test_views_given_anonymously_survive_sign_out_are_stored_once_and_get_a_repl
         expect(flash(lay)).to_contain_text("Sign in again and your answers will be waiting")
         lay.fill("#email", "lay@example.org")
         lay.fill("#password", DEMO_PASSWORD)
-        lay.click("#maincontent form button[type=submit]")
+        submit(lay)
         expect(lay.locator("h1")).to_have_text("Give your views")
         expect(lay.locator(text)).to_have_value(answer)
         expect(lay.get_by_label(anonymous)).to_be_checked()

@@ -4,7 +4,7 @@ laptop and a phone, whose laptop session is ended while they write a reply."""
 import pytest
 from playwright.sync_api import expect
 
-from .pages import DEMO_PASSWORD, _contribution_id, choose_language
+from .pages import DEMO_PASSWORD, _contribution_id, choose_language, submit
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +23,7 @@ def _sign_in(page, server):
     page.goto(server("/sign-in"))
     page.fill("#email", EMAIL)
     page.fill("#password", DEMO_PASSWORD)
-    page.click("#maincontent form button[type=submit]")
+    submit(page)
     page.wait_for_selector("form[action='/sign-out'] button")
 
 
@@ -69,7 +69,7 @@ def test_two_devices_and_a_reply_kept_after_the_session_ended(browser, live_serv
         # Signed in again: the review page (never a 405), the reply back, and a notice.
         laptop.fill("#email", EMAIL)
         laptop.fill("#password", DEMO_PASSWORD)
-        laptop.click("#maincontent form button[type=submit]")
+        submit(laptop)
         assert laptop.url == live_server(review)
         expect(laptop.locator("#reply")).to_have_value(reply)
         expect(laptop.locator(".nhsuk-notification-banner")).to_contain_text(
