@@ -9,7 +9,28 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, ROOT
 
-from . import caching, cli, db, errors, forms, held, i18n, outbox, permissions, security, signals
+from . import (
+    accounts,
+    briefings,
+    caching,
+    cli,
+    communities,
+    consultations,
+    db,
+    errors,
+    forms,
+    held,
+    i18n,
+    impact,
+    involvement,
+    main,
+    notifications,
+    outbox,
+    permissions,
+    reports,
+    security,
+    signals,
+)
 from .extensions import csrf, limiter, login_manager
 
 
@@ -57,39 +78,17 @@ def create_app(config=None):
     cli.init_app(app)
     signals.connect_receivers(app)
 
-    from .accounts.views import bp as accounts_bp
-    from .briefings import author_views, glossary_views  # noqa: F401 - add their routes
-    from .briefings.views import bp as briefings_bp
-    from .communities import manage_views  # noqa: F401 - adds its routes to the blueprint
-    from .communities.views import bp as communities_bp
-    from .consultations import author_views as consultation_author_views  # noqa: F401
-    from .consultations import (  # noqa: F401 - add routes
-        moderation_views,
-        review_views,
-        window_views,
-    )
-    from .consultations.views import bp as consultations_bp
-    from .impact import change_views, influence_views, report_views  # noqa: F401 - add routes
-    from .impact.views import bp as impact_bp
-    from .involvement import (  # noqa: F401 - add their routes
-        activity_views,
-        claim_views,
-        money_views,
-        my_views,
-        rate_views,
-    )
-    from .involvement.views import bp as involvement_bp
-    from .main.views import bp as main_bp
-    from .notifications.views import bp as notifications_bp
-    from .reports.views import bp as reports_bp
-
-    app.register_blueprint(main_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(notifications_bp)
-    app.register_blueprint(communities_bp)
-    app.register_blueprint(briefings_bp)
-    app.register_blueprint(consultations_bp)
-    app.register_blueprint(impact_bp)
-    app.register_blueprint(involvement_bp)
-    app.register_blueprint(reports_bp)
+    # Each domain adds its pages; `<domain>/blueprint.py` lists every address.
+    for domain in (
+        main,
+        accounts,
+        notifications,
+        communities,
+        briefings,
+        consultations,
+        impact,
+        involvement,
+        reports,
+    ):
+        domain.register(app)
     return app

@@ -54,8 +54,6 @@ def downgrade_command(revision):
 @click.option("-m", "--message", required=True)
 def revision_command(message):
     """Write a new migration from the difference between models and database."""
-    from . import models  # noqa: F401 - every table must be known
-
     with db.engine().begin() as connection:
         command.revision(alembic_config(connection), message=message, autogenerate=True)
 

@@ -20,6 +20,13 @@ proposal_moved = _signals.signal("proposal-moved")
 # "evaluation") and `by`.
 change_moved = _signals.signal("change-moved")
 
+# Contributions gained or lost a theme (themed, unthemed, or moved by a merge).
+# Sent with no sender and `contribution_ids`.
+themes_changed = _signals.signal("themes-changed")
+
+# A theme is about to be merged into another. Sent with the theme and `into`.
+theme_merging = _signals.signal("theme-merging")
+
 
 def connect_receivers(app):
     """Connect every domain's reactions to the signals above.
@@ -37,3 +44,15 @@ def connect_receivers(app):
 
     # Outcomes held while a proposal was open are told when it closes early or is decided.
     proposal_moved.connect(influence.on_proposal_moved)
+
+    # A contribution's outcome depends on the links of its themes: it follows them, and a
+    # merged theme hands its links to the theme it joins.
+    themes_changed.connect(influence.on_themes_changed)
+    theme_merging.connect(influence.on_theme_merging)
+
+    from .communities import listing, timeline
+
+    # Database hooks, in this order: each member's sort name and each community's member
+    # counts are kept with every flush, then the community's timeline marks milestones.
+    listing.listen()
+    timeline.listen()

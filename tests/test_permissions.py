@@ -550,7 +550,7 @@ def impact_of_a(w):
 
 
 def _make_impact_of_a(w, influence):
-    from portal.impact.models import MEMBERS
+    from portal.briefings.models import MEMBERS
 
     a, professional = w["a"], w["people"]["professional"]
     decided = factories.make_proposal(a, professional, title="Decided proposal")

@@ -1,0 +1,11 @@
+"""Accounts: registering, signing in and out, passwords, profiles and sessions."""
+
+
+def register(app):
+    """Add this domain's pages, and the helpers its templates share, to `app`.
+
+    Every address is listed in `blueprint.py`.
+    """
+    from .blueprint import bp
+
+    app.register_blueprint(bp)

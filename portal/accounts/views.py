@@ -3,7 +3,6 @@
 from functools import partial
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -32,8 +31,6 @@ from .forms import (
     ResetPasswordForm,
     SignInForm,
 )
-
-bp = Blueprint("accounts", __name__)
 
 _external = partial(url_for, _external=True)
 
@@ -85,7 +82,6 @@ def _reset_url(token):
     return _external("accounts.reset_password", token=token)
 
 
-@bp.route("/register", methods=["GET", "POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.profile"))
@@ -110,7 +106,6 @@ def register():
     return render_template("accounts/register.html", form=form, title=_("Create an account"))
 
 
-@bp.get("/register/check-your-email")
 def check_email():
     email = session.get("registered_email")
     if not email:
@@ -118,7 +113,6 @@ def check_email():
     return render_template("accounts/check_email.html", email=email, title=_("Check your email"))
 
 
-@bp.route("/verify-email/<token>", methods=["GET", "POST"])
 def verify_email(token):
     form = ConfirmForm()
     try:
@@ -136,7 +130,6 @@ def verify_email(token):
     )
 
 
-@bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(_address_limit, methods=["POST"], key_func=_address_key, deduct_when=_failed)
 @limiter.limit(_account_limit, methods=["POST"], key_func=_email_key, deduct_when=_failed)
 def sign_in():
@@ -169,7 +162,6 @@ def sign_in():
     )
 
 
-@bp.route("/sign-in/confirm-your-email", methods=["GET", "POST"])
 def unverified():
     user_id = session.get("unverified_user_id")
     user = services.get_user(user_id) if user_id else None
@@ -185,7 +177,6 @@ def unverified():
     )
 
 
-@bp.post("/sign-out")
 def sign_out():
     if current_user.is_authenticated:
         services.end_session(current_user, current_user.session_id)
@@ -195,7 +186,6 @@ def sign_out():
     return redirect(url_for("main.index"))
 
 
-@bp.route("/forgot-password", methods=["GET", "POST"])
 @limiter.limit(_reset_limit, methods=["POST"])
 @limiter.limit(_reset_limit, methods=["POST"], key_func=_email_key)
 def forgot_password():
@@ -210,7 +200,6 @@ def forgot_password():
     )
 
 
-@bp.route("/reset-password/<token>", methods=["GET", "POST"])
 @limiter.limit(_reset_limit, methods=["POST"])
 def reset_password(token):
     try:
@@ -233,7 +222,6 @@ def reset_password(token):
     )
 
 
-@bp.get("/profile")
 @login_required
 def profile():
     return render_template(
@@ -244,7 +232,6 @@ def profile():
     )
 
 
-@bp.route("/profile/edit", methods=["GET", "POST"])
 @login_required
 def edit_profile():
     form = ProfileForm(obj=current_user)
@@ -267,7 +254,6 @@ def edit_profile():
     return render_template("accounts/edit_profile.html", form=form, title=_("Change your details"))
 
 
-@bp.route("/profile/password", methods=["GET", "POST"])
 @login_required
 def change_password():
     form = ChangePasswordForm()
@@ -287,7 +273,6 @@ def change_password():
     )
 
 
-@bp.post("/profile/sign-out-everywhere")
 @login_required
 def sign_out_everywhere():
     form = ConfirmForm()
@@ -300,7 +285,6 @@ def sign_out_everywhere():
     return redirect(url_for("accounts.sign_in"))
 
 
-@bp.post("/profile/sessions/<int:session_id>/end")
 @login_required
 def end_session(session_id):
     """Sign one of the person's devices out: this one, or another they no longer use."""

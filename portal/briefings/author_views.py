@@ -13,7 +13,7 @@ from ..pagination import paginate
 from . import glossary, readability, services
 from .forms import BriefingForm, PublishForm, TranslationForm
 from .rendering import render_markdown
-from .views import PER_PAGE, authored_or_error, bp, document_context
+from .views import PER_PAGE, authored_or_error, document_context
 
 FIELDS = ("title", "summary", "body", "easy_read", "visibility", "review_by")
 
@@ -47,7 +47,6 @@ def _report(form, community, language):
     return readability.analyse(form.summary.data or "", form.body.data or "", language, terms)
 
 
-@bp.get("/communities/<slug>/briefings")
 @login_required
 def manage(slug):
     community = _author_of(slug)
@@ -60,7 +59,6 @@ def manage(slug):
     )
 
 
-@bp.route("/communities/<slug>/briefings/new", methods=["GET", "POST"])
 @keeps_text()
 @login_required
 def new(slug):
@@ -92,7 +90,6 @@ def _after_save(briefing):
     return redirect(url_for("briefings.edit", briefing_id=briefing.id, _anchor="readability"))
 
 
-@bp.route("/briefings/<int:briefing_id>/edit", methods=["GET", "POST"])
 @keeps_text()
 @login_required
 def edit(briefing_id):
@@ -112,7 +109,6 @@ def edit(briefing_id):
     )
 
 
-@bp.get("/briefings/<int:briefing_id>/preview")
 @login_required
 def preview(briefing_id):
     briefing, community = authored_or_error(briefing_id)
@@ -145,7 +141,6 @@ def _preview(briefing, community, form, status=200):
     )
 
 
-@bp.post("/briefings/<int:briefing_id>/publish")
 @login_required
 def publish(briefing_id):
     briefing, community = authored_or_error(briefing_id)
@@ -170,7 +165,6 @@ def publish(briefing_id):
     return redirect(url_for("briefings.show", briefing_id=briefing.id, language=briefing.language))
 
 
-@bp.route("/briefings/<int:briefing_id>/translate", methods=["GET", "POST"])
 @login_required
 def translate(briefing_id):
     briefing, community = authored_or_error(briefing_id)

@@ -10,13 +10,12 @@ from ..i18n import LANGUAGE_NAMES
 from ..pagination import paginate
 from . import glossary
 from .forms import GlossaryFilterForm, GlossaryTermForm
-from .views import bp, language_options
+from .views import language_options
 
 GLOSSARY_PER_PAGE = 50
 SITE_WIDE = "site"
 
 
-@bp.get("/glossary")
 def glossary_index():
     form = GlossaryFilterForm(request.args)
     form.language.choices = [("", _("All languages"))] + language_options()
@@ -68,7 +67,6 @@ def _chosen_community(form):
     return db.session.get(Community, int(form.scope.data))
 
 
-@bp.route("/glossary/new", methods=["GET", "POST"])
 @login_required
 def glossary_new():
     if not permissions.can_manage_glossary(current_user):
@@ -76,7 +74,6 @@ def glossary_new():
     return _save_term(None, _("Add a term to the glossary"))
 
 
-@bp.route("/glossary/<int:term_id>/edit", methods=["GET", "POST"])
 @login_required
 def glossary_edit(term_id):
     term, community = glossary.get(term_id)
@@ -116,7 +113,6 @@ def _save_term(term, title, community=None):
     )
 
 
-@bp.post("/glossary/<int:term_id>/delete")
 @login_required
 def glossary_delete(term_id):
     term, community = glossary.get(term_id)

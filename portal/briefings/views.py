@@ -1,6 +1,6 @@
 """Reading briefings: the list, a briefing, its versions and differences, and feedback."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -20,8 +20,6 @@ from .forms import (
 )
 from .rendering import mark_terms
 
-bp = Blueprint("briefings", __name__)
-
 PER_PAGE = 20
 
 
@@ -31,7 +29,6 @@ LABELS = {
 }
 
 
-@bp.app_context_processor
 def labels():
     return LABELS
 
@@ -64,7 +61,6 @@ def glossary_help(body_html, community_id, language):
     return marked, [(anchor, anchors[anchor]) for anchor in used]
 
 
-@bp.app_template_global()
 def document_context(title, summary, body_html, easy_read_html, language, community_id):
     """What `briefings/_document.html` needs to show a briefing's words."""
     marked, explained = glossary_help(body_html, community_id, language)
@@ -79,7 +75,6 @@ def document_context(title, summary, body_html, easy_read_html, language, commun
     }
 
 
-@bp.app_template_global()
 def community_briefings(community, limit=5):
     """The newest briefings of a community the user may read.
 
@@ -89,7 +84,6 @@ def community_briefings(community, limit=5):
     return db.session.execute(query).all()
 
 
-@bp.get("/briefings")
 def index():
     form = BriefingSearchForm(request.args)
     all_communities = communities.directory_query(current_user).with_only_columns(
@@ -115,7 +109,6 @@ def index():
     )
 
 
-@bp.get("/briefings/<int:briefing_id>")
 def show(briefing_id):
     briefing, community = readable_or_404(briefing_id)
     if not briefing.is_published:
@@ -159,7 +152,6 @@ def render_show(briefing, community, feedback_form, status=200, count_view=True)
     )
 
 
-@bp.post("/briefings/<int:briefing_id>/feedback")
 @login_required
 def feedback(briefing_id):
     briefing, community = readable_or_404(briefing_id)
@@ -179,7 +171,6 @@ def feedback(briefing_id):
     return redirect(url_for("briefings.show", briefing_id=briefing.id, language=briefing.language))
 
 
-@bp.get("/briefings/<int:briefing_id>/versions")
 def versions(briefing_id):
     briefing, community = readable_or_404(briefing_id)
     page = paginate(services.versions_query(briefing), PER_PAGE)
@@ -205,7 +196,6 @@ def _version_or_404(briefing, number):
     return version
 
 
-@bp.get("/briefings/<int:briefing_id>/versions/<int:number>")
 def version(briefing_id, number):
     briefing, community = readable_or_404(briefing_id)
     shown = _version_or_404(briefing, number)
@@ -218,7 +208,6 @@ def version(briefing_id, number):
     )
 
 
-@bp.get("/briefings/<int:briefing_id>/compare")
 def compare(briefing_id):
     briefing, community = readable_or_404(briefing_id)
     old_number = request.args.get("old", max(1, briefing.version_number - 1), type=int)
@@ -235,7 +224,6 @@ def compare(briefing_id):
     )
 
 
-@bp.get("/briefings/<int:briefing_id>/insights")
 @login_required
 def insights(briefing_id):
     briefing, community = authored_or_error(briefing_id)

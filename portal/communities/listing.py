@@ -63,8 +63,6 @@ def _changed(target, *names):
     return any(state.attrs[name].history.has_changes() for name in names)
 
 
-@event.listens_for(Membership, "before_insert")
-@event.listens_for(Membership, "before_update")
 def _set_sort_name(_mapper, connection, membership):
     if membership.sort_name and not _changed(membership, "use_pseudonym", "user_id"):
         return
@@ -74,19 +72,15 @@ def _set_sort_name(_mapper, connection, membership):
     membership.sort_name = sort_name(names.display_name, names.pseudonym, membership.use_pseudonym)
 
 
-@event.listens_for(Membership, "after_insert")
-@event.listens_for(Membership, "after_delete")
 def _count_after_insert_or_delete(_mapper, connection, membership):
     recount(connection, membership.community_id)
 
 
-@event.listens_for(Membership, "after_update")
 def _count_after_update(_mapper, connection, membership):
     if _changed(membership, "status", "role", "community_id"):
         recount(connection, membership.community_id)
 
 
-@event.listens_for(User, "after_update")
 def _rename_memberships(_mapper, connection, user):
     if not _changed(user, "display_name", "pseudonym"):
         return
@@ -96,3 +90,18 @@ def _rename_memberships(_mapper, connection, user):
             .where(Membership.user_id == user.id, Membership.use_pseudonym.is_(use_pseudonym))
             .values(sort_name=sort_name(user.display_name, user.pseudonym, use_pseudonym))
         )
+
+
+def listen():
+    """Keep sort names and member counts right with every flush that changes a membership
+    or a name. Connected once, from `signals.connect_receivers`."""
+    for target, name, hook in (
+        (Membership, "before_insert", _set_sort_name),
+        (Membership, "before_update", _set_sort_name),
+        (Membership, "after_insert", _count_after_insert_or_delete),
+        (Membership, "after_delete", _count_after_insert_or_delete),
+        (Membership, "after_update", _count_after_update),
+        (User, "after_update", _rename_memberships),
+    ):
+        if not event.contains(target, name, hook):
+            event.listen(target, name, hook)

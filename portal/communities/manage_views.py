@@ -23,7 +23,7 @@ from .forms import (
     WaysToRespondForm,
 )
 from .models import PENDING, Membership
-from .views import PER_PAGE, bp, community_or_404, forbid_unless
+from .views import PER_PAGE, community_or_404, forbid_unless
 
 # Members and requests, by name (as services.members_query sorts).
 BY_NAME = (Membership.sort_name, Membership.id)
@@ -44,7 +44,6 @@ def _accept_url(token):
     return url_for("communities.accept_invitation", token=token, _external=True)
 
 
-@bp.get("/communities/<slug>/members")
 @login_required
 def members(slug):
     community = community_or_404(slug)
@@ -77,7 +76,6 @@ def _membership_or_404(community, membership_id):
     return membership
 
 
-@bp.get("/communities/<slug>/members/<int:membership_id>")
 @login_required
 def member(slug, membership_id):
     community = community_or_404(slug)
@@ -102,7 +100,6 @@ def _member_page(community, membership, role_form, remove_form):
     )
 
 
-@bp.post("/communities/<slug>/members/<int:membership_id>/role")
 @login_required
 def change_role(slug, membership_id):
     community = community_or_404(slug)
@@ -120,7 +117,6 @@ def change_role(slug, membership_id):
     return _member_page(community, membership, form, RemoveForm())
 
 
-@bp.post("/communities/<slug>/members/<int:membership_id>/remove")
 @login_required
 def remove_member(slug, membership_id):
     community = community_or_404(slug)
@@ -138,7 +134,6 @@ def remove_member(slug, membership_id):
     return _member_page(community, membership, RoleForm(role=membership.role), form)
 
 
-@bp.route("/communities/<slug>/requests", methods=["GET", "POST"])
 @login_required
 def requests(slug):
     community = community_or_404(slug)
@@ -175,7 +170,6 @@ def requests(slug):
     )
 
 
-@bp.route("/communities/<slug>/invitations", methods=["GET", "POST"])
 @login_required
 def invitations_page(slug):
     community = community_or_404(slug)
@@ -224,7 +218,6 @@ def _invitation_action(slug, invitation_id, action):
     return redirect(url_for("communities.invitations_page", slug=slug))
 
 
-@bp.post("/communities/<slug>/invitations/<int:invitation_id>/resend")
 @login_required
 def resend_invitation(slug, invitation_id):
     def action(community, invitation):
@@ -234,7 +227,6 @@ def resend_invitation(slug, invitation_id):
     return _invitation_action(slug, invitation_id, action)
 
 
-@bp.post("/communities/<slug>/invitations/<int:invitation_id>/revoke")
 @login_required
 def revoke_invitation(slug, invitation_id):
     def action(community, invitation):
@@ -244,7 +236,6 @@ def revoke_invitation(slug, invitation_id):
     return _invitation_action(slug, invitation_id, action)
 
 
-@bp.route("/communities/<slug>/ways-to-respond", methods=["GET", "POST"])
 @keeps_text()
 @login_required
 def ways_to_respond(slug):
@@ -271,7 +262,6 @@ def _community_fields(form):
     return {name: form[name].data for name in COMMUNITY_FIELDS}
 
 
-@bp.route("/communities/new", methods=["GET", "POST"])
 @login_required
 def create():
     forbid_unless(permissions.can_admin_communities(current_user))
@@ -283,7 +273,6 @@ def create():
     return render_template("communities/form.html", form=form, title=_("Create a community"))
 
 
-@bp.route("/communities/<slug>/edit", methods=["GET", "POST"])
 @login_required
 def edit(slug):
     community = community_or_404(slug)
@@ -302,7 +291,6 @@ def edit(slug):
     )
 
 
-@bp.post("/communities/<slug>/archive")
 @login_required
 def archive(slug):
     community = community_or_404(slug)
@@ -320,7 +308,6 @@ def archive(slug):
     return redirect(url_for("communities.show", slug=slug))
 
 
-@bp.route("/communities/<slug>/coordinators", methods=["GET", "POST"])
 @login_required
 def appoint(slug):
     community = community_or_404(slug)

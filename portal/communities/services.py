@@ -16,7 +16,7 @@ from ..accounts.models import User
 from ..accounts.services import find_by_email
 from ..db import utcnow
 from ..reports import summaries
-from . import listing, timeline  # noqa: F401 - timeline keeps its events by mapper events
+from . import listing
 from .models import (
     ACTIVE,
     CONSENT_VERSION,

@@ -119,8 +119,6 @@ def record(
     return entry
 
 
-@event.listens_for(Membership, "after_insert")
-@event.listens_for(Membership, "after_update")
 def _members_milestone(_mapper, connection, membership):
     """When a community's active members reach a milestone, mark it on its timeline.
 
@@ -162,7 +160,6 @@ def _members_milestone(_mapper, connection, membership):
         )
 
 
-@event.listens_for(Community, "after_insert")
 def _founded(_mapper, connection, community):
     now = utcnow()
     connection.execute(
@@ -178,3 +175,16 @@ def _founded(_mapper, connection, community):
             created_at=now,
         )
     )
+
+
+def listen():
+    """Mark a community's founding and its members' milestones on its timeline, in the
+    flush that makes them. Connected once, from `signals.connect_receivers`, after
+    `listing.listen` (a milestone is marked after the members are recounted)."""
+    for target, name, hook in (
+        (Membership, "after_insert", _members_milestone),
+        (Membership, "after_update", _members_milestone),
+        (Community, "after_insert", _founded),
+    ):
+        if not event.contains(target, name, hook):
+            event.listen(target, name, hook)

@@ -2,7 +2,7 @@
 
 from functools import partial
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
@@ -26,8 +26,6 @@ from .forms import (
 )
 from .models import ACTIVE, CONSENT_VERSION, LAY_PARTNER, PENDING
 
-bp = Blueprint("communities", __name__)
-
 PER_PAGE = 20
 
 
@@ -40,7 +38,6 @@ LABELS = {
 }
 
 
-@bp.app_context_processor
 def labels():
     return LABELS
 
@@ -57,7 +54,6 @@ def forbid_unless(allowed):
         abort(403)
 
 
-@bp.get("/communities")
 def directory():
     archived = request.args.get("archived") == "1"
     render = _directory_content
@@ -100,7 +96,6 @@ def _directory_content():
     )
 
 
-@bp.get("/communities/<slug>")
 def show(slug):
     community = community_or_404(slug)
     return render_template(
@@ -120,7 +115,6 @@ def _join_form(community, role=LAY_PARTNER):
     return form
 
 
-@bp.route("/communities/<slug>/join", methods=["GET", "POST"])
 @login_required
 def join(slug):
     community = community_or_404(slug)
@@ -159,7 +153,6 @@ def _uses_pseudonym(form):
     return "name_choice" in form and form.name_choice.data == "pseudonym"
 
 
-@bp.route("/profile/communication-needs", methods=["GET", "POST"])
 @login_required
 def needs():
     community = services.get_by_slug(request.args.get("community", ""))
@@ -188,7 +181,6 @@ def needs():
     )
 
 
-@bp.route("/communities/<slug>/leave", methods=["GET", "POST"])
 @login_required
 def leave(slug):
     community = community_or_404(slug)
@@ -213,7 +205,6 @@ def leave(slug):
     )
 
 
-@bp.route("/communities/<slug>/consent", methods=["GET", "POST"])
 @login_required
 def consent(slug):
     community = community_or_404(slug)
@@ -240,7 +231,6 @@ def consent(slug):
     )
 
 
-@bp.get("/my/communities")
 @login_required
 def mine():
     return render_template(
@@ -267,7 +257,6 @@ def _invitation_unusable(problem):
     ), 400
 
 
-@bp.route("/invitations/<token>", methods=["GET", "POST"])
 def accept_invitation(token):
     invitation, problem = _invitation_or_refusal(token)
     if invitation is None:
@@ -303,7 +292,6 @@ def accept_invitation(token):
     )
 
 
-@bp.route("/invitations/<token>/register", methods=["GET", "POST"])
 def register_from_invitation(token):
     invitation, problem = _invitation_or_refusal(token)
     if invitation is None:

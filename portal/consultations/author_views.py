@@ -11,7 +11,7 @@ from ..held import keeps_text
 from . import services
 from .forms import ProposalForm, PublishForm, QuestionForm
 from .models import OPEN
-from .views import bp, readable_or_404
+from .views import readable_or_404
 
 FIELDS = (
     "title",
@@ -49,7 +49,6 @@ def _report(form, community):
     return readability.analyse(form.summary.data or "", "", "en", terms)
 
 
-@bp.route("/communities/<slug>/proposals/new", methods=["GET", "POST"])
 @keeps_text()
 @login_required
 def new(slug):
@@ -77,7 +76,6 @@ def new(slug):
     )
 
 
-@bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
 @keeps_text()
 @login_required
 def edit(proposal_id):
@@ -107,7 +105,6 @@ def edit(proposal_id):
     )
 
 
-@bp.get("/proposals/<int:proposal_id>/questions")
 @login_required
 def questions(proposal_id):
     proposal, community = _authored_or_error(proposal_id)
@@ -176,7 +173,6 @@ def _save_question(proposal, community, question):
     return redirect(url_for("consultations.questions", proposal_id=proposal.id))
 
 
-@bp.route("/proposals/<int:proposal_id>/questions/new", methods=["GET", "POST"])
 @login_required
 def question_new(proposal_id):
     proposal, community = _authored_or_error(proposal_id)
@@ -190,14 +186,12 @@ def _question_or_404(proposal, question_id):
     return question
 
 
-@bp.route("/proposals/<int:proposal_id>/questions/<int:question_id>/edit", methods=["GET", "POST"])
 @login_required
 def question_edit(proposal_id, question_id):
     proposal, community = _authored_or_error(proposal_id)
     return _save_question(proposal, community, _question_or_404(proposal, question_id))
 
 
-@bp.post("/proposals/<int:proposal_id>/questions/<int:question_id>/move")
 @login_required
 def question_move(proposal_id, question_id):
     proposal, community = _authored_or_error(proposal_id)
@@ -210,7 +204,6 @@ def question_move(proposal_id, question_id):
     return redirect(url_for("consultations.questions", proposal_id=proposal.id))
 
 
-@bp.post("/proposals/<int:proposal_id>/questions/<int:question_id>/delete")
 @login_required
 def question_delete(proposal_id, question_id):
     proposal, community = _authored_or_error(proposal_id)
@@ -224,7 +217,6 @@ def question_delete(proposal_id, question_id):
     return redirect(url_for("consultations.questions", proposal_id=proposal.id))
 
 
-@bp.route("/proposals/<int:proposal_id>/publish", methods=["GET", "POST"])
 @login_required
 def publish(proposal_id):
     proposal, community = _authored_or_error(proposal_id)

@@ -11,7 +11,7 @@ from . import contributions, moderation, services
 from .forms import HideForm, QuoteForm, ReportForm, answers_from, offline_form
 from .models import Report
 from .review_views import reviewable_or_404
-from .views import PER_PAGE, bp, readable_or_404
+from .views import PER_PAGE, readable_or_404
 
 
 def _back_to_review(contribution):
@@ -31,7 +31,6 @@ def _page(template, form, contribution, proposal, status=200, **context):
     ), status
 
 
-@bp.route("/review/contributions/<int:contribution_id>/report", methods=["GET", "POST"])
 @login_required
 def report(contribution_id):
     contribution, proposal, community, _name = reviewable_or_404(contribution_id)
@@ -50,7 +49,6 @@ def report(contribution_id):
     )
 
 
-@bp.route("/review/contributions/<int:contribution_id>/hide", methods=["GET", "POST"])
 @login_required
 def hide(contribution_id):
     contribution, proposal, community = _moderated_or_403(contribution_id)
@@ -69,7 +67,6 @@ def hide(contribution_id):
     )
 
 
-@bp.route("/review/contributions/<int:contribution_id>/quote", methods=["GET", "POST"])
 @login_required
 def quote(contribution_id):
     contribution, proposal, community = _moderated_or_403(contribution_id)
@@ -98,7 +95,6 @@ def quote(contribution_id):
     )
 
 
-@bp.get("/communities/<slug>/reports")
 @login_required
 def reports(slug):
     community = community_or_404(slug)
@@ -116,7 +112,6 @@ def reports(slug):
     )
 
 
-@bp.post("/communities/<slug>/reports/<int:report_id>/dismiss")
 @login_required
 def dismiss_report(slug, report_id):
     community = community_or_404(slug)
@@ -130,7 +125,6 @@ def dismiss_report(slug, report_id):
     return redirect(url_for("consultations.reports", slug=slug))
 
 
-@bp.route("/proposals/<int:proposal_id>/record", methods=["GET", "POST"])
 @login_required
 def record(proposal_id):
     """A coordinator types up views given at a meeting, by phone, letter, email or on paper."""

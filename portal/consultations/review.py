@@ -13,7 +13,7 @@ from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import load_only
 
-from .. import db, outbox, permissions
+from .. import db, outbox, permissions, signals
 from ..accounts.models import User
 from ..communities.models import ACTIVE, COORDINATOR, PROFESSIONAL, Community, Membership
 from ..communities.services import NotAllowed, Refused, require
@@ -40,16 +40,11 @@ from .search import contributions_matching
 
 __all__ = ["NotAllowed", "Refused"]
 
-# Higher domains follow themes here without this module knowing them: impact keeps each
-# contribution's outcome, which depends on the links of its themes.
-THEMES_CHANGED = []  # called with the ids of contributions that gained or lost a theme
-THEMES_MERGING = []  # called with (theme, into) before a theme is merged into another
-
 
 def _themes_changed(contribution_ids):
+    """Announce that these contributions gained or lost a theme (see `signals`)."""
     if contribution_ids:
-        for listener in THEMES_CHANGED:
-            listener(contribution_ids)
+        signals.themes_changed.send(contribution_ids=contribution_ids)
 
 
 def reviewed_community_ids(reviewer):
@@ -467,8 +462,7 @@ def merge_themes(reviewer, proposal, community, theme, into):
     require(permissions.can_review(reviewer, community))
     if theme.id == into.id:
         raise Refused(_l("Choose a different theme to merge into"))
-    for listener in THEMES_MERGING:
-        listener(theme, into)
+    signals.theme_merging.send(theme, into=into)
     moved = list(
         db.session.scalars(
             sa.select(ContributionTheme.contribution_id).where(

@@ -22,7 +22,7 @@ from .forms import (
     ThemesForm,
 )
 from .models import Contribution, Proposal
-from .views import bp, readable_or_404
+from .views import readable_or_404
 
 INBOX_PER_PAGE = 25
 # The inbox's two orders, as review.inbox_query sorts; its pages turn by keyset.
@@ -54,7 +54,6 @@ INBOX_WORDS = Labels(
 )
 
 
-@bp.app_context_processor
 def review_labels():
     return LABELS
 
@@ -134,13 +133,11 @@ def _reviewer_only():
         abort(403)
 
 
-@bp.get("/review")
 @login_required
 def inbox():
     return _inbox(BulkForm(formdata=None))
 
 
-@bp.post("/review/bulk")
 @login_required
 def bulk():
     """Acknowledge, theme or reply to the selected contributions, then show the inbox again.
@@ -226,13 +223,11 @@ def _review_page(contribution_id, reply_form=None, status=200):
     )
 
 
-@bp.get("/review/contributions/<int:contribution_id>")
 @login_required
 def review_contribution(contribution_id):
     return _review_page(contribution_id)
 
 
-@bp.post("/review/contributions/<int:contribution_id>/acknowledge")
 @login_required
 def acknowledge(contribution_id):
     contribution, *_rest = reviewable_or_404(contribution_id)
@@ -241,7 +236,6 @@ def acknowledge(contribution_id):
     return redirect(url_for("consultations.review_contribution", contribution_id=contribution_id))
 
 
-@bp.post("/review/contributions/<int:contribution_id>/reply")
 @keeps_text(page="consultations.review_contribution")
 @login_required
 def reply(contribution_id):
@@ -254,7 +248,6 @@ def reply(contribution_id):
     return redirect(url_for("consultations.review_contribution", contribution_id=contribution_id))
 
 
-@bp.post("/review/contributions/<int:contribution_id>/themes")
 @login_required
 def themes(contribution_id):
     contribution, proposal, _community, _name = reviewable_or_404(contribution_id)
@@ -279,7 +272,6 @@ def _reviewed_proposal(proposal_id):
     return proposal, community
 
 
-@bp.get("/proposals/<int:proposal_id>/themes")
 @login_required
 def proposal_themes(proposal_id):
     proposal, community = _reviewed_proposal(proposal_id)
@@ -301,7 +293,6 @@ def _theme_or_404(proposal, theme_id):
     return theme
 
 
-@bp.post("/proposals/<int:proposal_id>/themes/<int:theme_id>/rename")
 @login_required
 def rename_theme(proposal_id, theme_id):
     proposal, community = _reviewed_proposal(proposal_id)
@@ -318,7 +309,6 @@ def rename_theme(proposal_id, theme_id):
     return redirect(url_for("consultations.proposal_themes", proposal_id=proposal.id))
 
 
-@bp.post("/proposals/<int:proposal_id>/themes/<int:theme_id>/merge")
 @login_required
 def merge_theme(proposal_id, theme_id):
     proposal, community = _reviewed_proposal(proposal_id)
@@ -338,7 +328,6 @@ def merge_theme(proposal_id, theme_id):
     return redirect(url_for("consultations.proposal_themes", proposal_id=proposal.id))
 
 
-@bp.get("/proposals/<int:proposal_id>/summary")
 @login_required
 def summary(proposal_id):
     proposal, community = _reviewed_proposal(proposal_id)
@@ -352,7 +341,6 @@ def summary(proposal_id):
     )
 
 
-@bp.get("/proposals/<int:proposal_id>/export.csv")
 @login_required
 def export(proposal_id):
     """Every contribution as CSV that a spreadsheet opens correctly (UTF-8 with a BOM)."""

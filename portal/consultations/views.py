@@ -1,7 +1,6 @@
 """Proposals for members: the community's list, a proposal, and giving views on it."""
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -34,8 +33,6 @@ from .forms import (
 )
 from .models import CLOSED, DRAFT, OPEN, UPCOMING, Contribution, Proposal
 
-bp = Blueprint("consultations", __name__)
-
 PER_PAGE = 20
 # The order of each list of proposals (as services.by_status and drafts_query sort).
 PROPOSAL_ORDERS = {
@@ -57,7 +54,6 @@ LABELS = {
 }
 
 
-@bp.app_context_processor
 def labels():
     return LABELS
 
@@ -69,7 +65,6 @@ def readable_or_404(proposal_id):
     return proposal, community
 
 
-@bp.app_template_global()
 def community_proposals(community):
     """Open and upcoming proposals for the community page (members only)."""
     if not permissions.is_member(current_user, community):
@@ -77,13 +72,11 @@ def community_proposals(community):
     return services.first_open_and_upcoming(community)
 
 
-@bp.app_template_global()
 def proposals_linking(briefing):
     """Published proposals that link to a briefing (for its insights page)."""
     return services.proposals_linking(briefing)
 
 
-@bp.app_template_global()
 def proposals_supported(briefing, community):
     """Published proposals a briefing supports, for its page: whoever reads the briefing sees
     them if they may also read the community's consultations. One statement."""
@@ -92,7 +85,6 @@ def proposals_supported(briefing, community):
     return services.proposals_linking(briefing)
 
 
-@bp.get("/communities/<slug>/proposals")
 @login_required
 def index(slug):
     community = community_or_404(slug)
@@ -117,7 +109,6 @@ def index(slug):
     )
 
 
-@bp.get("/proposals/<int:proposal_id>")
 def show(proposal_id):
     proposal, community = services.get(proposal_id)
     if proposal is None or not permissions.can_read_consultation(current_user, proposal, community):
@@ -170,7 +161,6 @@ def _contribute_limit():
     return current_app.config["CONTRIBUTE_LIMIT"]
 
 
-@bp.route("/proposals/<int:proposal_id>/contribute", methods=["GET", "POST"])
 @limiter.limit(_contribute_limit, methods=["POST"])
 @csrf.exempt  # checked by the form itself, so that answers with a stale token come back
 def contribute(proposal_id):
@@ -246,7 +236,6 @@ def _multidict(data):
     return MultiDict([(key, v) for key, values in data.items() for v in values])
 
 
-@bp.post("/proposals/<int:proposal_id>/draft")
 @login_required
 def autosave(proposal_id):
     """Saves unfinished answers as the person types (with JavaScript). No page: 204."""
@@ -269,7 +258,6 @@ def _own_or_404(contribution_id):
     return contribution, proposal, community
 
 
-@bp.get("/contributions/<int:contribution_id>")
 @login_required
 def contribution(contribution_id):
     contribution, proposal, community = _own_or_404(contribution_id)
@@ -289,7 +277,6 @@ def contribution(contribution_id):
     )
 
 
-@bp.route("/contributions/<int:contribution_id>/edit", methods=["GET", "POST"])
 @keeps_text()
 @login_required
 def edit_contribution(contribution_id):
@@ -324,7 +311,6 @@ def edit_contribution(contribution_id):
     return redirect(url_for("consultations.contribution", contribution_id=contribution.id))
 
 
-@bp.post("/contributions/<int:contribution_id>/withdraw")
 @login_required
 def withdraw(contribution_id):
     contribution, proposal, _community = _own_or_404(contribution_id)
@@ -337,7 +323,6 @@ def withdraw(contribution_id):
     return redirect(url_for("consultations.contribution", contribution_id=contribution.id))
 
 
-@bp.get("/my/contributions")
 @login_required
 def mine():
     return render_template(

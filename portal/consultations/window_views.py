@@ -9,7 +9,7 @@ from .. import permissions
 from . import heard, services, window
 from .forms import PublishHeardForm, WindowForm
 from .models import OPEN, PAUSED
-from .views import bp, readable_or_404
+from .views import readable_or_404
 
 MOVES = {
     "close": (window.close_early, _l("Close the consultation early"), _l("Close it now")),
@@ -40,7 +40,6 @@ def _steered_or_error(proposal_id):
     return proposal, community
 
 
-@bp.route("/proposals/<int:proposal_id>/window/<action>", methods=["GET", "POST"])
 @login_required
 def window_move(proposal_id, action):
     if action not in MOVES:
@@ -85,7 +84,6 @@ def window_move(proposal_id, action):
     )
 
 
-@bp.get("/proposals/<int:proposal_id>/heard")
 def heard_summary(proposal_id):
     proposal, community = services.get(proposal_id)
     if proposal is None or not permissions.can_read_heard(current_user, proposal, community):
@@ -102,7 +100,6 @@ def heard_summary(proposal_id):
     )
 
 
-@bp.post("/proposals/<int:proposal_id>/heard/publish")
 @login_required
 def publish_heard(proposal_id):
     proposal, community = _steered_or_error(proposal_id)

@@ -8,15 +8,11 @@ from datetime import date
 import sqlalchemy as sa
 
 from .. import db
+from ..briefings.models import PUBLIC
 from ..communities.models import Community
 from ..consultations.models import Contribution, ContributionTheme, Quote, Theme
 from . import reach
-from .models import (
-    PUBLIC,
-    ChangeStatusEntry,
-    Influence,
-    ServiceChange,
-)
+from .models import ChangeStatusEntry, Influence, ServiceChange
 
 # The "you said, we did" board -------------------------------------------------------------
 

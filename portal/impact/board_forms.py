@@ -6,10 +6,10 @@ from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Optional
 
+from ..briefings.models import MEMBERS, PUBLIC
 from ..communities import timeline
 from ..forms import DateInputField, max_length, not_in_the_future, strip
 from .labels import CHANGE_STATUS_LABELS, TIMELINE_KIND_LABELS
-from .models import MEMBERS, PUBLIC
 
 
 def _picked(field):

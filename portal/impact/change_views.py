@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import db, permissions
+from ..briefings.models import PUBLIC
 from ..communities.services import Refused
 from ..communities.views import community_or_404
 from ..consultations.models import CLOSED, DECIDED
@@ -15,17 +16,11 @@ from ..held import keeps_text
 from ..pagination import paginate
 from . import reading, services
 from .forms import ChangeForm, DecisionForm, EvaluationForm, MilestoneForm, MoveForm
-from .models import (
-    PUBLIC,
-    STOPPED,
-    ServiceChange,
-)
-from .views import bp
+from .models import STOPPED, ServiceChange
 
 PER_PAGE = 20
 
 
-@bp.app_template_global()
 def proposal_decision(proposal):
     """(decision, name of who answers for it) of a decided proposal, for its page (whoever
     may read the proposal): one statement. (None, None) before it is decided."""
@@ -34,7 +29,6 @@ def proposal_decision(proposal):
     return services.decision_and_owner(proposal)
 
 
-@bp.app_template_global()
 def changes_carrying_out(decision, community):
     """The changes that carry out a decision (public ones for visitors), for the proposal's
     page: one statement."""
@@ -44,7 +38,6 @@ def changes_carrying_out(decision, community):
 # Decisions ------------------------------------------------------------------------------
 
 
-@bp.route("/proposals/<int:proposal_id>/decision", methods=["GET", "POST"])
 @keeps_text()
 @login_required
 def decision(proposal_id):
@@ -115,7 +108,6 @@ def _live_community_or_404(slug):
     return community
 
 
-@bp.get("/communities/<slug>/changes")
 def changes(slug):
     community = _live_community_or_404(slug)
     member = permissions.is_member(current_user, community)
@@ -217,7 +209,6 @@ def _change_form_page(form, community, change=None, status=200):
     )
 
 
-@bp.route("/communities/<slug>/changes/new", methods=["GET", "POST"])
 @keeps_text()
 @login_required
 def new_change(slug):
@@ -238,7 +229,6 @@ def new_change(slug):
     return redirect(url_for("impact.change", change_id=change.id))
 
 
-@bp.route("/changes/<int:change_id>/edit", methods=["GET", "POST"])
 @keeps_text()
 @login_required
 def edit_change(change_id):
@@ -295,13 +285,11 @@ def _change_page(change, community, move_form=None, milestone_form=None, status=
     )
 
 
-@bp.get("/changes/<int:change_id>")
 def change(change_id):
     change, community = _readable_change_or_404(change_id)
     return _change_page(change, community)
 
 
-@bp.post("/changes/<int:change_id>/status")
 @login_required
 def move_change(change_id):
     change, community = _authored_change_or_error(change_id)
@@ -325,7 +313,6 @@ def move_change(change_id):
     return redirect(url_for("impact.change", change_id=change.id))
 
 
-@bp.post("/changes/<int:change_id>/milestones")
 @login_required
 def add_milestone(change_id):
     change, community = _authored_change_or_error(change_id)
@@ -348,7 +335,6 @@ def add_milestone(change_id):
     return redirect(url_for("impact.change", change_id=change.id, _anchor="milestones"))
 
 
-@bp.route("/changes/<int:change_id>/evaluation", methods=["GET", "POST"])
 @keeps_text()
 @login_required
 def evaluation(change_id):

@@ -15,6 +15,7 @@ from flask import current_app, g
 
 from .. import db, permissions
 from ..accounts.services import find_by_email
+from ..briefings.models import MEMBERS, PUBLIC
 from ..communities import services as communities
 from ..communities import timeline
 from ..communities.timeline import TimelineEvent
@@ -40,10 +41,8 @@ from .models import (
     IMPLEMENTED,
     IN_PROGRESS,
     INFORMED,
-    MEMBERS,
     NOT_ADOPTED,
     PLANNED,
-    PUBLIC,
     STOPPED,
     WORKED,
     ChangeStatusEntry,

@@ -9,16 +9,12 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from .. import caching, db, permissions
-from ..briefings.models import Briefing
+from ..briefings.models import PUBLIC, Briefing
 from ..communities import timeline
 from ..communities.services import Refused, require
 from ..communities.timeline import TimelineEvent
 from ..db import utcnow
-from .models import (
-    PUBLIC,
-    Decision,
-    ServiceChange,
-)
+from .models import Decision, ServiceChange
 
 # The community timeline -------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..briefings.models import PUBLIC
 from ..communities.forms import MultiCheckboxField
 from ..forms import DateInputField, KeptForm, max_length, not_in_the_future, strip
 from .labels import (
@@ -21,7 +22,7 @@ from .labels import (
     VISIBILITY_LABELS,
     WORKED_LABELS,
 )
-from .models import NOT_ADOPTED, PUBLIC
+from .models import NOT_ADOPTED
 
 INFLUENCE_ACTION_LABELS = {
     "created": _l("Linked"),

@@ -22,7 +22,6 @@ from flask_babel import lazy_gettext as _l
 from .. import caching, db, outbox, permissions, signals
 from ..accounts.models import User
 from ..communities.services import Refused, require
-from ..consultations import review
 from ..consultations.models import Contribution, ContributionTheme, Proposal, Theme
 from ..db import utcnow
 from ..reports import summaries
@@ -440,12 +439,13 @@ def links_of(contribution_ids):
     return found
 
 
-def _keep_links_of_merged_theme(theme, into):
+def on_themes_changed(_sender, contribution_ids, **_details):
+    """Contributions gained or lost a theme: their outcomes follow their themes' links."""
+    refresh(contribution_ids)
+
+
+def on_theme_merging(theme, into, **_details):
     """A theme merged into another hands its links over, so no outcome is lost."""
     db.session.execute(
         sa.update(Influence).where(Influence.theme_id == theme.id).values(theme_id=into.id)
     )
-
-
-review.THEMES_CHANGED.append(refresh)
-review.THEMES_MERGING.append(_keep_links_of_merged_theme)

@@ -15,7 +15,6 @@ from ..pagination import paginate
 from . import influence, reading
 from .forms import INFLUENCE_ACTION_LABELS, InfluenceForm, LinkForm
 from .models import Influence
-from .views import bp
 
 PER_PAGE = 25
 MOST_CHOSEN = 100  # contributions linked at once: more than a page of the inbox
@@ -55,7 +54,6 @@ def _link_page(proposal, community, form, theme, rows, choices, status=200):
     )
 
 
-@bp.route("/proposals/<int:proposal_id>/influence", methods=["GET", "POST"])
 @login_required
 def link(proposal_id):
     proposal, community = _reviewed_proposal(proposal_id)
@@ -115,7 +113,6 @@ def _chosen(proposal):
     return None, rows
 
 
-@bp.app_template_global()
 def contribution_links(contribution):
     """The live links that reach a contribution, for its review page (reviewers only)."""
     return reading.contribution_links(contribution)
@@ -151,7 +148,6 @@ def _influence_page(found, proposal, community, form, status=200):
     )
 
 
-@bp.route("/influences/<int:influence_id>", methods=["GET", "POST"], endpoint="influence")
 @login_required
 def influence_page(influence_id):
     found, proposal, community = _influence_or_error(influence_id)
@@ -175,7 +171,6 @@ def influence_page(influence_id):
     return redirect(url_for("impact.influence", influence_id=found.id))
 
 
-@bp.post("/influences/<int:influence_id>/remove")
 @login_required
 def remove_influence(influence_id):
     found, proposal, community = _influence_or_error(influence_id)
@@ -187,7 +182,6 @@ def remove_influence(influence_id):
 # Contributions still waiting for an outcome ---------------------------------------------------
 
 
-@bp.get("/review/outcome-missing")
 @login_required
 def outcome_missing():
     """Contributions to decided proposals that no link reaches yet, in the reviewer's

@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
+from ..briefings.models import MEMBERS, PUBLIC
 from ..communities import timeline
 from ..i18n import Labels
 from .models import (
@@ -16,12 +17,10 @@ from .models import (
     IMPLEMENTED,
     IN_PROGRESS,
     INFORMED,
-    MEMBERS,
     NOT_ADOPTED,
     NOT_APPROVED,
     PARTLY,
     PLANNED,
-    PUBLIC,
     SHAPED,
     STOPPED,
     TOO_EARLY,

@@ -18,16 +18,9 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from .. import caching, db
+from ..briefings.models import PUBLIC
 from ..consultations.models import Contribution, Proposal
-from .models import (
-    AWAITING,
-    EVALUATED,
-    IMPLEMENTED,
-    PUBLIC,
-    SHAPED,
-    ChangeStatusEntry,
-    ServiceChange,
-)
+from .models import AWAITING, EVALUATED, IMPLEMENTED, SHAPED, ChangeStatusEntry, ServiceChange
 
 # The figures, in the order pages and files show them.
 CONTRIBUTIONS = "contributions"

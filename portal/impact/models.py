@@ -5,7 +5,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..briefings.models import MEMBERS, PUBLIC, VISIBILITIES  # noqa: F401 - one vocabulary
+from ..briefings.models import PUBLIC
 from ..db import Base, UTCDateTime, utcnow
 
 APPROVED, APPROVED_WITH_CHANGES, NOT_APPROVED, DEFERRED = (

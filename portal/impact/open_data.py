@@ -5,16 +5,11 @@ decisions, and no contribution's words or author."""
 import sqlalchemy as sa
 
 from .. import db
+from ..briefings.models import PUBLIC
 from ..communities.models import Community
 from ..consultations.models import Proposal
 from . import reach
-from .models import (
-    PUBLIC,
-    ChangeDecision,
-    Decision,
-    Influence,
-    ServiceChange,
-)
+from .models import ChangeDecision, Decision, Influence, ServiceChange
 
 # Open data --------------------------------------------------------------------------------
 

@@ -10,10 +10,11 @@ from sqlalchemy.orm import aliased
 
 from .. import db
 from ..accounts.models import User
+from ..briefings.models import PUBLIC
 from ..consultations import review
 from ..consultations.models import Contribution, ContributionTheme, Proposal, Theme
 from . import reach, services
-from .models import AWAITING, EFFECTS, PUBLIC, ChangeDecision, Decision, Influence, ServiceChange
+from .models import AWAITING, EFFECTS, ChangeDecision, Decision, Influence, ServiceChange
 
 
 def changes_query(community, member):

@@ -25,7 +25,6 @@ from ..i18n import Labels
 from . import measures, reports
 from .labels import LABELS as IMPACT_LABELS
 from .report_forms import NarrativeForm, PeriodForm
-from .views import bp
 
 LABELS = {
     "measure_labels": Labels(measures.MEASURE_LABELS),
@@ -37,12 +36,10 @@ LABELS = {
 }
 
 
-@bp.app_context_processor
 def measure_labels():
     return LABELS
 
 
-@bp.app_template_global()
 def community_impact(community):
     """The community's figures for the last twelve months, for its page; once per request.
 
@@ -102,7 +99,6 @@ def _periods(form, years):
     }
 
 
-@bp.get("/communities/<slug>/impact")
 @login_required
 def dashboard(slug):
     community = _coordinated_or_error(slug)
@@ -145,7 +141,6 @@ def _page(template, community, content, title):
     return render_template(template, community=community, content=content, title=title)
 
 
-@bp.get("/communities/<slug>/impact/report")
 @login_required
 def report(slug):
     community = _coordinated_or_error(slug)
@@ -172,7 +167,6 @@ def _report_content(community, year):
     )
 
 
-@bp.route("/communities/<slug>/impact/report/edit", methods=["GET", "POST"])
 @login_required
 def edit_report(slug):
     community = _coordinated_or_error(slug)
@@ -203,7 +197,6 @@ def edit_report(slug):
     ), 400 if form.errors else 200
 
 
-@bp.get("/communities/<slug>/impact/report.<fmt>")
 @login_required
 def report_data(slug, fmt):
     """The report's figures and changes as CSV (UTF-8 with a BOM, for spreadsheets) or JSON."""

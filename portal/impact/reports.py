@@ -17,11 +17,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
 
 from .. import caching, db, permissions
+from ..briefings.models import MEMBERS, PUBLIC
 from ..communities.services import Refused, require
 from ..consultations.models import Contribution, Proposal, Quote
 from ..db import utcnow
 from . import measures as figures
-from .models import MEMBERS, PUBLIC, ChangeStatusEntry, ImpactReport, ServiceChange
+from .models import ChangeStatusEntry, ImpactReport, ServiceChange
 
 NARRATIVE_FIELDS = (
     "aim",

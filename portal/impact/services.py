@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import db, outbox, permissions, signals
 from ..accounts.models import User
+from ..briefings.models import PUBLIC, VISIBILITIES
 from ..communities import timeline
 from ..communities.models import ACTIVE, COORDINATOR, PROFESSIONAL, Community, Membership
 from ..communities.services import Refused, require
@@ -24,9 +25,7 @@ from .models import (
     DECISION_KINDS,
     EVALUATED,
     IMPLEMENTED,
-    PUBLIC,
     STOPPED,
-    VISIBILITIES,
     WORKED_ANSWERS,
     ChangeDecision,
     ChangeStatusEntry,

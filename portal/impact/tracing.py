@@ -9,18 +9,12 @@ from functools import cache
 import sqlalchemy as sa
 
 from .. import caching, db
+from ..briefings.models import PUBLIC
 from ..communities.models import ACTIVE, Community, Membership
 from ..consultations.models import Contribution, ContributionTheme, Proposal, Theme
 from ..db import utcnow
 from . import influence, reach
-from .models import (
-    OUTCOMES,
-    PUBLIC,
-    ChangeDecision,
-    Decision,
-    Influence,
-    ServiceChange,
-)
+from .models import OUTCOMES, ChangeDecision, Decision, Influence, ServiceChange
 
 # My impact --------------------------------------------------------------------------------
 

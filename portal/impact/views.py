@@ -3,11 +3,12 @@ the community timeline and open data."""
 
 import json
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import caching, permissions
+from ..briefings.models import PUBLIC
 from ..communities.services import NotAllowed
 from ..communities.timeline import TimelineEvent
 from ..communities.views import community_or_404
@@ -17,31 +18,26 @@ from ..db import utcnow
 from ..downloads import csv_download
 from ..i18n import text_direction
 from ..pagination import paginate
-from . import board, diagram, events, influence, tracing  # noqa: F401 - influence keeps outcomes
+from . import board, diagram, events, influence, tracing
 from . import open_data as open_files
 from .board_forms import BoardFilterForm, EventForm, TimelineFilterForm
 from .labels import LABELS
-from .models import PUBLIC, ServiceChange
-
-bp = Blueprint("impact", __name__)
+from .models import ServiceChange
 
 MINE_PER_PAGE = 20
 BOARD_PER_PAGE = 10
 TIMELINE_PER_PAGE = 25
 
 
-@bp.app_context_processor
 def impact_labels():
     return LABELS
 
 
-@bp.app_template_global()
 def what_it_changed(contribution):
     """The live links that reach one of the person's own contributions, for its page."""
     return influence.links_of([contribution.id])[contribution.id]
 
 
-@bp.get("/my/impact")
 @login_required
 def mine():
     page = paginate(
@@ -62,7 +58,6 @@ def mine():
     )
 
 
-@bp.get("/proposals/<int:proposal_id>/trace")
 def trace(proposal_id):
     proposal, community = consultation_services.get(proposal_id)
     if proposal is None or not permissions.can_read_consultation(current_user, proposal, community):
@@ -85,7 +80,6 @@ def trace(proposal_id):
     )
 
 
-@bp.get("/you-said-we-did", endpoint="board")
 def you_said_we_did():
     title = _("You said, we did")
     content = caching.remember_html("board", lambda: _board_content(title), audience="everyone")
@@ -130,7 +124,6 @@ def _said_about(change_ids):
     return caching.remember(("board", tuple(change_ids)), lambda: board.board_details(change_ids))
 
 
-@bp.get("/communities/<slug>/timeline")
 def timeline(slug):
     community = community_or_404(slug)
     member = permissions.is_member(current_user, community)
@@ -182,7 +175,6 @@ def _event_page(community, form, status=200):
     )
 
 
-@bp.route("/communities/<slug>/timeline/new", methods=["GET", "POST"])
 @login_required
 def new_event(slug):
     community = community_or_404(slug)
@@ -213,7 +205,6 @@ def new_event(slug):
 # Open data --------------------------------------------------------------------------------
 
 
-@bp.get("/open-data")
 def open_data():
     return render_template(
         "impact/open_data.html",
@@ -224,7 +215,6 @@ def open_data():
     )
 
 
-@bp.get("/open-data/<name>.<fmt>")
 def open_data_file(name, fmt):
     if name not in open_files.OPEN_DATA or fmt not in ("csv", "json"):
         abort(404)

@@ -1,0 +1,11 @@
+"""Involvement: activities, attendance, payments, expenses, claims and each person's record."""
+
+
+def register(app):
+    """Add this domain's pages, and the helpers its templates share, to `app`.
+
+    Every address is listed in `blueprint.py`.
+    """
+    from .blueprint import bp
+
+    app.register_blueprint(bp)

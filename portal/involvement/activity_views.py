@@ -35,7 +35,6 @@ from .models import (
     Participation,
     Payment,
 )
-from .views import bp
 
 ACTIVITIES_PER_PAGE = 25
 PEOPLE_PER_PAGE = 50
@@ -72,12 +71,10 @@ ACTIVITIES_WORDS = Labels(
 )
 
 
-@bp.app_context_processor
 def payment_labels():
     return LABELS
 
 
-@bp.app_template_global()
 def time_spent_words(minutes):
     """Time spent, in hours and minutes: "1 hour 30 minutes"."""
     hours, rest = divmod(minutes, 60)
@@ -89,7 +86,6 @@ def time_spent_words(minutes):
     return " ".join(words)
 
 
-@bp.app_template_filter("money")
 def money_filter(value):
     """A sum of money as every page shows it: £1,234.50."""
     if value is None:
@@ -149,7 +145,6 @@ def _back_to_activity(activity):
 # Activities -----------------------------------------------------------------------------------
 
 
-@bp.get("/communities/<slug>/activities")
 @login_required
 def activities(slug):
     community = live_community_or_404(slug)
@@ -223,7 +218,6 @@ def _activity_form_page(form, community, activity=None, status=200):
     )
 
 
-@bp.route("/communities/<slug>/activities/new", methods=["GET", "POST"])
 @login_required
 def new_activity(slug):
     community = live_community_or_404(slug)
@@ -240,7 +234,6 @@ def new_activity(slug):
     return redirect(url_for("involvement.attendance", activity_id=activity.id))
 
 
-@bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_activity(activity_id):
     activity, community = _managed_activity(activity_id)
@@ -290,14 +283,12 @@ def _activity_page(activity, community, *, failed=None, problem=None, status=200
     )
 
 
-@bp.get("/activities/<int:activity_id>")
 @login_required
 def activity(activity_id):
     activity, community = _managed_activity(activity_id)
     return _activity_page(activity, community)
 
 
-@bp.route("/activities/<int:activity_id>/attendance", methods=["GET", "POST"])
 @login_required
 def attendance(activity_id):
     activity, community = _managed_activity(activity_id)
@@ -336,7 +327,6 @@ def attendance(activity_id):
     )
 
 
-@bp.post("/activities/<int:activity_id>/participants/<int:user_id>/remove")
 @login_required
 def remove_participant(activity_id, user_id):
     activity, community = _managed_activity(activity_id)
@@ -351,7 +341,6 @@ def remove_participant(activity_id, user_id):
 # Payments -------------------------------------------------------------------------------------
 
 
-@bp.post("/payments/<int:payment_id>/<action>")
 @login_required
 def move_payment(payment_id, action):
     if action not in STEP_LABELS:
@@ -365,7 +354,6 @@ def move_payment(payment_id, action):
     return _back_to_activity(activity)
 
 
-@bp.post("/payments/<int:payment_id>/pay")
 @login_required
 def pay(payment_id):
     payment, activity, community = _managed_payment(payment_id)

@@ -18,7 +18,6 @@ from ..i18n import dateformat
 from . import expenses, my_reading, receipts
 from .claim_forms import ClaimForm, DecisionForm, PayForm
 from .models import CLAIM_APPROVED, PART_APPROVED, SUBMITTED, InvolvementActivity
-from .views import bp
 
 
 def _claim_or_404(claim_id):
@@ -67,7 +66,6 @@ def _refused(form, refusal):
     target.errors = [str(refusal.message)]
 
 
-@bp.route("/communities/<slug>/expenses/new", methods=["GET", "POST"])
 @login_required
 def new_claim(slug):
     community = community_or_404(slug)
@@ -85,7 +83,6 @@ def new_claim(slug):
     return redirect(url_for("involvement.claim", claim_id=claim.id))
 
 
-@bp.route("/expenses/<int:claim_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_claim(claim_id):
     claim, community = _claim_or_404(claim_id)
@@ -133,7 +130,6 @@ def _claim_page(claim, community, decision_form=None, pay_form=None, status=200)
     )
 
 
-@bp.get("/expenses/<int:claim_id>")
 @login_required
 def claim(claim_id):
     claim, community = _claim_or_404(claim_id)
@@ -147,7 +143,6 @@ def _coordinated_claim_or_error(claim_id):
     return claim, community
 
 
-@bp.post("/expenses/<int:claim_id>/decision")
 @login_required
 def decide_claim(claim_id):
     claim, community = _coordinated_claim_or_error(claim_id)
@@ -174,7 +169,6 @@ def decide_claim(claim_id):
     return redirect(url_for("involvement.claim", claim_id=claim.id))
 
 
-@bp.post("/expenses/<int:claim_id>/paid")
 @login_required
 def pay_claim(claim_id):
     claim, community = _coordinated_claim_or_error(claim_id)
@@ -199,7 +193,6 @@ def pay_claim(claim_id):
     return redirect(url_for("involvement.claim", claim_id=claim.id))
 
 
-@bp.get("/expenses/<int:claim_id>/receipt")
 @login_required
 def receipt(claim_id):
     """The receipt as a download, never shown in the page: its type is the one checked when

@@ -22,7 +22,6 @@ from .activity_forms import (
 from .activity_views import LABELS, coordinators_only
 from .labels import LABELS as INVOLVEMENT_LABELS
 from .models import ExpenseClaim, Payment
-from .views import bp
 
 QUEUE_PER_PAGE = 25
 DUE_PER_PAGE = 100
@@ -53,7 +52,6 @@ def _waits(rows, since):
     return [words[count] for count in days]
 
 
-@bp.get("/communities/<slug>/approvals")
 @login_required
 def queue(slug):
     community = community_or_404(slug)
@@ -89,7 +87,6 @@ def _period_form():
     return PeriodForm(request.args, start=first, end=last)
 
 
-@bp.get("/communities/<slug>/payments-due")
 @login_required
 def payments_due(slug):
     community = community_or_404(slug)
@@ -125,7 +122,6 @@ def _what_for(row):
     return f"{INVOLVEMENT_LABELS['activity_kind_labels'][row.category]}: {row.what}"
 
 
-@bp.get("/communities/<slug>/payments-due.csv")
 @login_required
 def payments_due_csv(slug):
     """The payments due in a period as CSV for the finance team (UTF-8 with a BOM, and no
@@ -161,7 +157,6 @@ def _due_rows(query):
     yield [_("Total"), "", "", "", f"{total:.2f}", "", ""]
 
 
-@bp.get("/communities/<slug>/money")
 @login_required
 def totals(slug):
     community = community_or_404(slug)

@@ -14,7 +14,6 @@ from ..downloads import csv_download
 from ..pagination import paginate
 from . import equality, my_reading, services
 from .my_forms import EqualityForm, PreferenceForm, StatementForm
-from .views import bp
 
 SHORT = 5  # rows of each list on "My involvement"; "See all" pages the rest
 PER_PAGE = 20
@@ -33,24 +32,20 @@ SECTIONS = {
 }
 
 
-@bp.app_template_filter("as_hours")
 def as_hours(minutes):
     """Minutes as hours the way the reader's language writes numbers: 1.5, 0.75."""
     return format_decimal(my_reading.hours(minutes))
 
 
-@bp.app_template_global()
 def my_payment_preference():
     """The signed-in person's payment preference, for their profile."""
     return services.preference_of(current_user.id)
 
 
-@bp.app_template_global()
 def my_equality_answered():
     return equality.answers_of(current_user) is not None
 
 
-@bp.get("/my/involvement")
 @login_required
 def mine():
     """Everything at a glance, the latest few of each list; `?show=` pages through one list."""
@@ -94,13 +89,11 @@ def _statement_page(form):
     ), 400 if form.errors else 200
 
 
-@bp.get("/my/involvement/statement")
 @login_required
 def statement():
     return _statement_page(_period_form())
 
 
-@bp.get("/my/involvement/statement.csv")
 @login_required
 def statement_csv():
     """The statement as CSV that a spreadsheet opens correctly (UTF-8 with a BOM)."""
@@ -112,7 +105,6 @@ def statement_csv():
     return csv_download(my_reading.statement_rows(found), filename)
 
 
-@bp.route("/profile/payment", methods=["GET", "POST"])
 @login_required
 def preference():
     form = PreferenceForm(data={"preference": services.preference_of(current_user.id)})
@@ -131,7 +123,6 @@ def preference():
     ), 400 if form.errors else 200
 
 
-@bp.route("/profile/equality", methods=["GET", "POST"], endpoint="equality")
 @login_required
 def equality_answers():
     answers = equality.answers_of(current_user)
@@ -152,7 +143,6 @@ def equality_answers():
     ), 400 if form.errors else 200
 
 
-@bp.post("/profile/equality/delete")
 @login_required
 def delete_equality():
     equality.delete(current_user)

@@ -13,12 +13,10 @@ from ..pagination import paginate
 from . import payment_reading as reading
 from . import services
 from .activity_forms import RateForm
-from .views import bp
 
 RATES_PER_PAGE = 100
 
 
-@bp.route("/admin/payment-rates", methods=["GET", "POST"])
 @login_required
 def rates():
     if not permissions.can_manage_rates(current_user):

@@ -1,0 +1,11 @@
+"""Chorus's front door: the home page, My work, the header and the language switcher."""
+
+
+def register(app):
+    """Add this domain's pages, and the helpers its templates share, to `app`.
+
+    Every address is listed in `blueprint.py`.
+    """
+    from .blueprint import bp
+
+    app.register_blueprint(bp)

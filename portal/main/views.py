@@ -1,19 +1,14 @@
 """Pages every visitor can read, and the language switcher."""
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..accounts import services as accounts
 from ..redirects import redirect_next
-from ..url_patterns import url_pattern
-from . import home, menu, work
-
-bp = Blueprint("main", __name__)
-bp.add_app_template_global(url_pattern, "url_pattern")
+from . import home, work
 
 
-@bp.get("/")
 def index():
     """Staff get My work as their home; lay partners what is open for them; visitors the way in."""
     # The header's facts answer "has My work" in the statement the header asks anyway.
@@ -23,7 +18,6 @@ def index():
     return render_template("main/index.html", lay=lay, title=_("Have your say in health services"))
 
 
-@bp.get("/my-work")
 @login_required
 def my_work():
     if not work.has_work(current_user):
@@ -35,17 +29,14 @@ def _my_work():
     return render_template("main/work.html", work=work.my_work(current_user), title=_("My work"))
 
 
-@bp.get("/accessibility")
 def accessibility():
     return render_template("main/accessibility.html", title=_("Accessibility statement"))
 
 
-@bp.get("/privacy")
 def privacy():
     return render_template("main/privacy.html", title=_("Privacy notice"))
 
 
-@bp.post("/language")
 def set_language():
     locale = request.form.get("locale", "")
     config = current_app.config
@@ -64,7 +55,6 @@ def set_language():
     return response
 
 
-@bp.app_template_filter("header_count")
 def header_count(number):
     """A header figure as shown: "99+" past the limit the header counts to."""
     if number > work.HEADER_COUNT_LIMIT:
@@ -72,12 +62,8 @@ def header_count(number):
     return str(number)
 
 
-@bp.app_template_global()
 def header_facts():
     """Roles and counts for the header, once per request; nothing for visitors."""
     if not current_user.is_authenticated:
         return {}
     return work.header_facts(current_user)
-
-
-bp.add_app_template_global(menu.header_menu, "header_menu")

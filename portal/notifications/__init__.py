@@ -1,0 +1,11 @@
+"""Notifications: what each person is told, how it reaches them, and what they follow."""
+
+
+def register(app):
+    """Add this domain's pages, and the helpers its templates share, to `app`.
+
+    Every address is listed in `blueprint.py`.
+    """
+    from .blueprint import bp
+
+    app.register_blueprint(bp)

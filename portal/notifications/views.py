@@ -3,7 +3,7 @@
 from urllib.parse import urlsplit, urlunsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,15 +15,11 @@ from . import follows, services
 from .forms import PreferencesForm
 from .preferences import DIGEST_HOUR, DIGEST_WEEKDAY, EMAIL, TOPICS, settings_for
 
-bp = Blueprint("notifications", __name__)
 
-
-@bp.app_template_global()
 def following_proposal(proposal):
     return follows.is_following(current_user, proposal=proposal)
 
 
-@bp.app_template_global()
 def following_change(change):
     return follows.is_following(current_user, change=change)
 
@@ -33,7 +29,6 @@ def _page_arg():
     return page if page and page > 1 else None
 
 
-@bp.get("/notifications")
 @login_required
 def index():
     query = (
@@ -56,14 +51,12 @@ def _own_or_404(message_id):
     return message
 
 
-@bp.post("/notifications/<int:message_id>/read")
 @login_required
 def mark_read(message_id):
     _own_or_404(message_id)
     return redirect(url_for(".index", page=_page_arg()))
 
 
-@bp.post("/notifications/<int:message_id>/open")
 @login_required
 def open_link(message_id):
     """Mark the notification read and go to the page it is about (on this site only)."""
@@ -74,7 +67,6 @@ def open_link(message_id):
     return redirect(urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment)))
 
 
-@bp.post("/notifications/read-all")
 @login_required
 def mark_all_read():
     count = services.mark_all_read(current_user)
@@ -83,7 +75,6 @@ def mark_all_read():
     return redirect(url_for(".index"))
 
 
-@bp.route("/notifications/preferences", methods=["GET", "POST"])
 @login_required
 def preferences():
     settings = settings_for(current_user)
@@ -117,7 +108,6 @@ def preferences():
 # Following ------------------------------------------------------------------------------
 
 
-@bp.post("/proposals/<int:proposal_id>/follow")
 @login_required
 def follow_proposal(proposal_id):
     proposal = follows.proposal_of(proposal_id)
@@ -133,7 +123,6 @@ def follow_proposal(proposal_id):
     return redirect(url_for("consultations.show", proposal_id=proposal.id))
 
 
-@bp.post("/changes/<int:change_id>/follow")
 @login_required
 def follow_change(change_id):
     change = follows.change_of(change_id)

@@ -1,1 +1,11 @@
 """Reports across domains: the community health dashboard, its charts and its file."""
+
+
+def register(app):
+    """Add this domain's pages, and the helpers its templates share, to `app`.
+
+    Every address is listed in `blueprint.py`.
+    """
+    from .blueprint import bp
+
+    app.register_blueprint(bp)

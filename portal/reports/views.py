@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import Blueprint, abort, g, render_template, request
+from flask import abort, g, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,21 +15,16 @@ from . import charts, health
 from .forms import PeriodForm
 from .labels import FIGURE_LABELS, LABELS
 
-bp = Blueprint("reports", __name__)
 
-
-@bp.context_processor
 def figure_labels():
     return LABELS
 
 
-@bp.app_template_global()
 def health_figure(key, value):
     """A health figure as the reader's language writes it (see charts.written)."""
     return charts.written(key, value)
 
 
-@bp.app_template_global()
 def community_health(community):
     """This year's figures for the community's page, worked out once per request."""
     cache = g.setdefault("community_health", {})
@@ -76,7 +71,6 @@ def _page(community, content, status=200):
     ), status
 
 
-@bp.get("/communities/<slug>/health", endpoint="health")
 @login_required
 def dashboard(slug):
     community, form = _chosen(slug)
@@ -91,7 +85,6 @@ def dashboard(slug):
     return _page(community, content)
 
 
-@bp.get("/communities/<slug>/health.csv", endpoint="health_csv")
 @login_required
 def dashboard_file(slug):
     """Every figure the page shows, as CSV that spreadsheets open (UTF-8 with a BOM)."""
