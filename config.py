@@ -110,6 +110,11 @@ class Config:
 
     SECRET_KEY = None
 
+    # The log: to standard error, as text or (in production) one JSON object a line.
+    LOG_LEVEL = "INFO"
+    LOG_FORMAT = "text"
+    LOG_TO_STDERR = True
+
     @classmethod
     def load(cls):
         """Return a dict of settings: class defaults, then environment variables."""
@@ -134,6 +139,8 @@ class Config:
             "PUBLIC_URL",
             "RECEIPTS_FOLDER",
             "BENEFITS_ADVICE_URL",
+            "LOG_LEVEL",
+            "LOG_FORMAT",
         ):
             if os.environ.get(key):
                 settings[key] = os.environ[key]
@@ -145,7 +152,7 @@ class Config:
         ):
             if os.environ.get(key):
                 settings[key] = int(os.environ[key])
-        for key in ("MAIL_USE_TLS", "MAIL_USE_SSL", "SESSION_COOKIE_SECURE"):
+        for key in ("MAIL_USE_TLS", "MAIL_USE_SSL", "SESSION_COOKIE_SECURE", "LOG_TO_STDERR"):
             settings[key] = _env_bool(key, settings[key])
         return cls.finish(settings)
 
@@ -186,12 +193,14 @@ class TestingConfig(Config):
     CACHE_TYPE = "NullCache"
     CACHE_NO_NULL_WARNING = True
     RECEIPTS_FOLDER = str(Path(tempfile.gettempdir()) / "chorus-test-receipts")
+    LOG_TO_STDERR = False  # pytest collects the log instead
 
 
 class ProductionConfig(Config):
     """Refuses to start without a secret key or with debug on."""
 
     ENV_NAME = "production"
+    LOG_FORMAT = "json"
 
     @classmethod
     def finish(cls, settings):

@@ -23,6 +23,7 @@ from . import (
     i18n,
     impact,
     involvement,
+    logs,
     main,
     notifications,
     outbox,
@@ -63,6 +64,7 @@ def create_app(config=None):
         [FileSystemLoader(app.template_folder), PackageLoader("nhsuk_frontend_jinja")]
     )
 
+    logs.init_app(app)
     db.init_app(app, engine=app.config.get("ENGINE"))
     csrf.init_app(app)
     limiter.init_app(app)

@@ -1,5 +1,7 @@
 """Error pages in the design system, translated, with the usual security headers."""
 
+import logging
+
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -18,6 +20,12 @@ PAGES = {
 }
 
 
+log = logging.getLogger(__name__)
+
+# Statuses that mean Chorus refused a request: each is a warning in the log.
+REFUSALS = {400, 403, 405, 413, 429}
+
+
 def render_error(code, csrf=False):
     title, template = PAGES.get(code, PAGES[500])
     return render_template(template, title=title, code=code, csrf=csrf), code
@@ -25,11 +33,14 @@ def render_error(code, csrf=False):
 
 def init_app(app):
     @app.errorhandler(CSRFError)
-    def csrf_error(_error):
+    def csrf_error(error):
+        log.warning("Refused: %s", error.description, extra={"status": 400})
         return held.after_csrf_failure() or render_error(400, csrf=True)
 
     @app.errorhandler(HTTPException)
     def http_error(error):
+        if error.code in REFUSALS:
+            log.warning("Refused: %s", error.name, extra={"status": error.code})
         if error.code in PAGES:
             return render_error(error.code)
         return error

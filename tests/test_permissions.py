@@ -108,6 +108,7 @@ MATRIX = {
     "main.index": ("GET", "/", everyone(200)),
     "main.accessibility": ("GET", "/accessibility", everyone(200)),
     "main.privacy": ("GET", "/privacy", everyone(200)),
+    "main.healthz": ("GET", "/healthz", everyone(200)),
     "main.my_work": (
         "GET",
         "/my-work",

@@ -1,12 +1,18 @@
 """Pages every visitor can read, and the language switcher."""
 
-from flask import abort, current_app, render_template, request
+import logging
+
+import sqlalchemy as sa
+from flask import abort, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from .. import db
 from ..accounts import services as accounts
 from ..redirects import redirect_next
 from . import home, work
+
+log = logging.getLogger(__name__)
 
 
 def index():
@@ -67,3 +73,21 @@ def header_facts():
     if not current_user.is_authenticated:
         return {}
     return work.header_facts(current_user)
+
+
+def healthz():
+    """For the load balancer and monitoring: 200 when Chorus can reach its database, else 503.
+
+    It reads no session and sets no cookie; the body says what was checked.
+    """
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        log.error("Health check: the database cannot be reached", exc_info=True)
+        response = jsonify(status="unavailable", database="unreachable")
+        response.status_code = 503
+    else:
+        response = jsonify(status="ok", database="ok")
+    response.headers["Cache-Control"] = "no-store"
+    return response
