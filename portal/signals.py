@@ -56,3 +56,8 @@ def connect_receivers(app):
     # counts are kept with every flush, then the community's timeline marks milestones.
     listing.listen()
     timeline.listen()
+
+    from .involvement import receipts
+
+    # Receipt files follow the transaction that names them.
+    receipts.listen()

@@ -89,7 +89,7 @@ def change(user, claim, community, *, receipt=None, **fields):
     if receipt is not None and receipt.filename:
         old = claim.receipt_file
         claim.receipt_file, claim.receipt_name, claim.receipt_type = receipts.store(receipt)
-        receipts.remove(old)
+        receipts.remove_after_commit(old)
     db.session.flush()
     return claim
 

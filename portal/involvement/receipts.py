@@ -3,15 +3,25 @@
 The name a person's file had is kept only to show and to offer on download;
 it never becomes part of a path. A file is accepted only when its first bytes
 match its type (PDF, JPEG or PNG), whatever its name claims.
+
+Files follow the transaction that names them. A new receipt is written before
+the commit, so a saved claim never points at a missing file, and is deleted
+again if the transaction rolls back. A receipt a claim no longer names is
+deleted only once that change is committed, so a failed save loses nothing.
 """
 
 import secrets
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
 
+from .. import db
 from ..communities.services import Refused
+
+WRITTEN, UNNAMED = "receipts_written", "receipts_unnamed"
 
 SIGNATURES = {
     "application/pdf": (b"%PDF-", ".pdf"),
@@ -53,6 +63,7 @@ def store(upload):
         raise Refused(_l("The receipt must be a PDF, JPG or PNG file"))
     stored = secrets.token_hex(16) + SIGNATURES[content_type][1]
     (folder() / stored).write_bytes(data)
+    db.session.info.setdefault(WRITTEN, []).append(stored)
     shown = Path((upload.filename or "").replace("\\", "/")).name[:150] or "receipt"
     return stored, shown, content_type
 
@@ -65,7 +76,34 @@ def path_of(stored):
     return path if path.is_file() else None
 
 
-def remove(stored):
-    path = path_of(stored)
-    if path is not None:
-        path.unlink()
+def remove_after_commit(stored):
+    """Delete a receipt the claim no longer names, once that change is committed."""
+    if stored:
+        db.session.info.setdefault(UNNAMED, []).append(stored)
+
+
+def _delete(names):
+    for stored in names:
+        path = path_of(stored)
+        if path is not None:
+            path.unlink(missing_ok=True)
+
+
+def _after_commit(session):
+    session.info.pop(WRITTEN, None)
+    _delete(session.info.pop(UNNAMED, ()))
+
+
+def _after_rollback(session, previous_transaction):
+    if previous_transaction.nested:  # a savepoint: the transaction goes on
+        return
+    session.info.pop(UNNAMED, None)
+    _delete(session.info.pop(WRITTEN, ()))
+
+
+def listen():
+    """Delete receipts as their transaction ends. Connected once, from
+    `signals.connect_receivers`, for every session (the tests make their own)."""
+    for name, hook in (("after_commit", _after_commit), ("after_soft_rollback", _after_rollback)):
+        if not sa.event.contains(Session, name, hook):
+            sa.event.listen(Session, name, hook)

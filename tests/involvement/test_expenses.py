@@ -61,6 +61,30 @@ def test_wrong_empty_and_oversize_receipts_are_refused(world, data, name, messag
         )
 
 
+def test_a_replaced_receipt_is_deleted_only_once_the_change_is_committed(world, session):
+    lay = world["people"]["lay"]
+    claim = expenses.submit(lay, world["a"], receipt=upload(PNG, "first.png"), **claim_fields())
+    session.commit()
+    first = receipts.path_of(claim.receipt_file)
+    expenses.change(lay, claim, world["a"], receipt=upload(PDF, "second.pdf"), **claim_fields())
+    assert first.is_file()  # until the change is saved, the claim may still need it
+    session.commit()
+    assert not first.exists()
+    assert receipts.path_of(claim.receipt_file).read_bytes() == PDF
+
+
+def test_a_receipt_whose_claim_is_not_saved_is_not_kept(world, session):
+    lay = world["people"]["lay"]
+    claim = expenses.submit(lay, world["a"], receipt=upload(PNG, "first.png"), **claim_fields())
+    session.commit()
+    first = receipts.path_of(claim.receipt_file)
+    expenses.change(lay, claim, world["a"], receipt=upload(PDF, "second.pdf"), **claim_fields())
+    second = receipts.path_of(claim.receipt_file)
+    session.rollback()
+    assert not second.exists()  # the claim that named it was never saved
+    assert first.is_file()  # and the one still named is kept
+
+
 def test_stored_names_with_path_tricks_are_never_opened(world):
     claim = expenses.submit(
         world["people"]["lay"], world["a"], receipt=upload(PNG, "a.png"), **claim_fields()
