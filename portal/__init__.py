@@ -23,6 +23,7 @@ from . import (
     i18n,
     impact,
     involvement,
+    links,
     logs,
     main,
     notifications,
@@ -74,6 +75,7 @@ def create_app(config=None):
     i18n.init_app(app)
     security.init_app(app)
     forms.init_app(app)
+    links.init_app(app)
     permissions.init_app(app)
     errors.init_app(app)
     outbox.init_app(app)

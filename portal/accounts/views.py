@@ -1,7 +1,5 @@
 """Account pages: register, verify, sign in and out, passwords, profile."""
 
-from functools import partial
-
 from flask import (
     abort,
     current_app,
@@ -19,6 +17,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import held
 from ..extensions import limiter, login_manager
+from ..links import public_url
 from ..redirects import is_safe_next, redirect_next
 from ..tokens import InvalidToken
 from . import services
@@ -31,8 +30,6 @@ from .forms import (
     ResetPasswordForm,
     SignInForm,
 )
-
-_external = partial(url_for, _external=True)
 
 
 @login_manager.user_loader
@@ -75,11 +72,11 @@ def _email_key():
 
 
 def _verify_url(token):
-    return _external("accounts.verify_email", token=token)
+    return public_url("accounts.verify_email", token=token)
 
 
 def _reset_url(token):
-    return _external("accounts.reset_password", token=token)
+    return public_url("accounts.reset_password", token=token)
 
 
 def register():

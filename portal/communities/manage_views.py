@@ -10,6 +10,7 @@ from .. import permissions
 from ..accounts.forms import ConfirmForm
 from ..accounts.services import get_user
 from ..held import keeps_text
+from ..links import public_url
 from ..pagination import paginate
 from . import invitations, services
 from .forms import (
@@ -41,7 +42,7 @@ COMMUNITY_FIELDS = (
 
 
 def _accept_url(token):
-    return url_for("communities.accept_invitation", token=token, _external=True)
+    return public_url("communities.accept_invitation", token=token)
 
 
 @login_required

@@ -11,6 +11,7 @@ from .. import caching, permissions
 from ..accounts import services as accounts
 from ..accounts.forms import ConfirmForm, NewAccountForm
 from ..i18n import Labels
+from ..links import public_url
 from ..pagination import paginate
 from . import invitations as services_invitations
 from . import services
@@ -130,7 +131,7 @@ def join(slug):
                 community,
                 consent=form.consent.data,
                 use_pseudonym=_uses_pseudonym(form),
-                requests_url=url_for("communities.requests", slug=slug, _external=True),
+                requests_url=public_url("communities.requests", slug=slug),
             )
         except services.Refused as refusal:
             flash(str(refusal.message), "info")

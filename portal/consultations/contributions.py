@@ -10,7 +10,6 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
@@ -18,6 +17,7 @@ from .. import caching, db, outbox, permissions
 from ..communities.models import Community
 from ..communities.services import NotAllowed, Refused, require
 from ..db import utcnow
+from ..links import public_url
 from ..reports import summaries
 from .models import (
     ANONYMOUS,
@@ -222,7 +222,7 @@ def submit(user, proposal, community, questions, *, key, identity, quote_consent
     outbox.queue(
         user,
         "contribution_received",
-        link=url_for("consultations.contribution", contribution_id=contribution.id, _external=True),
+        link=public_url("consultations.contribution", contribution_id=contribution.id),
         proposal=proposal,
         community=community,
         anonymous=identity == ANONYMOUS,

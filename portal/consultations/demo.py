@@ -9,7 +9,7 @@ window set directly, as `tests/factories.py` does.
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, g, url_for
+from flask import current_app, g
 
 from .. import db, permissions
 from ..accounts.models import User
@@ -19,6 +19,7 @@ from ..briefings.models import Briefing
 from ..communities import services as communities
 from ..communities.models import PENDING
 from ..db import utcnow
+from ..links import public_url
 from . import contributions, demo_review, services
 from .models import (
     ANONYMOUS,
@@ -477,7 +478,7 @@ def _load_people(echo, user):
             community,
             consent=True,
             use_pseudonym=bool(pseudonym),
-            requests_url=url_for("communities.requests", slug=slug, _external=True),
+            requests_url=public_url("communities.requests", slug=slug),
         )
         if membership.status == PENDING:
             communities.decide_requests(coordinator, community, [membership.id], approve=True)

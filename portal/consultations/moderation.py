@@ -6,7 +6,6 @@ never published.
 """
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from .. import caching, db, outbox, permissions
@@ -14,6 +13,7 @@ from ..accounts.models import User
 from ..communities.models import ACTIVE, LAY_PARTNER, Membership
 from ..communities.services import NotAllowed, Refused, require
 from ..db import utcnow
+from ..links import public_url
 from ..reports import summaries
 from . import contributions, review
 from .models import IDENTITIES, OFFLINE_SOURCES, Contribution, Proposal, Quote, Report, ReviewEvent
@@ -86,9 +86,7 @@ def hide(actor, contribution, community, reason):
     author = review.author_of(contribution)
     if author is not None:
         proposal = db.session.get(Proposal, contribution.proposal_id)
-        link = url_for(
-            "consultations.contribution", contribution_id=contribution.id, _external=True
-        )
+        link = public_url("consultations.contribution", contribution_id=contribution.id)
         outbox.queue(author, "contribution_hidden", link=link, proposal=proposal, reason=reason)
     db.session.flush()
 

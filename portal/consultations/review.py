@@ -9,7 +9,7 @@ for them.
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import load_only
 
@@ -19,6 +19,7 @@ from ..communities.models import ACTIVE, COORDINATOR, PROFESSIONAL, Community, M
 from ..communities.services import NotAllowed, Refused, require
 from ..db import utcnow
 from ..downloads import safe_cell
+from ..links import public_url
 from ..reports import summaries
 from .models import (
     ACKNOWLEDGED,
@@ -354,9 +355,7 @@ def respond(reviewer, contributions, body):
         author = author_of(contribution)
         if author is not None:
             proposal = db.session.get(Proposal, contribution.proposal_id)
-            link = url_for(
-                "consultations.contribution", contribution_id=contribution.id, _external=True
-            )
+            link = public_url("consultations.contribution", contribution_id=contribution.id)
             outbox.queue(author, "contribution_response", link=link, proposal=proposal, body=body)
     db.session.flush()
     return len(contributions)

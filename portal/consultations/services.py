@@ -8,7 +8,6 @@ A rule that refuses raises `Refused` (a message for the person) or
 import types
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from .. import db, outbox, permissions
@@ -20,6 +19,7 @@ from ..communities import timeline
 from ..communities.models import ACTIVE, LAY_PARTNER, Community, Membership
 from ..communities.services import NotAllowed, Refused, require
 from ..db import utcnow
+from ..links import public_url
 from .models import (
     CLOSED,
     DECIDED,
@@ -324,7 +324,7 @@ def publish(actor, proposal, community, *, override_reason="", now=None):
 def announce(proposal, community, now=None):
     """Tell the community's active lay partners that a proposal is open for their views."""
     proposal.announced_at = now or utcnow()
-    link = url_for("consultations.show", proposal_id=proposal.id, _external=True)
+    link = public_url("consultations.show", proposal_id=proposal.id)
     people = db.session.scalars(
         sa.select(User)
         .join(Membership, Membership.user_id == User.id)

@@ -7,13 +7,13 @@ date. Services flush; the request commits.
 """
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from .. import db, outbox, permissions, signals
 from ..accounts.models import User
 from ..communities.services import Refused, require
 from ..db import utcnow
+from ..links import public_url
 from .models import (
     CLOSED_EARLY,
     EXTENDED,
@@ -146,7 +146,7 @@ def contributors(proposal):
 
 def _tell_contributors(proposal, community, kind, **context):
     """A private message to each contributor, in their own language (outbox renders per person)."""
-    link = url_for("consultations.show", proposal_id=proposal.id, _external=True)
+    link = public_url("consultations.show", proposal_id=proposal.id)
     for person in contributors(proposal):
         outbox.queue(person, kind, link=link, proposal=proposal, community=community, **context)
 

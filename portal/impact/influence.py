@@ -16,7 +16,6 @@ links or themes, and tells each author once per new outcome.
 from functools import cache
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from .. import caching, db, outbox, permissions, signals
@@ -24,6 +23,7 @@ from ..accounts.models import User
 from ..communities.services import Refused, require
 from ..consultations.models import Contribution, ContributionTheme, Proposal, Theme
 from ..db import utcnow
+from ..links import public_url
 from ..reports import summaries
 from . import reach, reading
 from .models import (
@@ -374,11 +374,8 @@ def _tell(contribution_ids, outcome):
         outbox.queue(
             author,
             "contribution_outcome",
-            link=url_for(
-                "consultations.contribution",
-                contribution_id=cid,
-                _anchor="what-it-changed",
-                _external=True,
+            link=public_url(
+                "consultations.contribution", contribution_id=cid, _anchor="what-it-changed"
             ),
             proposal=proposal,
             outcome=outcome,

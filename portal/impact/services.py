@@ -7,7 +7,6 @@ flush; the request commits. A refusal raises `Refused` and changes nothing.
 from datetime import date
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from .. import db, outbox, permissions, signals
@@ -18,6 +17,7 @@ from ..communities.models import ACTIVE, COORDINATOR, PROFESSIONAL, Community, M
 from ..communities.services import Refused, require
 from ..consultations.models import CLOSED, DECIDED, Contribution, Proposal
 from ..db import utcnow
+from ..links import public_url
 from ..notifications.preferences import preload_settings
 from ..reports import summaries
 from .models import (
@@ -185,9 +185,7 @@ def tell_contributors(proposal, community, decision):
         .order_by(User.id)
     ).all()
     preload_settings(author.id for author in authors)
-    link = url_for(
-        "consultations.show", proposal_id=proposal.id, _anchor="decision", _external=True
-    )
+    link = public_url("consultations.show", proposal_id=proposal.id, _anchor="decision")
     for author in authors:
         outbox.queue(
             author,
@@ -559,7 +557,7 @@ def remind_evaluations_due(today=None):
             outbox.queue(
                 coordinator,
                 "evaluation_due",
-                link=url_for("impact.evaluation", change_id=change.id, _external=True),
+                link=public_url("impact.evaluation", change_id=change.id),
                 change=change,
                 community=community,
             )

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask import current_app, g, url_for
+from flask import current_app, g
 from werkzeug.datastructures import FileStorage
 
 from .. import db, outbox, permissions
@@ -26,6 +26,7 @@ from ..communities import services as communities
 from ..communities.models import ACTIVE, PENDING, ConsentRecord, Membership, MembershipEvent
 from ..consultations.models import Proposal
 from ..db import utcnow
+from ..links import public_url
 from . import equality, expenses, services
 from .models import (
     CANNOT_BE_PAID,
@@ -463,7 +464,7 @@ def _people(echo, now):
                         people[key],
                         community,
                         consent=True,
-                        requests_url=url_for("communities.requests", slug=slug, _external=True),
+                        requests_url=public_url("communities.requests", slug=slug),
                     )
                     if membership.status == PENDING:
                         communities.decide_requests(

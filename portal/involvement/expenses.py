@@ -7,13 +7,13 @@ reason, and later marked paid.
 
 from datetime import date
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from .. import db, outbox, permissions
 from ..accounts.models import User
 from ..communities.services import Refused, require
 from ..db import utcnow
+from ..links import public_url
 from ..reports import summaries
 from . import money, receipts
 from .models import (
@@ -146,7 +146,7 @@ def _tell(claim):
         outbox.queue(
             person,
             "claim_status",
-            link=url_for("involvement.claim", claim_id=claim.id, _external=True),
+            link=public_url("involvement.claim", claim_id=claim.id),
             claim=claim,
         )
 

@@ -7,12 +7,12 @@ Each claim or payment is reminded about once.
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask import url_for
 
 from .. import db, outbox
 from ..accounts.models import User
 from ..communities.models import ACTIVE, COORDINATOR, Community, Membership
 from ..db import utcnow
+from ..links import public_url
 from .models import APPROVED, SUBMITTED, ExpenseClaim, InvolvementActivity, Payment
 
 CLAIM_WAITING_DAYS = 10
@@ -65,7 +65,7 @@ def remind(today=None):
             outbox.queue(
                 coordinator,
                 "claim_waiting",
-                link=url_for("involvement.queue", slug=community.slug, _external=True),
+                link=public_url("involvement.queue", slug=community.slug),
                 claim=claim,
                 community=community,
                 days=CLAIM_WAITING_DAYS,
@@ -88,7 +88,7 @@ def remind(today=None):
             outbox.queue(
                 coordinator,
                 "payment_waiting",
-                link=url_for("involvement.queue", slug=community.slug, _external=True),
+                link=public_url("involvement.queue", slug=community.slug),
                 payment=payment,
                 activity=activity,
                 community=community,

@@ -9,7 +9,6 @@ queue notifications and flush; the request commits. A refusal raises
 from datetime import date
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
@@ -19,6 +18,7 @@ from ..communities.models import ACTIVE, LAY_PARTNER, Membership
 from ..communities.services import Refused, require
 from ..consultations.models import Proposal
 from ..db import utcnow
+from ..links import public_url
 from ..reports import summaries
 from . import money
 from .models import (
@@ -358,7 +358,7 @@ def _tell_payment(payment):
     outbox.queue(
         person,
         "payment_status",
-        link=url_for("involvement.mine", _external=True),
+        link=public_url("involvement.mine"),
         payment=payment,
         activity=activity,
     )

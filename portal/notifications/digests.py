@@ -10,11 +10,11 @@ running it again sends nothing new.
 """
 
 import sqlalchemy as sa
-from flask import url_for
 
 from .. import db
 from ..accounts.models import User
 from ..db import utcnow
+from ..links import public_url
 from ..outbox import DIGEST, DIGESTED, OutboxMessage, _add, _message
 from .preferences import WEEKLY
 
@@ -67,7 +67,7 @@ def _write_digest(user, items):
         user=user,
         items=items,
         frequency=frequency,
-        link=url_for("notifications.preferences", _external=True),
+        link=public_url("notifications.preferences"),
     )
     digest.user_id = user.id
     digest.in_app = False

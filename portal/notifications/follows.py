@@ -8,7 +8,6 @@ same transaction (for example, as a contributor told of the decision).
 """
 
 import sqlalchemy as sa
-from flask import url_for
 
 from .. import db, outbox, permissions
 from ..accounts.models import User
@@ -16,6 +15,7 @@ from ..communities.models import Community
 from ..consultations.models import Proposal
 from ..impact.labels import CHANGE_STATUS_LABELS
 from ..impact.models import ServiceChange
+from ..links import public_url
 from .models import Follow
 from .preferences import preload_settings
 
@@ -98,7 +98,7 @@ def on_proposal_moved(proposal, what, by=None, **_details):
     """
     key = proposal_event_key(proposal, what)
     community = db.session.get(Community, proposal.community_id)
-    link = url_for("consultations.show", proposal_id=proposal.id, _external=True)
+    link = public_url("consultations.show", proposal_id=proposal.id)
     for person in _followers(Follow.proposal_id == proposal.id, by, key):
         if not permissions.can_follow_proposal(person, proposal, community):
             continue
@@ -124,7 +124,7 @@ def on_change_moved(change, what, by=None, **_details):
     """Tell the change's followers (who may still read it) that it moved or was evaluated."""
     key = change_event_key(change, what)
     community = db.session.get(Community, change.community_id)
-    link = url_for("impact.change", change_id=change.id, _external=True)
+    link = public_url("impact.change", change_id=change.id)
     for person in _followers(Follow.change_id == change.id, by, key):
         if not permissions.can_follow_change(person, change, community):
             continue

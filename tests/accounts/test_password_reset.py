@@ -1,3 +1,6 @@
+import re
+from urllib.parse import urlsplit
+
 import sqlalchemy as sa
 
 from portal.accounts.passwords import verify_password
@@ -7,7 +10,7 @@ from tests.factories import PASSWORD
 
 
 def _path(link):
-    return link.split("localhost", 1)[1]
+    return urlsplit(link).path
 
 
 def test_reset_request_answers_the_same_for_unknown_email(client, make_user, session):
@@ -25,6 +28,24 @@ def test_reset_request_answers_the_same_for_unknown_email(client, make_user, ses
     assert "If there is an account for" in known_html
     kinds = session.scalars(sa.select(OutboxMessage.kind)).all()
     assert kinds == ["reset_password"]
+
+
+def test_the_reset_link_is_at_the_public_address_whatever_host_the_request_named(
+    client, make_user, app
+):
+    user = make_user(email="host@example.org")
+    elsewhere = "http://evil.example"  # a false Host header, as a stranger could send
+    page = client.get("/forgot-password", base_url=elsewhere).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
+    sent = client.post(
+        "/forgot-password",
+        data={"csrf_token": token, "email": user.email},
+        base_url=elsewhere,
+        headers={"Origin": elsewhere},
+    )
+    assert sent.status_code == 200
+    link = outbox_link(user, "reset_password")
+    assert link.startswith(f"{app.config['PUBLIC_URL']}/reset-password/")
 
 
 def test_reset_link_sets_a_new_password_once(client, make_user, session):

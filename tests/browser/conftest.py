@@ -91,6 +91,7 @@ def live_server(tmp_path_factory):
         db.session.commit()
 
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
+    app.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"  # emails link here
     thread = threading.Thread(target=server.serve_forever, name="chorus-live-server", daemon=True)
     thread.start()
     yield LiveServer(app=app, url=f"http://127.0.0.1:{server.server_port}")

@@ -79,7 +79,8 @@ ROLE_EMAILS = {
     "admin": "admin@example.org",
 }
 SUBMIT = "#maincontent form button[type=submit]"
-# GET routes that answer with a file to download, not a page: axe has nothing to check there.
+# GET routes that answer with a file to download or with data, not a page: axe has nothing
+# to check there.
 # Each is checked where it is used.
 NOT_PAGES = {
     # CSV of a proposal's contributions: downloaded and read in tests/browser/test_journeys.py.
@@ -99,6 +100,8 @@ NOT_PAGES = {
     "involvement.receipt",
     # Every figure of the community health dashboard as CSV: read in tests/reports/test_health.py.
     "reports.health_csv",
+    # The health check for the load balancer, in JSON: read in tests/main/test_logs_and_health.py.
+    "main.healthz",
 }
 
 

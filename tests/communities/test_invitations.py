@@ -1,6 +1,7 @@
 """Invitations: one email each, a link that works once, until it expires."""
 
 import re
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
@@ -20,7 +21,7 @@ def _link(to_email):
         .where(OutboxMessage.to_email == to_email, OutboxMessage.kind == "invitation")
         .order_by(OutboxMessage.id.desc())
     ).first()
-    return re.search(r"https?://\S+", message.body).group(0).split("localhost", 1)[1]
+    return urlsplit(re.search(r"https?://\S+", message.body).group(0)).path
 
 
 def test_coordinator_invites_several_people(client, world):
