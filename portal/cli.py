@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from flask import current_app
 from flask.cli import AppGroup
 
 from . import db
@@ -114,11 +113,10 @@ def outbox_send(loop, interval):
 
 
 def announce_opened_proposals():
-    """Tell lay partners about proposals whose opening time has come (links use PUBLIC_URL)."""
+    """Tell lay partners about proposals whose opening time has come."""
     from .consultations.services import announce_due
 
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-        count = announce_due()
+    count = announce_due()
     db.session.commit()
     return count
 
@@ -133,8 +131,7 @@ def release_closed_proposals():
     """Proposals whose closing time has passed: tell, once each, the outcomes held while open."""
     from .impact.influence import release_due
 
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-        count = release_due()
+    count = release_due()
     db.session.commit()
     return count
 
@@ -143,18 +140,16 @@ def remind_evaluations_due():
     """Tell coordinators, once, about service changes whose evaluation has fallen due."""
     from .impact.services import remind_evaluations_due as remind
 
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-        count = remind()
+    count = remind()
     db.session.commit()
     return count
 
 
 def send_digests(now=None):
-    """Write each daily or weekly digest that has fallen due, once (links use PUBLIC_URL)."""
+    """Write each daily or weekly digest that has fallen due, once."""
     from .notifications.digests import send_due_digests
 
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-        count = send_due_digests(now=now)
+    count = send_due_digests(now=now)
     db.session.commit()
     return count
 
@@ -172,8 +167,7 @@ def remind_about_money():
     """Tell coordinators, once, about expense claims and payments that have waited too long."""
     from .involvement.reminders import remind
 
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-        counts = remind()
+    counts = remind()
     db.session.commit()
     return counts
 

@@ -14,7 +14,7 @@ from wtforms import Field
 from wtforms.utils import unset_value
 from wtforms.validators import Length, StopValidation, ValidationError
 
-from . import held
+from . import dates, held
 
 
 class KeptForm(FlaskForm):
@@ -111,7 +111,7 @@ class DateInputField(Field):
 
 def not_in_the_future(message):
     def check(_form, field):
-        if field.data is not None and field.data > date.today():
+        if field.data is not None and field.data > dates.today():
             raise ValidationError(message)
 
     return check

@@ -2,13 +2,13 @@
 
 from datetime import datetime
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from babel import Locale, dates, numbers
 from flask import current_app, g, request
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
+from .dates import local
 from .extensions import babel
 
 LANGUAGE_NAMES = {"en": "English", "cy": "Cymraeg", "ar": "العربية"}
@@ -125,7 +125,7 @@ def percent(value):
 
 
 def _uk_time(value):
-    return value.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    return local(value)
 
 
 def _date_locale():

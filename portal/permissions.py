@@ -288,6 +288,13 @@ def can_claim_expenses(user, community):
     return can_contribute(user, community)
 
 
+def can_see_receipt(user, claim, community):
+    """A claim's receipt: only the claim's owner and the community's coordinators."""
+    return _signed_in(user) and (
+        claim.user_id == user.id or can_manage_involvement(user, community)
+    )
+
+
 def init_app(app):
     app.jinja_env.globals.update(
         can_author=can_author,

@@ -1,9 +1,7 @@
 """Proposal and question forms."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -26,6 +24,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from .. import dates
 from ..communities.forms import MultiCheckboxField
 from ..forms import DateInputField, KeptForm, max_length, strip
 from .models import (
@@ -82,14 +81,14 @@ class UKTimeField(DateTimeLocalField):
                 _l("Enter a real date and time, for example 31/3/2027 17:00")
             ) from None
         if self.data is not None:
-            zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+            zone = dates.zone()
             self.data = self.data.replace(tzinfo=zone)
 
     def _value(self):
         if self.raw_data:
             return " ".join(self.raw_data)
         if isinstance(self.data, datetime):
-            zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+            zone = dates.zone()
             return self.data.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
         return ""
 

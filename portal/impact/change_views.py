@@ -1,13 +1,10 @@
 """Recording decisions and service changes: what was decided, what changes, and how it goes."""
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import db, permissions
-from ..briefings.models import PUBLIC
+from .. import dates, db, permissions
 from ..communities.services import Refused
 from ..communities.views import community_or_404
 from ..consultations.models import CLOSED, DECIDED
@@ -51,7 +48,7 @@ def decision(proposal_id):
         form = DecisionForm(obj=existing)
         form.owner_id.data = str(existing.owner_id or "")
     else:
-        form = DecisionForm(data={"decided_on": date.today(), "owner_id": str(current_user.id)})
+        form = DecisionForm(data={"decided_on": dates.today(), "owner_id": str(current_user.id)})
     staff = services.staff_of(community)
     form.owner_id.choices = [("", _("Choose a person"))] + [
         (str(row.id), row.display_name) for row in staff
@@ -113,7 +110,7 @@ def changes(slug):
     member = permissions.is_member(current_user, community)
     due_only = member and request.args.get("evaluation") == "due"
     if due_only:  # members' follow-up list, linked from My work
-        query = reading.evaluations_due_query([community.id], date.today())
+        query = reading.evaluations_due_query([community.id], dates.today())
     else:
         query = reading.changes_query(community, member)
     order = (
@@ -158,7 +155,7 @@ def _change_form(community, change=None):
             data={
                 "service_area": community.service_area,
                 "owner_id": str(current_user.id),
-                "starts_on": date.today(),
+                "starts_on": dates.today(),
             }
         )
         chosen = request.args.get("decision", type=int)
@@ -250,9 +247,13 @@ def _change_page(change, community, move_form=None, milestone_form=None, status=
     member = permissions.is_member(current_user, community)
     author = permissions.can_author(current_user, community)
     parent = db.session.get(ServiceChange, change.parent_id) if change.parent_id else None
-    if parent is not None and not (member or parent.visibility == PUBLIC):
+    if parent is not None and not permissions.can_read_change(current_user, parent, community):
         parent = None
-    parts = [c for c in services.children(change) if member or c.visibility == PUBLIC]
+    parts = [
+        c
+        for c in services.children(change)
+        if permissions.can_read_change(current_user, c, community)
+    ]
     if author and move_form is None:
         move_form = MoveForm(prefix="move", formdata=None, data={"status": change.status})
     if author and milestone_form is None:

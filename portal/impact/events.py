@@ -2,13 +2,11 @@
 members; and the events coordinators add."""
 
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from .. import caching, db, permissions
+from .. import caching, dates, db, permissions
 from ..briefings.models import PUBLIC, Briefing
 from ..communities import timeline
 from ..communities.services import Refused, require
@@ -52,7 +50,7 @@ def _visible_events(community, member, now):
 
 
 def _uk_year_start(year):
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    zone = dates.zone()
     return datetime.combine(date(year, 1, 1), time(), tzinfo=zone)
 
 
@@ -76,13 +74,13 @@ def timeline_years(community, *, member, now=None):
     first = db.session.scalar(sa.select(sa.func.min(events.c.occurred_at)))
     if first is None:
         return []
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    zone = dates.zone()
     return list(range(now.astimezone(zone).year, first.astimezone(zone).year - 1, -1))
 
 
 def by_year(events):
     """[(year, [event, ...])] in the order given, the year in UK time."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    zone = dates.zone()
     groups = []
     for event in events:
         year = event.occurred_at.astimezone(zone).year
@@ -115,9 +113,9 @@ def new_event(actor, community, *, kind, title, detail, occurred_on, public):
         raise EventRefused(_l("Shorten the title to 200 characters or fewer"), "title")
     if occurred_on is None:
         raise EventRefused(_l("Enter the date of the event"), "occurred_on")
-    if occurred_on > date.today():
+    if occurred_on > dates.today():
         raise EventRefused(_l("The date must be today or in the past"), "occurred_on")
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    zone = dates.zone()
     event = TimelineEvent(
         community_id=community.id,
         kind=kind,

@@ -11,13 +11,11 @@ Rates are None when there is nothing to divide; pages show "—" and say why.
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from .. import caching, db
+from .. import caching, dates, db
 from ..briefings.models import PUBLIC
 from ..consultations.models import Contribution, Proposal
 from .models import AWAITING, EVALUATED, IMPLEMENTED, SHAPED, ChangeStatusEntry, ServiceChange
@@ -121,7 +119,7 @@ def percent_of(part, whole):
 def bounds(start, end):
     """The period's first and last days as UTC times: from start's midnight, UK time,
     up to (not including) the midnight after end."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    zone = dates.zone()
     since = datetime.combine(start, time(), zone).astimezone(UTC)
     until = datetime.combine(end + timedelta(days=1), time(), zone).astimezone(UTC)
     return since, until
@@ -257,13 +255,3 @@ def _changes(community_id, start, end, public_only):
     if public_only:
         query = query.where(ServiceChange.visibility == PUBLIC)
     return query.subquery("changes")
-
-
-def last_twelve_months(today=None):
-    """(start, end): the twelve months up to and including today."""
-    today = today or date.today()
-    try:
-        year_ago = today.replace(year=today.year - 1)
-    except ValueError:  # 29 February
-        year_ago = today.replace(year=today.year - 1, day=28)
-    return year_ago + timedelta(days=1), today

@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import caching, permissions
+from .. import caching, dates, permissions
 from ..communities.services import NotAllowed, Refused
 from ..communities.views import community_or_404
 from ..downloads import csv_download
@@ -56,7 +56,7 @@ def community_impact(community):
 def _recent_figures(community_id, public_only):
     """The last twelve months' figures: they count a year of contributions and change slowly."""
 
-    start, end = measures.last_twelve_months()
+    start, end = dates.twelve_months_to()
     return measures.kept(community_id, start, end, public_changes_only=public_only)
 
 
@@ -111,7 +111,7 @@ def dashboard(slug):
         return _page("impact/dashboard.html", community, content, title), 400
     # The same for every coordinator of the community, and its figures are kept (FRESHNESS).
     content = caching.remember_html(
-        ("impact-dashboard", community.id, community.name, date.today()),
+        ("impact-dashboard", community.id, community.name, dates.today()),
         lambda: _dashboard_content(community, form, _periods(form, years)),
         audience="coordinator",
     )
@@ -147,7 +147,7 @@ def report(slug):
     year = _year_or_404(community)
     # The same for every coordinator; saving a narrative renews it at once (reports.py).
     content = caching.remember_html(
-        ("impact-report", community.id, community.name, date.today()),
+        ("impact-report", community.id, community.name, dates.today()),
         lambda: _report_content(community, year),
         audience="coordinator",
         stamp=caching.impact_report(community.id),

@@ -8,15 +8,13 @@ from the data each time, so the page and its files always agree.
 
 from dataclasses import dataclass
 from datetime import date
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
 
-from .. import caching, db, permissions
+from .. import caching, dates, db, permissions
 from ..briefings.models import MEMBERS, PUBLIC
 from ..communities.services import Refused, require
 from ..consultations.models import Contribution, Proposal, Quote
@@ -64,13 +62,13 @@ def year_period(year):
 
 def first_year(community):
     """The year the community started, in UK time."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    zone = dates.zone()
     return community.created_at.astimezone(zone).year
 
 
 def years(community, today=None):
     """The years a report can cover, newest first: from the community's first to this one."""
-    this_year = (today or date.today()).year
+    this_year = (today or dates.today()).year
     return list(range(this_year, min(first_year(community), this_year) - 1, -1))
 
 

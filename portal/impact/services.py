@@ -4,12 +4,10 @@ Services check permission, validate, write, record timeline events and
 flush; the request commits. A refusal raises `Refused` and changes nothing.
 """
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from .. import db, outbox, permissions, signals
+from .. import dates, db, outbox, permissions, signals
 from ..accounts.models import User
 from ..briefings.models import PUBLIC, VISIBILITIES
 from ..communities import timeline
@@ -121,7 +119,7 @@ def record_decision(
     decided_by = _text(fields, "decided_by", _l("Say who decided"), limit=150)
     if decided_on is None:
         raise Refused(_l("Enter the date of the decision"))
-    if decided_on > date.today():
+    if decided_on > dates.today():
         raise Refused(_l("The date of the decision must be today or in the past"))
     if visibility not in VISIBILITIES:
         raise Refused(_l("Choose who can see the decision"))
@@ -292,7 +290,7 @@ def create_change(actor, community, *, decision_ids=(), note="", **fields):
     require(permissions.can_author(actor, community))
     values = _check_change(community, fields)
     decisions = _valid_decisions(community, decision_ids)
-    today = date.today()
+    today = dates.today()
     change = ServiceChange(
         community_id=community.id, created_by_id=actor.id, status_on=today, **values
     )
@@ -399,8 +397,8 @@ def move_change(actor, change, community, *, status, note, progress=None, occurr
     note = (note or "").strip()
     if not note:
         raise Refused(_l("Say what happened, in a short note"))
-    occurred_on = occurred_on or date.today()
-    if occurred_on > date.today():
+    occurred_on = occurred_on or dates.today()
+    if occurred_on > dates.today():
         raise Refused(_l("The date must be today or in the past"))
     if has_children(change):
         progress = change.progress
@@ -504,7 +502,7 @@ def record_evaluation(actor, change, community, *, worked, measured, learned):
     evaluation.worked = worked
     evaluation.measured = measured
     evaluation.learned = learned
-    evaluation.recorded_on = date.today()
+    evaluation.recorded_on = dates.today()
     evaluation.recorded_by_id = actor.id
     evaluation.updated_at = utcnow()
     db.session.flush()
@@ -535,7 +533,7 @@ def evaluation_is_due(today):
 
 def remind_evaluations_due(today=None):
     """Tell each coordinator of the community once when a change's evaluation falls due."""
-    today = today or date.today()
+    today = today or dates.today()
     due = db.session.execute(
         sa.select(ServiceChange, Community)
         .join(Community, Community.id == ServiceChange.community_id)

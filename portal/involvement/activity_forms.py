@@ -14,6 +14,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from .. import dates
 from ..communities.forms import MultiCheckboxField
 from ..forms import DateInputField, max_length, not_in_the_future, strip
 from .labels import ACTIVITY_KIND_LABELS, UNIT_LABELS
@@ -110,7 +111,7 @@ class PayForm(FlaskForm):
 
 
 def this_month(today=None):
-    today = today or date.today()
+    today = today or dates.today()
     first = today.replace(day=1)
     last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     return first, last

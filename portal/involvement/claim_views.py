@@ -25,7 +25,7 @@ def _claim_or_404(claim_id):
     if claim is None:
         abort(404)
     community = db.session.get(Community, claim.community_id)
-    if not expenses.may_see_receipt(current_user, claim, community):
+    if not permissions.can_see_receipt(current_user, claim, community):
         abort(404)
     return claim, community
 

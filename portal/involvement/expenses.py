@@ -5,11 +5,9 @@ fixed: approved in full, approved in part with a reason, or rejected with a
 reason, and later marked paid.
 """
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 
-from .. import db, outbox, permissions
+from .. import dates, db, outbox, permissions
 from ..accounts.models import User
 from ..communities.services import Refused, require
 from ..db import utcnow
@@ -44,7 +42,7 @@ def _check(community, fields):
     spent_on = fields.get("spent_on")
     if spent_on is None:
         raise Refused(_l("Enter the date you spent the money"))
-    if spent_on > date.today():
+    if spent_on > dates.today():
         raise Refused(_l("The date you spent the money must be today or in the past"))
     description = (fields.get("description") or "").strip()
     if not description:
@@ -129,7 +127,7 @@ def mark_paid(actor, claim, community, *, paid_on, reference):
     reference = (reference or "").strip()
     if paid_on is None:
         raise Refused(_l("Enter the date it was paid"))
-    if paid_on > date.today():
+    if paid_on > dates.today():
         raise Refused(_l("The date it was paid must be today or in the past"))
     if not reference:
         raise Refused(_l("Enter the payment reference"))
@@ -149,11 +147,3 @@ def _tell(claim):
             link=public_url("involvement.claim", claim_id=claim.id),
             claim=claim,
         )
-
-
-def may_see_receipt(user, claim, community):
-    """Only the claim's owner and the community's coordinators."""
-    signed_in = user is not None and getattr(user, "is_authenticated", False)
-    return signed_in and (
-        claim.user_id == user.id or permissions.can_manage_involvement(user, community)
-    )

@@ -1,7 +1,6 @@
 """Coordinators' money pages: the approvals queue, payments due for the finance team, and
 money and hours by month."""
 
-from datetime import date
 from decimal import Decimal
 
 from flask import abort, render_template, request
@@ -10,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import login_required
 
+from .. import dates
 from ..communities.views import community_or_404
 from ..downloads import csv_download
 from ..i18n import Labels
@@ -162,7 +162,7 @@ def totals(slug):
     community = community_or_404(slug)
     coordinators_only(community)
     years = reading.activity_years(community)
-    year = request.args.get("year", date.today().year, type=int)
+    year = request.args.get("year", dates.today().year, type=int)
     if year not in years:
         abort(404)
     months, year_total = reading.totals(community, year)

@@ -1,14 +1,13 @@
 """A lay partner's own pages: "My involvement", the statement, how they would like to be
 paid, and their optional equality monitoring answers. Each shows only the person's own data."""
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from .. import dates
 from ..communities.services import Refused
 from ..downloads import csv_download
 from ..pagination import paginate
@@ -63,7 +62,7 @@ def mine():
         "involvement/mine.html",
         show=None,
         sections=my_reading.latest_lists(current_user, SHORT),
-        totals=my_reading.my_totals(current_user, date.today()),
+        totals=my_reading.my_totals(current_user, dates.today()),
         communities=my_reading.lay_partner_communities(current_user),
         title=_("My involvement"),
     )
@@ -73,7 +72,7 @@ def _period_form():
     """The period asked for, or this tax year (6 April to 5 April) when none is."""
     form = StatementForm(request.args)
     if form.validate() and form.start.data is None:
-        form.start.data, form.end.data = my_reading.tax_year(date.today())
+        form.start.data, form.end.data = my_reading.tax_year(dates.today())
     return form
 
 

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 
-from .. import db
+from .. import dates, db
 from ..accounts.models import User
 from ..communities.models import ACTIVE, LAY_PARTNER, Membership
 from ..consultations.models import Proposal
@@ -56,7 +56,7 @@ def activity_years(community):
             sa.func.min(InvolvementActivity.held_on), sa.func.max(InvolvementActivity.held_on)
         ).where(InvolvementActivity.community_id == community.id)
     ).one()
-    this_year = date.today().year
+    this_year = dates.today().year
     newest = max(last.year, this_year) if last else this_year
     oldest = min(first.year, this_year) if first else this_year
     return list(range(newest, oldest - 1, -1))
@@ -252,7 +252,7 @@ def waited(moment, today=None):
     if moment is None:
         return 0
     day = moment.date() if hasattr(moment, "date") else moment
-    return working_days_between(day, today or date.today())
+    return working_days_between(day, today or dates.today())
 
 
 # Payments due for the finance team ------------------------------------------------------------

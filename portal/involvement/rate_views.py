@@ -1,13 +1,12 @@
 """The site admins' payment rates: every rate by kind, the one in force, and a new rate."""
 
-from datetime import date
 from itertools import groupby
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import permissions
+from .. import dates, permissions
 from ..communities.services import Refused
 from ..pagination import paginate
 from . import payment_reading as reading
@@ -43,7 +42,7 @@ def rates():
         form=form,
         page=page,
         groups=[(kind, list(rows)) for kind, rows in groupby(page.items, lambda r: r.kind)],
-        in_force=reading.rates_in_force(date.today()),
-        today=date.today(),
+        in_force=reading.rates_in_force(dates.today()),
+        today=dates.today(),
         title=_("Payment rates"),
     ), 400 if form.is_submitted() else 200

@@ -4,11 +4,11 @@ Counted in working days (Monday to Friday; bank holidays are not known here).
 Each claim or payment is reminded about once.
 """
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import sqlalchemy as sa
 
-from .. import db, outbox
+from .. import dates, db, outbox
 from ..accounts.models import User
 from ..communities.models import ACTIVE, COORDINATOR, Community, Membership
 from ..db import utcnow
@@ -46,7 +46,7 @@ def _coordinators(community_id):
 
 def remind(today=None):
     """Tell coordinators about claims and payments that have waited too long. Returns counts."""
-    today = today or date.today()
+    today = today or dates.today()
     claims_before = working_days_before(today, CLAIM_WAITING_DAYS)
     payments_before = working_days_before(today, PAYMENT_WAITING_DAYS)
     claims = db.session.execute(

@@ -6,13 +6,11 @@ queue notifications and flush; the request commits. A refusal raises
 `Refused` and changes nothing.
 """
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from .. import db, outbox, permissions
+from .. import dates, db, outbox, permissions
 from ..accounts.models import User
 from ..communities.models import ACTIVE, LAY_PARTNER, Membership
 from ..communities.services import Refused, require
@@ -332,7 +330,7 @@ def move_payment(actor, payment, community, action, *, paid_on=None, reference="
         reference = (reference or "").strip()
         if paid_on is None:
             raise Refused(_l("Enter the date it was paid"))
-        if paid_on > date.today():
+        if paid_on > dates.today():
             raise Refused(_l("The date it was paid must be today or in the past"))
         if not reference:
             raise Refused(_l("Enter the payment reference"))

@@ -5,13 +5,13 @@ figure) that stop counting past HEADER_COUNT_LIMIT, so the page costs the same h
 many communities, proposals or views there are.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 from functools import cache
 
 import sqlalchemy as sa
 from flask import g
 
-from .. import db, permissions
+from .. import dates, db, permissions
 from ..communities.models import (
     ACTIVE,
     COORDINATOR,
@@ -208,7 +208,7 @@ def my_work(user, now=None, today=None):
     HEADER_COUNT_LIMIT + 1 beyond it (shown as "99+").
     """
     now = now or utcnow()
-    today = today or date.today()
+    today = today or dates.today()
     communities = staff_communities(user)
     ids = [community.id for community, _role in communities]
     coordinated = [community.id for community, role in communities if role == COORDINATOR]

@@ -6,13 +6,11 @@ security messages are always emailed at once.
 """
 
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from .. import db
+from .. import dates, db
 from .models import NotificationSettings
 
 EMAIL, DAILY, WEEKLY, SITE = "email", "daily", "weekly", "site"
@@ -167,7 +165,7 @@ def digest_weekday(settings):
 
 def next_digest_at(settings, frequency, now):
     """The first digest time strictly after `now` (UTC): the person's hour, local time."""
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/London"))
+    zone = dates.zone()
     local_now = now.astimezone(zone)
     at = time(digest_hour(settings))
     day = local_now.date()

@@ -7,8 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import ValidationError
 
+from .. import dates
 from .charts import month_key, month_name
-from .health import MAX_MONTHS, last_twelve_months, month_count, months_between
+from .health import MAX_MONTHS, month_count, months_between
 
 # The lists go back to January, this many years ago.
 YEARS_BACK = 3
@@ -33,9 +34,9 @@ class PeriodForm(FlaskForm):
     end = SelectField(_l("To"), validate_choice=False)
 
     def __init__(self, formdata, today=None, **kwargs):
-        first, last = last_twelve_months(today)
+        first, last = dates.twelve_whole_months_to(today)
         super().__init__(formdata, start=month_key(first), end=month_key(last), **kwargs)
-        this_month = (today or date.today()).replace(day=1)
+        this_month = (today or dates.today()).replace(day=1)
         months = months_between(date(this_month.year - YEARS_BACK, 1, 1), this_month)
         choices = [(month_key(first_day), month_name(first_day)) for first_day, _last in months]
         self.start.choices = self.end.choices = list(reversed(choices))

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 
-from .. import caching, db, permissions
+from .. import caching, dates, db, permissions
 from ..communities.models import ACTIVE, LAY_PARTNER, Membership
 from ..communities.services import require
 from ..consultations.models import Contribution, Proposal
@@ -129,13 +129,6 @@ def months_between(first_month, last_month):
     return found
 
 
-def last_twelve_months(today=None):
-    """(first month, last month): the twelve months up to and including this one."""
-    this_month = (today or date.today()).replace(day=1)
-    year, month = divmod(this_month.year * 12 + this_month.month - 1 - 11, 12)
-    return date(year, month + 1, 1), this_month
-
-
 def dashboard(actor, community, first_month, last_month):
     """Everything the dashboard and its file show, from the summary rows (see
     summaries.py). Coordinators of the community only."""
@@ -166,7 +159,7 @@ def year_so_far(community_id, today=None):
     """The short summary on the community's page, from 1 January to today, in one statement:
     active lay partners now, and the activities held and hours given this year. (The page's
     impact section already counts the views.)"""
-    end = today or date.today()
+    end = today or dates.today()
     start = date(end.year, 1, 1)
     lay_partners = sa.select(sa.func.count(Membership.id)).where(
         Membership.community_id == community_id,

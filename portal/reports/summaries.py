@@ -14,13 +14,11 @@ activity's attendance), the service takes the part the object played before the 
 
 from collections import Counter
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .. import db
+from .. import dates, db
 from ..communities.models import ACTIVE, LAY_PARTNER, Community, Membership, MembershipEvent
 from ..consultations.models import Contribution, Proposal
 from ..impact.models import AWAITING, SHAPED
@@ -43,7 +41,7 @@ FIGURES = (
 def month_of(moment):
     """The first day of the month (UK time) of a time or a day."""
     if isinstance(moment, datetime):
-        zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+        zone = dates.zone()
         moment = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone)
         moment = moment.date()
     return moment.replace(day=1)

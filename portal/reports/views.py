@@ -1,12 +1,10 @@
 """The community health dashboard, its file, and the short summary on the community's page."""
 
-from datetime import date
-
 from flask import abort, g, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import caching, permissions
+from .. import caching, dates, permissions
 from ..communities.services import NotAllowed
 from ..communities.views import community_or_404
 from ..downloads import csv_download
@@ -78,7 +76,7 @@ def dashboard(slug):
         return _page(community, _content(community, form, None), 400)
     # The same for every coordinator of the community: kept, as its figures are (see health).
     content = caching.remember_html(
-        ("health", community.id, community.name, date.today()),
+        ("health", community.id, community.name, dates.today()),
         lambda: _content(community, form, _figures(community, form)),
         audience="coordinator",
     )

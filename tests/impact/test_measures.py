@@ -8,7 +8,8 @@ import sqlalchemy as sa
 
 from portal import db
 from portal.consultations.models import Contribution
-from portal.impact.measures import last_twelve_months, measures
+from portal.dates import twelve_months_to
+from portal.impact.measures import measures
 from portal.impact.models import ChangeStatusEntry, ServiceChange
 from tests import factories
 
@@ -217,7 +218,7 @@ def test_the_figures_cost_one_statement_for_5_or_300_contributions(place, count_
     ],
 )
 def test_the_last_twelve_months_end_today(today, start):
-    assert last_twelve_months(today) == (start, today)
+    assert twelve_months_to(today) == (start, today)
 
 
 def test_the_community_page_figures_are_worked_out_once_a_minute(place, app, monkeypatch):

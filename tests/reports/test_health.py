@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from portal import db
+from portal import dates, db
 from portal.consultations.models import Contribution
 from portal.impact.measures import measures
 from portal.involvement.models import (
@@ -245,7 +245,7 @@ def test_a_period_is_one_to_24_months():
         (date(2025, 1, 1), date(2025, 1, 31)),
         (date(2025, 2, 1), date(2025, 2, 28)),
     ]
-    assert health.last_twelve_months(date(2026, 3, 15)) == (date(2025, 4, 1), date(2026, 3, 1))
+    assert dates.twelve_whole_months_to(date(2026, 3, 15)) == (date(2025, 4, 1), date(2026, 3, 1))
     with pytest.raises(ValueError):
         health.monthly(1, date(2025, 1, 1), date(2027, 1, 1))
 

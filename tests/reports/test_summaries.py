@@ -7,13 +7,14 @@ import threading
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 from sqlalchemy.orm import sessionmaker
 
-from portal import db
+from portal import dates, db
 from portal.accounts.models import User
 from portal.communities import services as communities
 from portal.communities.models import Community
@@ -30,7 +31,7 @@ from tests import factories
 
 from .conftest import activity, history
 
-THIS_YEAR = health.last_twelve_months()
+THIS_YEAR = dates.twelve_whole_months_to(datetime.now(ZoneInfo("Europe/London")).date())
 
 
 def stored_rows(community_id):
