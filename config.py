@@ -108,7 +108,7 @@ class Config:
     # Where lay partners read how payments may affect their benefits.
     BENEFITS_ADVICE_URL = "https://www.gov.uk/benefits-calculators"
 
-    SECRET_KEY = None
+    SECRET_KEY: str | None = None
 
     # The log: to standard error, as text or (in production) one JSON object a line.
     LOG_LEVEL = "INFO"

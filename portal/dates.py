@@ -14,26 +14,26 @@ from flask import current_app
 
 
 @cache
-def _zone(name):
+def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def zone():
+def zone() -> ZoneInfo:
     """The trust's time zone."""
     return _zone(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
-def today():
+def today() -> date:
     """Today's date where the trust is."""
     return datetime.now(zone()).date()
 
 
-def local(moment):
+def local(moment: datetime) -> datetime:
     """A stored (UTC) moment in the trust's time zone."""
     return moment.astimezone(zone())
 
 
-def twelve_months_to(day=None):
+def twelve_months_to(day: date | None = None) -> tuple[date, date]:
     """(first day, last day): the twelve months up to and including `day` (today)."""
     day = day or today()
     try:
@@ -43,7 +43,7 @@ def twelve_months_to(day=None):
     return year_ago + timedelta(days=1), day
 
 
-def twelve_whole_months_to(day=None):
+def twelve_whole_months_to(day: date | None = None) -> tuple[date, date]:
     """(first month, last month), each as its first day: the twelve months up to and
     including the month of `day` (today)."""
     this_month = (day or today()).replace(day=1)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from flask import current_app
 from flask.globals import app_ctx
-from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -46,16 +46,20 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value
 
 
-def _session_factory():
+def _session_factory() -> Session:
     return current_app.extensions["chorus_db"]["sessionmaker"]()
 
 
-def _app_context_id():
-    return id(app_ctx._get_current_object())
+def _app_context_id() -> int:
+    return id(app_ctx._get_current_object())  # type: ignore[attr-defined]  # the proxy's object
 
 
 # One session per application context (so per request, or per CLI command).
-session = scoped_session(_session_factory, scopefunc=_app_context_id)
+# (scoped_session takes any function that makes a session, not only a sessionmaker.)
+session: scoped_session[Session] = scoped_session(
+    _session_factory,  # type: ignore[arg-type]
+    scopefunc=_app_context_id,
+)
 
 
 SQLITE_BUSY_TIMEOUT_MS = 5000

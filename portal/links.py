@@ -6,12 +6,13 @@ sending a false Host header. These links never depend on the request, and
 read the same from a page, the email worker or a command.
 """
 
+from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import Flask, current_app
 
 
-def public_url(endpoint, **values):
+def public_url(endpoint: str, **values: Any) -> str:
     """The absolute address of `endpoint` at PUBLIC_URL (`_anchor` adds a #fragment)."""
     anchor = values.pop("_anchor", None)
     parts = urlsplit(current_app.config["PUBLIC_URL"])
@@ -22,5 +23,5 @@ def public_url(endpoint, **values):
     return f"{link}#{anchor}" if anchor else link
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     app.jinja_env.globals["public_url"] = public_url

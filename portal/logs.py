@@ -17,24 +17,29 @@ import re
 import secrets
 import sys
 from datetime import UTC, datetime
+from typing import Any
 
-from flask import g, has_request_context, request
+from flask import Flask, Response, g, has_request_context, request
 
 HEADER = "X-Request-ID"
 _PROXY_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 
-def request_id():
+def request_id() -> str:
     """The id of the current request (made on first use)."""
     if "request_id" not in g:
         g.request_id = secrets.token_hex(8)
-    return g.request_id
+    return str(g.request_id)
 
 
-def _request_fields():
+def _request_fields() -> dict[str, Any]:
     if not has_request_context():
         return {}
-    fields = {"request_id": request_id(), "method": request.method, "path": request.path}
+    fields: dict[str, Any] = {
+        "request_id": request_id(),
+        "method": request.method,
+        "path": request.path,
+    }
     # The user is named only if the request has loaded them: logging never queries.
     user = g.get("_login_user")
     if user is not None and user.is_authenticated:
@@ -45,7 +50,7 @@ def _request_fields():
 class JSONFormatter(logging.Formatter):
     """One JSON object per line, for a log collector."""
 
-    def format(self, record):
+    def format(self, record: logging.LogRecord) -> str:
         entry = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
@@ -64,10 +69,10 @@ class JSONFormatter(logging.Formatter):
 class TextFormatter(logging.Formatter):
     """A readable line for a developer's terminal."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    def format(self, record):
+    def format(self, record: logging.LogRecord) -> str:
         line = super().format(record)
         fields = _request_fields()
         if fields:
@@ -75,19 +80,19 @@ class TextFormatter(logging.Formatter):
         return line
 
 
-class StandardErrorHandler(logging.StreamHandler):
+class StandardErrorHandler(logging.StreamHandler):  # type: ignore[type-arg]
     """Writes to whatever `sys.stderr` is when a line is written (a server or a test may
     have replaced it since the app was built)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         logging.Handler.__init__(self)
 
     @property
-    def stream(self):
+    def stream(self) -> Any:
         return sys.stderr
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     logger = logging.getLogger("portal")
     logger.setLevel(app.config["LOG_LEVEL"])
     if app.config["LOG_TO_STDERR"]:
@@ -105,12 +110,12 @@ def init_app(app):
     trust_proxy = bool(app.config["PROXY_FIX_COUNT"])
 
     @app.before_request
-    def take_request_id():
+    def take_request_id() -> None:
         given = request.headers.get(HEADER, "")
         if trust_proxy and _PROXY_ID.fullmatch(given):
             g.request_id = given
 
     @app.after_request
-    def send_request_id(response):
+    def send_request_id(response: Response) -> Response:
         response.headers[HEADER] = request_id()
         return response

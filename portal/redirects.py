@@ -3,9 +3,10 @@
 from urllib.parse import urlsplit
 
 from flask import redirect, url_for
+from werkzeug.wrappers import Response
 
 
-def is_safe_next(target):
+def is_safe_next(target: object) -> bool:
     if not target or not isinstance(target, str):
         return False
     if "\\" in target or any(ord(ch) < 32 for ch in target):
@@ -14,5 +15,5 @@ def is_safe_next(target):
     return not parts.scheme and not parts.netloc and target.startswith("/")
 
 
-def redirect_next(target, fallback="main.index"):
-    return redirect(target if is_safe_next(target) else url_for(fallback))
+def redirect_next(target: str | None, fallback: str = "main.index") -> Response:
+    return redirect(target if target and is_safe_next(target) else url_for(fallback))

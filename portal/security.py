@@ -2,22 +2,22 @@
 
 import secrets
 
-from flask import g
+from flask import Flask, Response, g
 from flask_login import current_user
 
 
-def csp_nonce():
+def csp_nonce() -> str:
     """One nonce per request, for the design system's single inline script."""
     if "csp_nonce" not in g:
         g.csp_nonce = secrets.token_urlsafe(16)
-    return g.csp_nonce
+    return str(g.csp_nonce)
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 
     @app.after_request
-    def set_security_headers(response):
+    def set_security_headers(response: Response) -> Response:
         script_src = "'self'"
         if "csp_nonce" in g:
             script_src += f" 'nonce-{g.csp_nonce}'"

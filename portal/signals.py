@@ -8,6 +8,7 @@ called from `create_app`, so the wiring can be read in one file.
 """
 
 from blinker import Namespace
+from flask import Flask
 
 _signals = Namespace()
 
@@ -28,7 +29,7 @@ themes_changed = _signals.signal("themes-changed")
 theme_merging = _signals.signal("theme-merging")
 
 
-def connect_receivers(app):
+def connect_receivers(app: Flask) -> None:
     """Connect every domain's reactions to the signals above.
 
     Connecting the same function twice is harmless (blinker keeps one), so

@@ -1,5 +1,7 @@
 """Signed, expiring links (email verification, password reset)."""
 
+from typing import Any
+
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -8,15 +10,15 @@ class InvalidToken(Exception):
     """The link is broken, expired or already used."""
 
 
-def _serializer(purpose):
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"chorus-{purpose}")
 
 
-def make_token(purpose, payload):
-    return _serializer(purpose).dumps(payload)
+def make_token(purpose: str, payload: Any) -> str:
+    return str(_serializer(purpose).dumps(payload))
 
 
-def read_token(purpose, token, max_age):
+def read_token(purpose: str, token: str, max_age: int) -> Any:
     try:
         return _serializer(purpose).loads(token, max_age=max_age)
     except (SignatureExpired, BadSignature) as exc:

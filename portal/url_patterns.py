@@ -5,12 +5,14 @@ the pattern once (`url_pattern("consultations.show", "proposal_id")`) and each r
 fills in its id (`pattern % proposal.id`).
 """
 
+from typing import Any
+
 from flask import url_for
 
 _MARKER = 987654321  # a number, so that integer converters accept it
 
 
-def url_pattern(endpoint, key, **values):
+def url_pattern(endpoint: str, key: str, **values: Any) -> str:
     """The address of `endpoint` with the value of `key` left as `%s`."""
-    address = url_for(endpoint, **{key: _MARKER}, **values)
+    address = url_for(endpoint, **{key: _MARKER, **values})
     return address.replace("%", "%%").replace(str(_MARKER), "%s", 1)

@@ -22,6 +22,7 @@ from portal.consultations.models import (
     Theme,
 )
 from portal.demo import DEMO_PASSWORD, load
+from portal.demo import involvement as involvement_demo
 from portal.extensions import limiter
 from portal.impact import influence
 from portal.impact import services as impact
@@ -38,7 +39,6 @@ from portal.impact.models import (
     OutcomeNotice,
     ServiceChange,
 )
-from portal.involvement import demo as involvement_demo
 from portal.involvement import equality, money, receipts, reminders
 from portal.involvement import services as involvement
 from portal.involvement.models import (

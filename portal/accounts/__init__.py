@@ -1,7 +1,9 @@
 """Accounts: registering, signing in and out, passwords, profiles and sessions."""
 
+from flask import Flask
 
-def register(app):
+
+def register(app: Flask) -> None:
     """Add this domain's pages, and the helpers its templates share, to `app`.
 
     Every address is listed in `blueprint.py`.

@@ -10,11 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..db import Base, UTCDateTime, utcnow
 
 
-def new_session_token():
+def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def token_hash(token):
+def token_hash(token: str) -> str:
     """What the database keeps of a session token: a copied table signs nobody in."""
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -34,7 +34,7 @@ class User(Base):
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<User {self.id}>"
 
     # Flask-Login's user protocol. The id it keeps in the cookie carries the token of one
@@ -47,17 +47,17 @@ class User(Base):
     session_token = None
     session_id = None
 
-    def get_id(self):
+    def get_id(self) -> str:
         if not self.session_token:
             raise RuntimeError("Start a session (accounts.services.start_session) first")
         return f"{self.id}:{self.session_token}"
 
-    def public_name(self, use_pseudonym=False):
+    def public_name(self, use_pseudonym: bool = False) -> str:
         """The name other members see: the pseudonym when chosen, else the display name."""
         return self.pseudonym if use_pseudonym and self.pseudonym else self.display_name
 
     @property
-    def is_verified(self):
+    def is_verified(self) -> bool:
         return self.email_verified_at is not None
 
 

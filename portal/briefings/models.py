@@ -51,15 +51,15 @@ class Briefing(Base):
     version_number: Mapped[int] = mapped_column(default=0)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<Briefing {self.id} {self.language}>"
 
     @property
-    def is_published(self):
+    def is_published(self) -> bool:
         return self.version_number > 0
 
     @property
-    def has_unpublished_changes(self):
+    def has_unpublished_changes(self) -> bool:
         return self.published_at is None or self.updated_at > self.published_at
 
 
@@ -87,7 +87,7 @@ class BriefingVersion(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     @property
-    def overridden(self):
+    def overridden(self) -> bool:
         return self.override_reason is not None
 
 
@@ -99,7 +99,7 @@ LATEST_VERSION = sa.and_(
 
 
 @event.listens_for(BriefingVersion, "before_update")
-def _versions_are_immutable(_mapper, _connection, _target):
+def _versions_are_immutable(_mapper: object, _connection: object, _target: object) -> None:
     raise ValueError("A published briefing version cannot be changed")
 
 
@@ -194,5 +194,5 @@ class GlossaryTerm(Base):
     )
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<GlossaryTerm {self.term}>"

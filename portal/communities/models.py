@@ -2,6 +2,7 @@
 
 import secrets
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -53,11 +54,11 @@ class Community(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<Community {self.slug}>"
 
     @property
-    def is_archived(self):
+    def is_archived(self) -> bool:
         return self.archived_at is not None
 
 
@@ -87,7 +88,7 @@ class Membership(Base):
     )
 
     @property
-    def is_active(self):
+    def is_active(self) -> bool:
         return self.status == ACTIVE
 
 
@@ -109,7 +110,7 @@ class MembershipEvent(Base):
     membership: Mapped[Membership] = relationship(lazy="raise")
 
 
-def new_invitation_nonce():
+def new_invitation_nonce() -> str:
     return secrets.token_urlsafe(12)
 
 
@@ -135,7 +136,7 @@ class Invitation(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
-    def is_open(self):
+    def is_open(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > utcnow()
 
 
@@ -175,7 +176,7 @@ class CommunicationNeeds(Base):
     user_id: Mapped[int] = mapped_column(
         sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
-    needs: Mapped[list] = mapped_column(sa.JSON, default=list)
+    needs: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
     interpreter_language: Mapped[str] = mapped_column(sa.String(80), default="")
     other_needs: Mapped[str] = mapped_column(sa.Text, default="")
     preferred_contact: Mapped[str] = mapped_column(sa.String(20), default="email")
@@ -185,5 +186,5 @@ class CommunicationNeeds(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     @property
-    def is_empty(self):
+    def is_empty(self) -> bool:
         return not (self.needs or self.other_needs or self.carer_name)

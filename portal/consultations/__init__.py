@@ -1,7 +1,9 @@
 """Consultations: proposals, the views lay partners give, review, moderation and windows."""
 
+from flask import Flask
 
-def register(app):
+
+def register(app: Flask) -> None:
     """Add this domain's pages, and the helpers its templates share, to `app`.
 
     Every address is listed in `blueprint.py`.

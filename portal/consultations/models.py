@@ -1,6 +1,7 @@
 """Proposals put to a community, and the questions they ask."""
 
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -17,7 +18,7 @@ QUESTION_KINDS = (TEXT, SCALE, SINGLE, MULTIPLE)
 UNDECIDED = sa.text("published_at IS NOT NULL AND decided_at IS NULL")
 
 
-def _undecided(name, *columns):
+def _undecided(name: str, *columns: str) -> sa.Index:
     """An index of the published proposals without a decision: the open and upcoming ones."""
     return sa.Index(name, *columns, postgresql_where=UNDECIDED, sqlite_where=UNDECIDED)
 
@@ -70,26 +71,28 @@ class Proposal(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<Proposal {self.id}>"
 
-    def status(self, now=None):
+    def status(self, now: datetime | None = None) -> str:
         now = now or utcnow()
         if self.published_at is None:
             return DRAFT
         if self.decided_at is not None:
             return DECIDED
+        if self.opens_at is None or self.closes_at is None:
+            raise ValueError("A published proposal has an opening and a closing time")
         if now < self.opens_at:
             return UPCOMING
         if now < self.closes_at:
             return PAUSED if self.paused_at is not None else OPEN
         return CLOSED
 
-    def is_closed(self, now=None):
+    def is_closed(self, now: datetime | None = None) -> bool:
         return self.status(now) in (CLOSED, DECIDED)
 
     @property
-    def is_draft(self):
+    def is_draft(self) -> bool:
         return self.published_at is None
 
 
@@ -126,7 +129,8 @@ class Question(Base):
     prompt: Mapped[str] = mapped_column(sa.String(300))
     hint: Mapped[str] = mapped_column(sa.Text, default="")
     required: Mapped[bool] = mapped_column(default=False)
-    options: Mapped[list] = mapped_column(sa.JSON, default=list)  # for single and multiple choice
+    # The choices of a single or multiple choice question.
+    options: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
     # Why a question was added after people had answered, shown beside it.
     added_note: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -162,18 +166,19 @@ NEW_VIEW = sa.text("withdrawn_at IS NULL AND review_status = 'new'")
 UNANSWERED = sa.text("withdrawn_at IS NULL AND first_response_at IS NULL")
 
 
-def _not_withdrawn(name, *columns):
+def _not_withdrawn(name: str, *columns: str) -> sa.Index:
     """An index of the contributions that are not withdrawn: the only ones lists show."""
     where = sa.text("withdrawn_at IS NULL")
     return sa.Index(name, *columns, postgresql_where=where, sqlite_where=where)
 
 
-def _community_of_proposal(context):
+def _community_of_proposal(context: Any) -> int | None:
     """The default of `Contribution.community_id`: the community of its proposal."""
     proposal_id = context.get_current_parameters()["proposal_id"]
-    return context.connection.scalar(
+    community_id: int | None = context.connection.scalar(
         sa.select(Proposal.community_id).where(Proposal.id == proposal_id)
     )
+    return community_id
 
 
 class Contribution(Base):
@@ -248,7 +253,7 @@ class Contribution(Base):
     )
 
     @property
-    def is_withdrawn(self):
+    def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
 
 
@@ -267,7 +272,7 @@ class Answer(Base):
     )
     text: Mapped[str] = mapped_column(sa.Text, default="")
     scale: Mapped[int | None]
-    choices: Mapped[list] = mapped_column(sa.JSON, default=list)
+    choices: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
 
 
 class ContributionRevision(Base):
@@ -279,7 +284,7 @@ class ContributionRevision(Base):
     contribution_id: Mapped[int] = mapped_column(
         sa.ForeignKey("contributions.id", ondelete="CASCADE"), index=True
     )
-    answers: Mapped[dict] = mapped_column(sa.JSON)
+    answers: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     identity: Mapped[str] = mapped_column(sa.String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -295,7 +300,7 @@ class ContributionDraft(Base):
     proposal_id: Mapped[int] = mapped_column(
         sa.ForeignKey("proposals.id", ondelete="CASCADE"), primary_key=True
     )
-    data: Mapped[dict] = mapped_column(sa.JSON)
+    data: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -310,7 +315,7 @@ class HeldForm(Base):
 
     token: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposals.id", ondelete="CASCADE"))
-    data: Mapped[dict] = mapped_column(sa.JSON)
+    data: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 

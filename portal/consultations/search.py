@@ -26,7 +26,9 @@ SEARCH_INDEX = "ix_answers_text_search"  # PostgreSQL: the GIN expression index
 # instead of 35.)
 FEW_ANSWERS = 2_000
 
-SIMPLE = sa.literal_column("'simple'::regconfig")  # literal, so the index's expression matches
+SIMPLE: sa.ColumnClause[str] = sa.literal_column(
+    "'simple'::regconfig"
+)  # literal, so the index's expression matches
 # A phrase in double quotes (its closing quote may be missing), or a run of other characters.
 _PIECE = re.compile(r'"([^"]*)"?|([^\s"]+)')
 

@@ -83,7 +83,7 @@ def activities_query(community, *, year=None, kind=""):
 
 
 # Payments by status and people (status NULL) of some activities. Built once.
-_SUMMARIES = sa.union_all(
+_SUMMARIES: sa.CompoundSelect = sa.union_all(
     sa.select(Payment.activity_id, Payment.status, sa.func.count())
     .where(Payment.activity_id.in_(sa.bindparam("ids", expanding=True)))
     .group_by(Payment.activity_id, Payment.status),

@@ -1,7 +1,9 @@
 """Chorus's front door: the home page, My work, the header and the language switcher."""
 
+from flask import Flask
 
-def register(app):
+
+def register(app: Flask) -> None:
     """Add this domain's pages, and the helpers its templates share, to `app`.
 
     Every address is listed in `blueprint.py`.

@@ -7,7 +7,7 @@ the two figures ("waiting", "unread") change from one request to the next, and
 the template takes them from the header facts.
 """
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from flask import request, url_for
 from flask_babel import get_locale
@@ -37,11 +37,11 @@ class Link(NamedTuple):
     endpoint: str
     href: str
     text: str
-    count: str | None  # the key of its figure in the header facts
+    count: str | None  # type: ignore[assignment]  # the key of its figure in the header facts
     count_text: str | None
 
 
-_built = {}
+_built: dict[Any, Any] = {}
 MAX_KEPT = 100
 
 

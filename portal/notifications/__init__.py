@@ -1,7 +1,9 @@
 """Notifications: what each person is told, how it reaches them, and what they follow."""
 
+from flask import Flask
 
-def register(app):
+
+def register(app: Flask) -> None:
     """Add this domain's pages, and the helpers its templates share, to `app`.
 
     Every address is listed in `blueprint.py`.

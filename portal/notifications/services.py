@@ -38,7 +38,7 @@ def unread_count(user) -> int:
     if user is None or not getattr(user, "is_authenticated", False):
         return 0
     unread = unread_query(user.id).subquery()
-    return db.session.scalar(sa.select(sa.func.count()).select_from(unread))
+    return db.session.scalar(sa.select(sa.func.count()).select_from(unread)) or 0
 
 
 def mark_read(user, message_id):
@@ -62,7 +62,7 @@ def mark_all_read(user) -> int:
         .values(read_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount
+    return result.rowcount  # type: ignore[attr-defined]  # an UPDATE's CursorResult
 
 
 def save_preferences(user, deliveries, *, digest_hour, digest_weekday):

@@ -13,6 +13,7 @@ import math
 import time
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import matplotlib
 
@@ -244,7 +245,7 @@ def charts_for(health_report):
     return found
 
 
-_RENDERED = {}  # what was drawn -> (drawn at, SVG)
+_RENDERED: dict[Any, Any] = {}  # what was drawn -> (drawn at, SVG)
 
 
 def rendered(spec, title, text, labels, series, months):

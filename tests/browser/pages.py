@@ -18,19 +18,19 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from portal import db
 from portal.accounts import services as accounts
 from portal.accounts.models import User
-from portal.briefings import demo as briefings_demo
 from portal.briefings import services as briefings
 from portal.briefings.models import PUBLIC, Briefing, GlossaryTerm
 from portal.communities import invitations
 from portal.communities import services as communities
 from portal.communities.models import Community, Invitation, Membership
 from portal.consultations import contributions as consultation_contributions
-from portal.consultations import demo as consultations_demo
 from portal.consultations import moderation, review
 from portal.consultations import services as consultations
 from portal.consultations.models import ONLINE, Contribution, Proposal, Theme
 from portal.db import utcnow
-from portal.impact import demo as impact_demo
+from portal.demo import briefings as briefings_demo
+from portal.demo import consultations as consultations_demo
+from portal.demo import impact as impact_demo
 from portal.impact.models import NOT_ADOPTED, Influence, ServiceChange
 from portal.impact.reports import NARRATIVE_LIMIT
 from portal.involvement import expenses as involvement_expenses

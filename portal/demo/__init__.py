@@ -4,11 +4,11 @@ Run with `flask --app portal demo load`. Every step looks for what it would
 create first, so running it twice changes nothing.
 """
 
-from . import db
-from .accounts import passwords
-from .accounts.models import User
-from .accounts.services import find_by_email
-from .db import utcnow
+from .. import db
+from ..accounts import passwords
+from ..accounts.models import User
+from ..accounts.services import find_by_email
+from ..db import utcnow
 
 DEMO_PASSWORD = "chorus-demo-password"  # noqa: S105 - documented demo password
 
@@ -42,11 +42,11 @@ def load(echo=print):
             echo(f"  created  {email}")
         else:
             echo(f"  present  {email}")
-    from .briefings import demo as briefings_demo
-    from .communities import demo as communities_demo
-    from .consultations import demo as consultations_demo
-    from .impact import demo as impact_demo
-    from .involvement import demo as involvement_demo
+    from . import briefings as briefings_demo
+    from . import communities as communities_demo
+    from . import consultations as consultations_demo
+    from . import impact as impact_demo
+    from . import involvement as involvement_demo
 
     existing_hash = find_by_email("admin@example.org").password_hash
     communities_demo.load(echo, password_hash or existing_hash)
@@ -54,7 +54,7 @@ def load(echo=print):
     consultations_demo.load(echo)
     impact_demo.load(echo)
     involvement_demo.load(echo)
-    from .reports import summaries
+    from ..reports import summaries
 
     # Much of the demo is made directly, not through the services: count it all again.
     echo(f"Health summary rows: {summaries.rebuild()}")

@@ -19,7 +19,6 @@ from ..briefings.models import MEMBERS, PUBLIC
 from ..communities import services as communities
 from ..communities import timeline
 from ..communities.timeline import TimelineEvent
-from ..consultations import demo as consultations_demo
 from ..consultations import moderation, review
 from ..consultations import services as consultations
 from ..consultations.models import (
@@ -33,8 +32,8 @@ from ..consultations.models import (
     ReviewEvent,
 )
 from ..db import utcnow
-from . import events, influence, reports, services
-from .models import (
+from ..impact import events, influence, reports, services
+from ..impact.models import (
     ADAPTED,
     ADOPTED,
     APPROVED_WITH_CHANGES,
@@ -49,6 +48,7 @@ from .models import (
     Influence,
     InfluenceRevision,
 )
+from . import consultations as consultations_demo
 
 PROFESSIONAL, COORDINATOR, LAY = (
     consultations_demo.PROFESSIONAL,

@@ -7,10 +7,17 @@ import sqlalchemy as sa
 
 from .. import db
 from ..accounts.services import find_by_email
+from ..briefings import glossary, services
+from ..briefings.models import (
+    MEMBERS,
+    PUBLIC,
+    Briefing,
+    BriefingDailyViews,
+    BriefingReader,
+    GlossaryTerm,
+)
 from ..communities.services import get_by_slug
 from ..db import utcnow
-from . import glossary, services
-from .models import MEMBERS, PUBLIC, Briefing, BriefingDailyViews, BriefingReader, GlossaryTerm
 
 PROFESSIONAL = "professional@example.org"
 COORDINATOR = "coordinator@example.org"

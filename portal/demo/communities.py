@@ -6,9 +6,8 @@ import sqlalchemy as sa
 
 from .. import db
 from ..accounts.models import User
-from ..db import utcnow
-from .invitations import LIFETIME
-from .models import (
+from ..communities.invitations import LIFETIME
+from ..communities.models import (
     ACTIVE,
     CONSENT_VERSION,
     COORDINATOR,
@@ -28,6 +27,7 @@ from .models import (
     Membership,
     MembershipEvent,
 )
+from ..db import utcnow
 
 ROLE_TEXT = (
     "We ask you to come to one meeting every two months. Meetings last about "

@@ -26,9 +26,8 @@ from ..communities import services as communities
 from ..communities.models import ACTIVE, PENDING, ConsentRecord, Membership, MembershipEvent
 from ..consultations.models import Proposal
 from ..db import utcnow
-from ..links import public_url
-from . import equality, expenses, services
-from .models import (
+from ..involvement import equality, expenses, services
+from ..involvement.models import (
     CANNOT_BE_PAID,
     DECLINE,
     DOCUMENT_REVIEW,
@@ -52,6 +51,7 @@ from .models import (
     PaymentPreference,
     PaymentRate,
 )
+from ..links import public_url
 
 ADMIN, COORDINATOR = "admin@example.org", "coordinator@example.org"
 CHEMO, MATERNITY, CRISIS = "chemo-day-unit", "maternity-voices", "mental-health-crisis"

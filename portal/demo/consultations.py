@@ -7,6 +7,7 @@ window set directly, as `tests/factories.py` does.
 """
 
 from datetime import timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, g
@@ -14,14 +15,11 @@ from flask import current_app, g
 from .. import db, permissions
 from ..accounts.models import User
 from ..accounts.services import find_by_email
-from ..briefings import demo as briefings_demo
 from ..briefings.models import Briefing
 from ..communities import services as communities
 from ..communities.models import PENDING
-from ..db import utcnow
-from ..links import public_url
-from . import contributions, demo_review, services
-from .models import (
+from ..consultations import contributions, services
+from ..consultations.models import (
     ANONYMOUS,
     EXTENDED,
     MULTIPLE,
@@ -37,6 +35,10 @@ from .models import (
     Proposal,
     ProposalEvent,
 )
+from ..db import utcnow
+from ..links import public_url
+from . import briefings as briefings_demo
+from . import consultations_review as demo_review
 
 PROFESSIONAL = "professional@example.org"
 COORDINATOR = "coordinator@example.org"
@@ -320,7 +322,7 @@ FIRST_DAY_CONTRIBUTIONS = [
     ),
 ]
 
-AFTER_REFERRAL_CONTRIBUTIONS = [
+AFTER_REFERRAL_CONTRIBUTIONS: list[tuple[Any, ...]] = [
     (
         "keith.walker@example.org",
         NAMED,

@@ -7,9 +7,9 @@ import sqlalchemy as sa
 
 from .. import db
 from ..accounts.models import User
+from ..consultations import moderation, review, services
+from ..consultations.models import Contribution, Quote, Report, Response
 from ..db import utcnow
-from . import moderation, review, services
-from .models import Contribution, Quote, Report, Response
 
 THEMES = {
     "aled.morgan@example.org": ["Time off work", "Getting here"],
