@@ -130,6 +130,14 @@ def _sqlite_begin(connection):
     connection.exec_driver_sql("BEGIN")
 
 
+def listen_once(*hooks):
+    """Connect each (target, event name, function) hook, unless it already is: several
+    apps in one process (the tests) share the same models and sessions."""
+    for target, name, hook in hooks:
+        if not sa.event.contains(target, name, hook):
+            sa.event.listen(target, name, hook)
+
+
 def init_app(app, engine=None):
     """Bind an engine to the app and commit once per request."""
     engine = engine or make_engine(app.config["DATABASE_URL"])

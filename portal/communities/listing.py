@@ -8,8 +8,8 @@ name; `refresh` rebuilds them after bulk inserts that bypass the ORM.
 """
 
 import sqlalchemy as sa
-from sqlalchemy import event
 
+from .. import db
 from ..accounts.models import User
 from .models import ACTIVE, COORDINATOR, LAY_PARTNER, PROFESSIONAL, Community, Membership
 
@@ -95,13 +95,11 @@ def _rename_memberships(_mapper, connection, user):
 def listen():
     """Keep sort names and member counts right with every flush that changes a membership
     or a name. Connected once, from `signals.connect_receivers`."""
-    for target, name, hook in (
+    db.listen_once(
         (Membership, "before_insert", _set_sort_name),
         (Membership, "before_update", _set_sort_name),
         (Membership, "after_insert", _count_after_insert_or_delete),
         (Membership, "after_delete", _count_after_insert_or_delete),
         (Membership, "after_update", _count_after_update),
         (User, "after_update", _rename_memberships),
-    ):
-        if not event.contains(target, name, hook):
-            event.listen(target, name, hook)
+    )

@@ -14,7 +14,6 @@ cause is repeated.
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, object_session
 
 from .. import caching, db
@@ -181,10 +180,8 @@ def listen():
     """Mark a community's founding and its members' milestones on its timeline, in the
     flush that makes them. Connected once, from `signals.connect_receivers`, after
     `listing.listen` (a milestone is marked after the members are recounted)."""
-    for target, name, hook in (
+    db.listen_once(
         (Membership, "after_insert", _members_milestone),
         (Membership, "after_update", _members_milestone),
         (Community, "after_insert", _founded),
-    ):
-        if not event.contains(target, name, hook):
-            event.listen(target, name, hook)
+    )

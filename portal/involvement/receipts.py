@@ -13,7 +13,6 @@ deleted only once that change is committed, so a failed save loses nothing.
 import secrets
 from pathlib import Path
 
-import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
@@ -104,6 +103,7 @@ def _after_rollback(session, previous_transaction):
 def listen():
     """Delete receipts as their transaction ends. Connected once, from
     `signals.connect_receivers`, for every session (the tests make their own)."""
-    for name, hook in (("after_commit", _after_commit), ("after_soft_rollback", _after_rollback)):
-        if not sa.event.contains(Session, name, hook):
-            sa.event.listen(Session, name, hook)
+    db.listen_once(
+        (Session, "after_commit", _after_commit),
+        (Session, "after_soft_rollback", _after_rollback),
+    )

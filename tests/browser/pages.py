@@ -186,6 +186,12 @@ def submit(page, button=SUBMIT):
     return navigation.value
 
 
+def follow(page, locator):
+    """Press a link or button and wait for the page it leads to, so what follows reads that page."""
+    with page.expect_navigation():
+        locator.click()
+
+
 def _submit_empty(page, _server):
     return submit(page)
 

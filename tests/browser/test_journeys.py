@@ -11,7 +11,7 @@ from portal import db
 from portal.consultations import services as consultations
 from portal.consultations.models import Contribution, ContributionRevision
 
-from .pages import DEMO_PASSWORD, choose_language, new_open_proposal, submit
+from .pages import DEMO_PASSWORD, choose_language, follow, new_open_proposal, submit
 
 pytestmark = pytest.mark.browser
 
@@ -30,12 +30,6 @@ def sign_in(page, server, email, password):
     page.fill("#email", email)
     page.fill("#password", password)
     submit(page)
-
-
-def follow(page, locator):
-    """Press a link or button and wait for the page it leads to, so what follows reads that page."""
-    with page.expect_navigation():
-        locator.click()
 
 
 def register_and_confirm(page, server, email, name):
