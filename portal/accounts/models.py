@@ -5,7 +5,7 @@ import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, UTCDateTime, utcnow
 
@@ -72,6 +72,7 @@ class UserSession(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    user: Mapped["User"] = relationship(lazy="raise")
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     # A short description from the browser's user agent, such as "Firefox" and "Windows".
     browser: Mapped[str] = mapped_column(sa.String(40), default="")

@@ -1,12 +1,17 @@
 """Briefings, their published versions, the glossary, and how briefings are read."""
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from ..communities.models import Community
+
 
 PUBLIC, MEMBERS = "public", "members"
 VISIBILITIES = (PUBLIC, MEMBERS)
@@ -30,6 +35,7 @@ class Briefing(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id", ondelete="CASCADE"))
+    community: Mapped["Community"] = relationship(lazy="raise")
     original_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("briefings.id", ondelete="CASCADE")
     )
@@ -71,6 +77,7 @@ class BriefingVersion(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     briefing_id: Mapped[int] = mapped_column(sa.ForeignKey("briefings.id", ondelete="CASCADE"))
+    briefing: Mapped["Briefing"] = relationship(lazy="raise")
     number: Mapped[int]
     title: Mapped[str] = mapped_column(sa.String(150))
     summary: Mapped[str] = mapped_column(sa.Text)
@@ -163,6 +170,7 @@ class BriefingFeedback(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     briefing_id: Mapped[int] = mapped_column(sa.ForeignKey("briefings.id", ondelete="CASCADE"))
+    briefing: Mapped["Briefing"] = relationship(lazy="raise")
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     useful: Mapped[bool]
     comment: Mapped[str] = mapped_column(sa.Text, default="")
@@ -184,6 +192,7 @@ class GlossaryTerm(Base):
     community_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("communities.id", ondelete="CASCADE"), index=True
     )
+    community: Mapped["Community | None"] = relationship(lazy="raise")
     language: Mapped[str] = mapped_column(sa.String(10), default="en")
     term: Mapped[str] = mapped_column(sa.String(80))
     initial: Mapped[str] = mapped_column(sa.String(1))

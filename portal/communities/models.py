@@ -2,12 +2,16 @@
 
 import secrets
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from ..accounts.models import User
+
 
 OPEN, REQUEST, INVITE = "open", "request", "invite"
 VISIBILITIES = (OPEN, REQUEST, INVITE)
@@ -74,7 +78,9 @@ class Membership(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user: Mapped["User"] = relationship(lazy="raise", foreign_keys=[user_id])
     community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id", ondelete="CASCADE"))
+    community: Mapped["Community"] = relationship(lazy="raise")
     role: Mapped[str] = mapped_column(sa.String(20))
     status: Mapped[str] = mapped_column(sa.String(10))
     use_pseudonym: Mapped[bool] = mapped_column(default=False)
@@ -122,6 +128,7 @@ class Invitation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id", ondelete="CASCADE"))
+    community: Mapped["Community"] = relationship(lazy="raise")
     email: Mapped[str] = mapped_column(sa.String(254))
     role: Mapped[str] = mapped_column(sa.String(20))
     message: Mapped[str] = mapped_column(sa.Text, default="")
@@ -149,6 +156,7 @@ class ConsentRecord(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id", ondelete="CASCADE"))
+    community: Mapped["Community"] = relationship(lazy="raise")
     version: Mapped[int]
     accepted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,12 +1,17 @@
 """Proposals put to a community, and the questions they ask."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from ..accounts.models import User
+    from ..communities.models import Community
+
 
 DRAFT, UPCOMING, OPEN, CLOSED, DECIDED = "draft", "upcoming", "open", "closed", "decided"
 PAUSED = "paused"  # open, but taking no views for now
@@ -45,6 +50,7 @@ class Proposal(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id", ondelete="CASCADE"))
+    community: Mapped["Community"] = relationship(lazy="raise")
     title: Mapped[str] = mapped_column(sa.String(150))
     summary: Mapped[str] = mapped_column(sa.Text)
     problem: Mapped[str] = mapped_column(sa.Text, default="")
@@ -108,6 +114,7 @@ class ProposalEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposals.id", ondelete="CASCADE"))
+    proposal: Mapped["Proposal"] = relationship(lazy="raise")
     kind: Mapped[str] = mapped_column(sa.String(20))
     reason: Mapped[str] = mapped_column(sa.Text)
     old_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -124,6 +131,7 @@ class Question(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposals.id", ondelete="CASCADE"))
+    proposal: Mapped["Proposal"] = relationship(lazy="raise")
     position: Mapped[int] = mapped_column(default=0)
     kind: Mapped[str] = mapped_column(sa.String(10), default=TEXT)
     prompt: Mapped[str] = mapped_column(sa.String(300))
@@ -222,13 +230,16 @@ class Contribution(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposals.id", ondelete="CASCADE"))
+    proposal: Mapped["Proposal"] = relationship(lazy="raise")
     # The proposal's community, kept on the row so lists across communities need no join.
     # A proposal never moves, so this never changes. Writers that leave it out get it from
     # the proposal (`_community_of_proposal`).
     community_id: Mapped[int] = mapped_column(
         sa.ForeignKey("communities.id", ondelete="CASCADE"), default=_community_of_proposal
     )
+    community: Mapped["Community"] = relationship(lazy="raise")
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    author: Mapped["User | None"] = relationship(lazy="raise", foreign_keys=[author_id])
     identity: Mapped[str] = mapped_column(sa.String(10), default=NAMED)
     quote_consent: Mapped[bool] = mapped_column(default=False)
     source: Mapped[str] = mapped_column(sa.String(20), default=ONLINE)
@@ -330,6 +341,7 @@ class Theme(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposals.id", ondelete="CASCADE"))
+    proposal: Mapped["Proposal"] = relationship(lazy="raise")
     name: Mapped[str] = mapped_column(sa.String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -354,6 +366,7 @@ class Response(Base):
     contribution_id: Mapped[int] = mapped_column(
         sa.ForeignKey("contributions.id", ondelete="CASCADE"), index=True
     )
+    contribution: Mapped["Contribution"] = relationship(lazy="raise")
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -387,6 +400,7 @@ class Report(Base):
     contribution_id: Mapped[int] = mapped_column(
         sa.ForeignKey("contributions.id", ondelete="CASCADE")
     )
+    contribution: Mapped["Contribution"] = relationship(lazy="raise")
     reporter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -406,6 +420,7 @@ class Quote(Base):
     contribution_id: Mapped[int] = mapped_column(
         sa.ForeignKey("contributions.id", ondelete="CASCADE"), index=True
     )
+    contribution: Mapped["Contribution"] = relationship(lazy="raise")
     text: Mapped[str] = mapped_column(sa.Text)
     approved_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")

@@ -1,12 +1,18 @@
 """Decisions, service changes, and the influence links that tie lay input to them."""
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..briefings.models import PUBLIC
 from ..db import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from ..communities.models import Community
+    from ..consultations.models import Contribution, Proposal, Theme
+
 
 APPROVED, APPROVED_WITH_CHANGES, NOT_APPROVED, DEFERRED = (
     "approved",
@@ -30,7 +36,9 @@ class Decision(Base):
     proposal_id: Mapped[int] = mapped_column(
         sa.ForeignKey("proposals.id", ondelete="CASCADE"), unique=True
     )
+    proposal: Mapped["Proposal"] = relationship(lazy="raise")
     community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id", ondelete="CASCADE"))
+    community: Mapped["Community"] = relationship(lazy="raise")
     summary: Mapped[str] = mapped_column(sa.Text)  # what was decided
     reasons: Mapped[str] = mapped_column(sa.Text)  # why
     decided_by: Mapped[str] = mapped_column(sa.String(150))  # a committee, role or person
@@ -76,9 +84,11 @@ class ServiceChange(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id", ondelete="CASCADE"))
+    community: Mapped["Community"] = relationship(lazy="raise")
     parent_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("service_changes.id", ondelete="SET NULL"), index=True
     )
+    parent: Mapped["ServiceChange | None"] = relationship(lazy="raise", remote_side=[id])
     title: Mapped[str] = mapped_column(sa.String(150))
     description: Mapped[str] = mapped_column(sa.Text)
     service_area: Mapped[str] = mapped_column(sa.String(80))
@@ -123,6 +133,7 @@ class ChangeStatusEntry(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     change_id: Mapped[int] = mapped_column(sa.ForeignKey("service_changes.id", ondelete="CASCADE"))
+    change: Mapped["ServiceChange"] = relationship(lazy="raise")
     status: Mapped[str] = mapped_column(sa.String(15))
     progress: Mapped[int] = mapped_column(default=0)
     note: Mapped[str] = mapped_column(sa.Text, default="")
@@ -137,6 +148,7 @@ class Milestone(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     change_id: Mapped[int] = mapped_column(sa.ForeignKey("service_changes.id", ondelete="CASCADE"))
+    change: Mapped["ServiceChange"] = relationship(lazy="raise")
     due_on: Mapped[date] = mapped_column(sa.Date)
     title: Mapped[str] = mapped_column(sa.String(150))
     note: Mapped[str] = mapped_column(sa.Text, default="")
@@ -194,16 +206,21 @@ class Influence(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposals.id", ondelete="CASCADE"))
+    proposal: Mapped["Proposal"] = relationship(lazy="raise")
     contribution_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("contributions.id", ondelete="CASCADE")
     )
+    contribution: Mapped["Contribution | None"] = relationship(lazy="raise")
     theme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("themes.id", ondelete="CASCADE"))
+    theme: Mapped["Theme | None"] = relationship(lazy="raise")
     decision_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("decisions.id", ondelete="CASCADE")
     )
+    decision: Mapped["Decision | None"] = relationship(lazy="raise")
     change_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("service_changes.id", ondelete="CASCADE")
     )
+    change: Mapped["ServiceChange | None"] = relationship(lazy="raise")
     effect: Mapped[str] = mapped_column(sa.String(15))
     rationale: Mapped[str] = mapped_column(sa.Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(
@@ -223,6 +240,7 @@ class InfluenceRevision(Base):
     influence_id: Mapped[int] = mapped_column(
         sa.ForeignKey("influences.id", ondelete="CASCADE"), index=True
     )
+    influence: Mapped["Influence"] = relationship(lazy="raise")
     action: Mapped[str] = mapped_column(sa.String(10))  # created, changed, removed
     effect: Mapped[str] = mapped_column(sa.String(15))
     rationale: Mapped[str] = mapped_column(sa.Text, default="")
@@ -254,6 +272,7 @@ class ImpactReport(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id", ondelete="CASCADE"))
+    community: Mapped["Community"] = relationship(lazy="raise")
     period_start: Mapped[date] = mapped_column(sa.Date)
     period_end: Mapped[date] = mapped_column(sa.Date)
     aim: Mapped[str] = mapped_column(sa.Text, default="")

@@ -5,11 +5,18 @@ Money is `Decimal` in `Numeric(10, 2)` columns, never a float.
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from ..accounts.models import User
+    from ..communities.models import Community
+    from ..consultations.models import Proposal
+
 
 MONEY = sa.Numeric(10, 2, asdecimal=True)
 
@@ -33,6 +40,7 @@ class InvolvementActivity(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id", ondelete="CASCADE"))
+    community: Mapped["Community"] = relationship(lazy="raise")
     kind: Mapped[str] = mapped_column(sa.String(20))
     title: Mapped[str] = mapped_column(sa.String(150))
     held_on: Mapped[date] = mapped_column(sa.Date)
@@ -41,6 +49,7 @@ class InvolvementActivity(Base):
     proposal_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("proposals.id", ondelete="SET NULL")
     )
+    proposal: Mapped["Proposal | None"] = relationship(lazy="raise")
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
@@ -62,7 +71,9 @@ class Participation(Base):
     activity_id: Mapped[int] = mapped_column(
         sa.ForeignKey("involvement_activities.id", ondelete="CASCADE")
     )
+    activity: Mapped["InvolvementActivity"] = relationship(lazy="raise")
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    user: Mapped["User"] = relationship(lazy="raise", foreign_keys=[user_id])
     attended: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -139,6 +150,7 @@ class Payment(Base):
     activity_id: Mapped[int] = mapped_column(
         sa.ForeignKey("involvement_activities.id", ondelete="CASCADE")
     )
+    activity: Mapped["InvolvementActivity"] = relationship(lazy="raise")
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     rate_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("payment_rates.id", ondelete="SET NULL")
@@ -184,10 +196,12 @@ class ExpenseClaim(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id", ondelete="CASCADE"))
+    community: Mapped["Community"] = relationship(lazy="raise")
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     activity_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("involvement_activities.id", ondelete="SET NULL")
     )
+    activity: Mapped["InvolvementActivity | None"] = relationship(lazy="raise")
     category: Mapped[str] = mapped_column(sa.String(15))
     amount: Mapped[Decimal] = mapped_column(MONEY)
     approved_amount: Mapped[Decimal | None] = mapped_column(MONEY)
