@@ -103,12 +103,13 @@ def can_publish_above_target(user, community):
     return is_coordinator(user, community)
 
 
-def can_read_briefing(user, briefing, community):
+def can_read_briefing(user, briefing):
     """Published public briefings are for everyone; members-only ones for members only.
 
     Authors also see drafts. Site admins who are not members do not see
     members-only briefings.
     """
+    community = briefing.community
     if can_author(user, community):
         return True
     if not briefing.is_published:
@@ -116,8 +117,9 @@ def can_read_briefing(user, briefing, community):
     return briefing.visibility == PUBLIC or is_member(user, community)
 
 
-def can_read_proposal(user, proposal, community):
+def can_read_proposal(user, proposal):
     """Published proposals are for the community's members; drafts for its authors."""
+    community = proposal.community
     if can_author(user, community):
         return True
     return not proposal.is_draft and is_member(user, community)
@@ -134,24 +136,27 @@ def consultations_are_public(community):
     return community.visibility != INVITE and community.archived_at is None
 
 
-def can_read_consultation(user, proposal, community):
+def can_read_consultation(user, proposal):
     """A consultation's public page and its trace: published proposals as
     `can_read_published_consultations`, drafts for the community's authors only."""
-    if can_read_proposal(user, proposal, community):
+    community = proposal.community
+    if can_read_proposal(user, proposal):
         return True
     return not proposal.is_draft and can_read_published_consultations(user, community)
 
 
-def can_read_trace_links(user, proposal, community):
+def can_read_trace_links(user, proposal):
     """What a trace links views to. While the consultation is open (or paused) its links
     are drafts, for reviewers only; once it has closed, for whoever reads the consultation."""
+    community = proposal.community
     if proposal.is_closed():
-        return can_read_consultation(user, proposal, community)
+        return can_read_consultation(user, proposal)
     return can_review(user, community)
 
 
-def can_read_decision(user, decision, community):
+def can_read_decision(user, decision):
     """A decision marked "Everyone" is for whoever may read its proposal; others for members."""
+    community = decision.community
     return decision.visibility == PUBLIC or is_member(user, community)
 
 
@@ -160,27 +165,27 @@ def can_review(user, community):
     return can_author(user, community)
 
 
-def can_steer_proposal(user, proposal, community):
+def can_steer_proposal(user, proposal):
     """Close a consultation early, extend, pause or resume it, publish what was heard.
 
     The proposal's own author (while still one of the community's authors)
     and the community's coordinators.
     """
+    community = proposal.community
     if is_coordinator(user, community):
         return True
     return _signed_in(user) and proposal.created_by_id == user.id and can_author(user, community)
 
 
-def can_read_heard(user, proposal, community):
+def can_read_heard(user, proposal):
     """The "what we heard" summary of a closed proposal: reviewers always; once published,
     whoever may read the consultation (signed out too, outside members-only communities)."""
+    community = proposal.community
     if proposal.status() not in ("closed", "decided"):
         return False
     if can_review(user, community):
         return True
-    return proposal.heard_published_at is not None and can_read_consultation(
-        user, proposal, community
-    )
+    return proposal.heard_published_at is not None and can_read_consultation(user, proposal)
 
 
 def reviews_any_community(user):
@@ -243,21 +248,20 @@ def can_manage_glossary(user, community=None):
 # Impact: decisions, service changes, the timeline and reports --------------------------
 
 
-def can_read_change(user, change, community):
+def can_read_change(user, change):
     """Public changes (and decisions) are for everyone; members-only ones for members."""
+    community = change.community
     return change.visibility == PUBLIC or is_member(user, community)
 
 
-def can_follow_proposal(user, proposal, community):
+def can_follow_proposal(user, proposal):
     """Anyone signed in who may read a published proposal may follow it."""
-    return (
-        _signed_in(user) and not proposal.is_draft and can_read_proposal(user, proposal, community)
-    )
+    return _signed_in(user) and not proposal.is_draft and can_read_proposal(user, proposal)
 
 
-def can_follow_change(user, change, community):
+def can_follow_change(user, change):
     """Anyone signed in who may read a change may follow it."""
-    return _signed_in(user) and can_read_change(user, change, community)
+    return _signed_in(user) and can_read_change(user, change)
 
 
 def can_manage_timeline(user, community):

@@ -317,7 +317,7 @@ def world(app, make_user):
         theme = theme_named(proposals["open"], "Evening travel")
         from portal.consultations.moderation import report
 
-        report(people["professional"], contribution, a, "It names a nurse.")
+        report(people["professional"], contribution, "It names a nurse.")
         from portal.consultations.models import Report
 
         reported = db.session.scalar(sa.select(Report))

@@ -88,7 +88,7 @@ def make_briefing(community, author, *, publish=True, **fields):
     fields.setdefault("visibility", "public")
     briefing = services.create(author, community, **fields)
     if publish:
-        services.publish(author, briefing, community, change_note="First version")
+        services.publish(author, briefing, change_note="First version")
     return briefing
 
 
@@ -129,7 +129,7 @@ def make_proposal(community, author, *, status="open", questions=None, **fields)
     for question in questions or [
         {"prompt": "What do you think?", "kind": "text", "required": True}
     ]:
-        services.save_question(author, proposal, community, **question)
+        services.save_question(author, proposal, **question)
     if status == "draft":
         return proposal
     opens = {"upcoming": now + timedelta(days=2), "open": now - timedelta(days=1)}
@@ -154,7 +154,6 @@ def make_contribution(proposal, community, author, *, identity="named", answers=
     contribution, _new = contributions.submit(
         author,
         proposal,
-        community,
         questions,
         key=fields.pop("key", contributions.new_key()),
         identity=identity,
@@ -191,7 +190,7 @@ def make_decision(proposal, community, author, **fields):
     fields.setdefault("kind", "approved")
     fields.setdefault("owner_id", author.id)
     fields.setdefault("target_on", date.today() + timedelta(days=90))
-    return services.record_decision(author, proposal, community, **fields)
+    return services.record_decision(author, proposal, **fields)
 
 
 def make_change(community, author, **fields):

@@ -521,7 +521,7 @@ def published_heard(w):
     from portal.consultations import heard
 
     proposal = factories.close(w["proposals"]["open"])
-    heard.publish(w["people"]["coordinator"], proposal, w["a"])
+    heard.publish(w["people"]["coordinator"], proposal)
     return proposal.id
 
 
@@ -561,7 +561,6 @@ def _make_impact_of_a(w, influence):
     [link] = influence.link(
         professional,
         decided,
-        a,
         target=f"change:{change.id}",
         effect="adopted",
         rationale="",

@@ -72,7 +72,7 @@ class UserSession(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
-    user: Mapped["User"] = relationship(lazy="raise")
+    user: Mapped["User"] = relationship(lazy="raise_on_sql")
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     # A short description from the browser's user agent, such as "Firefox" and "Windows".
     browser: Mapped[str] = mapped_column(sa.String(40), default="")

@@ -4,7 +4,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import permissions
+from .. import loaders, permissions
 from ..communities.views import community_or_404
 from ..db import utcnow
 from ..held import keeps_text
@@ -13,7 +13,7 @@ from ..pagination import paginate
 from . import glossary, readability, services
 from .forms import BriefingForm, PublishForm, TranslationForm
 from .rendering import render_markdown
-from .views import PER_PAGE, authored_or_error, document_context
+from .views import PER_PAGE, document_context
 
 FIELDS = ("title", "summary", "body", "easy_read", "visibility", "review_by")
 
@@ -25,13 +25,13 @@ def _author_of(slug):
     return community
 
 
-def _form(briefing, community):
+def _form(community, briefing=None):
     form = BriefingForm(obj=briefing if request.method == "GET" else None)
     if briefing is not None and briefing.original_id is not None:
         del form.linked  # a translation shares its original's related briefings
     else:
         form.linked.choices = [
-            (row.id, row.title) for row in services.link_choices(briefing, community)
+            (row.id, row.title) for row in services.link_choices(community, briefing)
         ]
         if request.method == "GET" and briefing is not None:
             form.linked.data = services.linked_ids(briefing)
@@ -63,7 +63,7 @@ def manage(slug):
 @login_required
 def new(slug):
     community = _author_of(slug)
-    form = _form(None, community)
+    form = _form(community)
     if form.validate_on_submit():
         try:
             briefing = services.create(
@@ -93,11 +93,12 @@ def _after_save(briefing):
 @keeps_text()
 @login_required
 def edit(briefing_id):
-    briefing, community = authored_or_error(briefing_id)
-    form = _form(briefing, community)
+    briefing = loaders.authored_briefing(briefing_id)
+    community = briefing.community
+    form = _form(briefing.community, briefing)
     if form.validate_on_submit():
         linked = form.linked.data if "linked" in form else None
-        services.update_draft(current_user, briefing, community, linked_ids=linked, **_fields(form))
+        services.update_draft(current_user, briefing, linked_ids=linked, **_fields(form))
         return _after_save(briefing)
     return render_template(
         "briefings/form.html",
@@ -111,12 +112,13 @@ def edit(briefing_id):
 
 @login_required
 def preview(briefing_id):
-    briefing, community = authored_or_error(briefing_id)
-    return _preview(briefing, community, PublishForm(formdata=None))
+    briefing = loaders.authored_briefing(briefing_id)
+    return _preview(briefing, PublishForm(formdata=None))
 
 
-def _preview(briefing, community, form, status=200):
-    report = services.check(briefing, community)
+def _preview(briefing, form, status=200):
+    community = briefing.community
+    report = services.check(briefing)
     document = document_context(
         briefing.title,
         briefing.summary,
@@ -143,21 +145,20 @@ def _preview(briefing, community, form, status=200):
 
 @login_required
 def publish(briefing_id):
-    briefing, community = authored_or_error(briefing_id)
+    briefing = loaders.authored_briefing(briefing_id)
     form = PublishForm()
     if not form.validate_on_submit():
-        return _preview(briefing, community, form, status=400)
+        return _preview(briefing, form, status=400)
     try:
         version = services.publish(
             current_user,
             briefing,
-            community,
             change_note=form.change_note.data,
             override_reason=form.override_reason.data,
         )
     except services.NeedsReason as refusal:
         form.override_reason.errors = [str(refusal.message)]
-        return _preview(briefing, community, form, status=400)
+        return _preview(briefing, form, status=400)
     except services.Refused as refusal:
         flash(str(refusal.message), "info")
         return redirect(url_for("briefings.preview", briefing_id=briefing.id))
@@ -167,7 +168,8 @@ def publish(briefing_id):
 
 @login_required
 def translate(briefing_id):
-    briefing, community = authored_or_error(briefing_id)
+    briefing = loaders.authored_briefing(briefing_id)
+    community = briefing.community
     if briefing.original_id is not None:
         return redirect(url_for("briefings.translate", briefing_id=briefing.original_id))
     existing = services.translations(briefing)
@@ -180,9 +182,7 @@ def translate(briefing_id):
     ]
     if form.validate_on_submit():
         try:
-            translation = services.add_translation(
-                current_user, briefing, community, form.language.data
-            )
+            translation = services.add_translation(current_user, briefing, form.language.data)
         except services.Refused as refusal:
             form.language.errors = [str(refusal.message)]
         else:

@@ -35,7 +35,7 @@ class Briefing(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id", ondelete="CASCADE"))
-    community: Mapped["Community"] = relationship(lazy="raise")
+    community: Mapped["Community"] = relationship(lazy="raise_on_sql")
     original_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("briefings.id", ondelete="CASCADE")
     )
@@ -77,7 +77,7 @@ class BriefingVersion(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     briefing_id: Mapped[int] = mapped_column(sa.ForeignKey("briefings.id", ondelete="CASCADE"))
-    briefing: Mapped["Briefing"] = relationship(lazy="raise")
+    briefing: Mapped["Briefing"] = relationship(lazy="raise_on_sql")
     number: Mapped[int]
     title: Mapped[str] = mapped_column(sa.String(150))
     summary: Mapped[str] = mapped_column(sa.Text)
@@ -170,7 +170,7 @@ class BriefingFeedback(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     briefing_id: Mapped[int] = mapped_column(sa.ForeignKey("briefings.id", ondelete="CASCADE"))
-    briefing: Mapped["Briefing"] = relationship(lazy="raise")
+    briefing: Mapped["Briefing"] = relationship(lazy="raise_on_sql")
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     useful: Mapped[bool]
     comment: Mapped[str] = mapped_column(sa.Text, default="")
@@ -192,7 +192,7 @@ class GlossaryTerm(Base):
     community_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("communities.id", ondelete="CASCADE"), index=True
     )
-    community: Mapped["Community | None"] = relationship(lazy="raise")
+    community: Mapped["Community | None"] = relationship(lazy="raise_on_sql")
     language: Mapped[str] = mapped_column(sa.String(10), default="en")
     term: Mapped[str] = mapped_column(sa.String(80))
     initial: Mapped[str] = mapped_column(sa.String(1))

@@ -10,7 +10,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import load_only
+from sqlalchemy.orm import joinedload, load_only
 
 from .. import db, permissions
 from ..accounts.models import User
@@ -41,17 +41,17 @@ TEXT_FIELDS = ("title", "summary", "body", "easy_read")
 
 
 def get(briefing_id):
-    """A briefing with its community, or (None, None). Its latest version comes along."""
+    """A briefing with its community, or None. Its latest version comes along."""
     row = db.session.execute(
-        sa.select(Briefing, Community, BriefingVersion)
-        .join(Community, Community.id == Briefing.community_id)
+        sa.select(Briefing, BriefingVersion)
+        .options(joinedload(Briefing.community, innerjoin=True))
         .outerjoin(BriefingVersion, LATEST_VERSION)
         .where(Briefing.id == briefing_id)
     ).first()
     if row is None:
-        return None, None
-    _latest_cache()[row[0].id] = row[2]
-    return row[0], row[1]
+        return None
+    _latest_cache()[row[0].id] = row[1]
+    return row[0]
 
 
 def _latest_cache():
@@ -94,7 +94,7 @@ def create(actor, community, *, linked_ids=(), **fields):
     require(permissions.can_author(actor, community))
     if community.is_archived:
         raise Refused(_l("This community is archived. It is not taking new briefings."))
-    briefing = Briefing(community_id=community.id, created_by_id=actor.id, language="en")
+    briefing = Briefing(community=community, created_by_id=actor.id, language="en")
     _apply(briefing, fields)
     db.session.add(briefing)
     db.session.flush()
@@ -102,8 +102,9 @@ def create(actor, community, *, linked_ids=(), **fields):
     return briefing
 
 
-def update_draft(actor, briefing, community, *, linked_ids=None, **fields):
+def update_draft(actor, briefing, *, linked_ids=None, **fields):
     """Save the working copy. Readers keep seeing the last published version."""
+    community = briefing.community
     require(permissions.can_author(actor, community))
     if _apply(briefing, fields):
         briefing.updated_at = utcnow()
@@ -148,7 +149,7 @@ def linked_ids(briefing):
     )
 
 
-def link_choices(briefing, community, limit=100):
+def link_choices(community, briefing=None, limit=100):
     """Briefings an author may link to: the community's others, newest first."""
     query = (
         sa.select(Briefing.id, Briefing.title)
@@ -161,18 +162,20 @@ def link_choices(briefing, community, limit=100):
     return db.session.execute(query).all()
 
 
-def check(briefing, community):
+def check(briefing):
     """The readability report for the working copy."""
+    community = briefing.community
     terms = glossary.terms_for(community.id, briefing.language)
     return readability.analyse(briefing.summary, briefing.body, briefing.language, terms)
 
 
-def publish(actor, briefing, community, *, change_note, override_reason=""):
+def publish(actor, briefing, *, change_note, override_reason=""):
     """Publish the working copy as the next numbered version.
 
     Above the community's target reading age only a coordinator may publish,
     and only with a reason, which the version keeps and shows.
     """
+    community = briefing.community
     require(permissions.can_author(actor, community))
     change_note = (change_note or "").strip()
     override_reason = (override_reason or "").strip()
@@ -180,7 +183,7 @@ def publish(actor, briefing, community, *, change_note, override_reason=""):
         raise Refused(_l("Say what changed in this version"))
     if not briefing.has_unpublished_changes:
         raise Refused(_l("There are no changes to publish."))
-    report = check(briefing, community)
+    report = check(briefing)
     target = community.target_reading_age
     if report.above(target):
         if not permissions.can_publish_above_target(actor, community):
@@ -246,8 +249,9 @@ def translations(briefing):
     ).all()
 
 
-def add_translation(actor, original, community, language):
+def add_translation(actor, original, language):
     """A draft translation, started from the original's words for the translator to replace."""
+    community = original.community
     require(permissions.can_author(actor, community))
     if original.original_id is not None:
         raise Refused(_l("Translate the original briefing, not a translation."))
@@ -255,7 +259,7 @@ def add_translation(actor, original, community, language):
     if language in taken:
         raise Refused(_l("This briefing already has a version in that language."))
     translation = Briefing(
-        community_id=original.community_id,
+        community=community,
         original_id=original.id,
         language=language,
         visibility=original.visibility,
@@ -277,7 +281,9 @@ def in_language(briefing, language):
         return briefing
     original_id = briefing.original_id or briefing.id
     return db.session.scalar(
-        sa.select(Briefing).where(
+        sa.select(Briefing)
+        .options(joinedload(Briefing.community, innerjoin=True))
+        .where(
             sa.or_(Briefing.id == original_id, Briefing.original_id == original_id),
             Briefing.language == language,
             Briefing.version_number > 0,
@@ -375,9 +381,9 @@ def feedback_of(user, briefing):
     )
 
 
-def save_feedback(user, briefing, community, *, useful, comment=""):
+def save_feedback(user, briefing, *, useful, comment=""):
     """Record or change the reader's answer to "Was this useful?"."""
-    require(permissions.can_read_briefing(user, briefing, community) and briefing.is_published)
+    require(permissions.can_read_briefing(user, briefing) and briefing.is_published)
     answer = feedback_of(user, briefing)
     if answer is None:
         answer = BriefingFeedback(briefing_id=briefing.id, user_id=user.id)

@@ -5,7 +5,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import db, permissions
+from .. import db, loaders, permissions
 from ..communities import services as communities
 from ..communities.models import Community
 from ..i18n import LANGUAGE_NAMES, Labels, direction_of
@@ -31,22 +31,6 @@ LABELS = {
 
 def labels():
     return LABELS
-
-
-def readable_or_404(briefing_id):
-    """The briefing and its community, if the user may know it exists."""
-    briefing, community = services.get(briefing_id)
-    if briefing is None or not permissions.can_read_briefing(current_user, briefing, community):
-        abort(404)
-    return briefing, community
-
-
-def authored_or_error(briefing_id):
-    """For authors' pages: 404 if the user may not read it, 403 if they may not write it."""
-    briefing, community = readable_or_404(briefing_id)
-    if not permissions.can_author(current_user, community):
-        abort(403)
-    return briefing, community
 
 
 def language_options():
@@ -110,23 +94,22 @@ def index():
 
 
 def show(briefing_id):
-    briefing, community = readable_or_404(briefing_id)
+    briefing = loaders.readable_briefing(briefing_id)
     if not briefing.is_published:
         return redirect(url_for("briefings.preview", briefing_id=briefing.id))
-    return render_show(briefing, community, FeedbackForm(formdata=None))
+    return render_show(briefing, FeedbackForm(formdata=None))
 
 
-def render_show(briefing, community, feedback_form, status=200, count_view=True):
+def render_show(briefing, feedback_form, status=200, count_view=True):
     """The latest version, in the reader's language when it has been translated."""
+    community = briefing.community
     wanted = request.args.get("language") or str(get_locale())
     if "language" not in request.args and briefing.original_id is not None:
         wanted = briefing.language  # a translation's own address shows that translation
     shown = briefing
     if wanted in LANGUAGE_NAMES and briefing.language != wanted:
         translated = services.in_language(briefing, wanted)
-        if translated is not None and permissions.can_read_briefing(
-            current_user, translated, community
-        ):
+        if translated is not None and permissions.can_read_briefing(current_user, translated):
             shown = translated
     version = services.latest_version(shown)
     if count_view:
@@ -154,16 +137,15 @@ def render_show(briefing, community, feedback_form, status=200, count_view=True)
 
 @login_required
 def feedback(briefing_id):
-    briefing, community = readable_or_404(briefing_id)
+    briefing = loaders.readable_briefing(briefing_id)
     if not briefing.is_published:
         abort(404)
     form = FeedbackForm()
     if not form.validate_on_submit():
-        return render_show(briefing, community, form, status=400, count_view=False)
+        return render_show(briefing, form, status=400, count_view=False)
     services.save_feedback(
         current_user,
         briefing,
-        community,
         useful=form.useful.data == "yes",
         comment=form.comment.data,
     )
@@ -172,7 +154,8 @@ def feedback(briefing_id):
 
 
 def versions(briefing_id):
-    briefing, community = readable_or_404(briefing_id)
+    briefing = loaders.readable_briefing(briefing_id)
+    community = briefing.community
     page = paginate(services.versions_query(briefing), PER_PAGE)
     form = CompareForm(request.args)
     numbers = range(briefing.version_number, 0, -1)
@@ -197,7 +180,8 @@ def _version_or_404(briefing, number):
 
 
 def version(briefing_id, number):
-    briefing, community = readable_or_404(briefing_id)
+    briefing = loaders.readable_briefing(briefing_id)
+    community = briefing.community
     shown = _version_or_404(briefing, number)
     return render_template(
         "briefings/version.html",
@@ -209,7 +193,8 @@ def version(briefing_id, number):
 
 
 def compare(briefing_id):
-    briefing, community = readable_or_404(briefing_id)
+    briefing = loaders.readable_briefing(briefing_id)
+    community = briefing.community
     old_number = request.args.get("old", max(1, briefing.version_number - 1), type=int)
     new_number = request.args.get("new", briefing.version_number, type=int)
     old, new = _version_or_404(briefing, old_number), _version_or_404(briefing, new_number)
@@ -226,7 +211,8 @@ def compare(briefing_id):
 
 @login_required
 def insights(briefing_id):
-    briefing, community = authored_or_error(briefing_id)
+    briefing = loaders.authored_briefing(briefing_id)
+    community = briefing.community
     return render_template(
         "briefings/insights.html",
         briefing=briefing,

@@ -78,9 +78,9 @@ class Membership(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    user: Mapped["User"] = relationship(lazy="raise", foreign_keys=[user_id])
+    user: Mapped["User"] = relationship(lazy="raise_on_sql", foreign_keys=[user_id])
     community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id", ondelete="CASCADE"))
-    community: Mapped["Community"] = relationship(lazy="raise")
+    community: Mapped["Community"] = relationship(lazy="raise_on_sql")
     role: Mapped[str] = mapped_column(sa.String(20))
     status: Mapped[str] = mapped_column(sa.String(10))
     use_pseudonym: Mapped[bool] = mapped_column(default=False)
@@ -113,7 +113,7 @@ class MembershipEvent(Base):
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    membership: Mapped[Membership] = relationship(lazy="raise")
+    membership: Mapped[Membership] = relationship(lazy="raise_on_sql")
 
 
 def new_invitation_nonce() -> str:
@@ -128,7 +128,7 @@ class Invitation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id", ondelete="CASCADE"))
-    community: Mapped["Community"] = relationship(lazy="raise")
+    community: Mapped["Community"] = relationship(lazy="raise_on_sql")
     email: Mapped[str] = mapped_column(sa.String(254))
     role: Mapped[str] = mapped_column(sa.String(20))
     message: Mapped[str] = mapped_column(sa.Text, default="")
@@ -156,7 +156,7 @@ class ConsentRecord(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id", ondelete="CASCADE"))
-    community: Mapped["Community"] = relationship(lazy="raise")
+    community: Mapped["Community"] = relationship(lazy="raise_on_sql")
     version: Mapped[int]
     accepted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

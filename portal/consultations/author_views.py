@@ -4,14 +4,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import permissions
+from .. import loaders, permissions
 from ..briefings import glossary, readability
 from ..communities.views import community_or_404
 from ..held import keeps_text
 from . import services
 from .forms import ProposalForm, PublishForm, QuestionForm
 from .models import OPEN
-from .views import readable_or_404
 
 FIELDS = (
     "title",
@@ -25,14 +24,7 @@ FIELDS = (
 )
 
 
-def _authored_or_error(proposal_id):
-    proposal, community = readable_or_404(proposal_id)
-    if not permissions.can_author(current_user, community):
-        abort(403)
-    return proposal, community
-
-
-def _proposal_form(proposal, community):
+def _proposal_form(community, proposal=None):
     form = ProposalForm(obj=proposal if request.method == "GET" else None)
     form.briefings.choices = [(row.id, row.title) for row in services.briefing_choices(community)]
     if request.method == "GET" and proposal is not None:
@@ -55,7 +47,7 @@ def new(slug):
     community = community_or_404(slug)
     if not permissions.can_author(current_user, community):
         abort(403)
-    form = _proposal_form(None, community)
+    form = _proposal_form(community)
     if form.validate_on_submit():
         try:
             proposal = services.create(
@@ -79,14 +71,14 @@ def new(slug):
 @keeps_text()
 @login_required
 def edit(proposal_id):
-    proposal, community = _authored_or_error(proposal_id)
-    form = _proposal_form(proposal, community)
+    proposal = loaders.authored_proposal(proposal_id)
+    community = proposal.community
+    form = _proposal_form(proposal.community, proposal)
     if form.validate_on_submit():
         try:
             services.update(
                 current_user,
                 proposal,
-                community,
                 briefing_ids=form.briefings.data or (),
                 **_fields(form),
             )
@@ -107,7 +99,8 @@ def edit(proposal_id):
 
 @login_required
 def questions(proposal_id):
-    proposal, community = _authored_or_error(proposal_id)
+    proposal = loaders.authored_proposal(proposal_id)
+    community = proposal.community
     return render_template(
         "consultations/questions.html",
         proposal=proposal,
@@ -118,7 +111,8 @@ def questions(proposal_id):
     )
 
 
-def _question_page(proposal, community, form, question=None, status=200):
+def _question_page(proposal, form, question=None, status=200):
+    community = proposal.community
     return (
         render_template(
             "consultations/question_form.html",
@@ -133,7 +127,7 @@ def _question_page(proposal, community, form, question=None, status=200):
     )
 
 
-def _save_question(proposal, community, question):
+def _save_question(proposal, question):
     form = QuestionForm()
     if request.method == "GET" and question is not None:
         form = QuestionForm(
@@ -146,12 +140,11 @@ def _save_question(proposal, community, question):
             }
         )
     if not form.validate_on_submit():
-        return _question_page(proposal, community, form, question)
+        return _question_page(proposal, form, question)
     try:
         services.save_question(
             current_user,
             proposal,
-            community,
             question=question,
             added_note=form.added_note.data or "",
             prompt=form.prompt.data,
@@ -162,10 +155,10 @@ def _save_question(proposal, community, question):
         )
     except services.NeedsNote as refusal:
         form.added_note.errors = [str(refusal.message)]
-        return _question_page(proposal, community, form, question, status=400)
+        return _question_page(proposal, form, question, status=400)
     except services.BadChoices as refusal:
         form.options.errors = [str(refusal.message)]
-        return _question_page(proposal, community, form, question, status=400)
+        return _question_page(proposal, form, question, status=400)
     except services.Refused as refusal:
         flash(str(refusal.message), "info")
         return redirect(url_for("consultations.questions", proposal_id=proposal.id))
@@ -175,8 +168,8 @@ def _save_question(proposal, community, question):
 
 @login_required
 def question_new(proposal_id):
-    proposal, community = _authored_or_error(proposal_id)
-    return _save_question(proposal, community, None)
+    proposal = loaders.authored_proposal(proposal_id)
+    return _save_question(proposal, None)
 
 
 def _question_or_404(proposal, question_id):
@@ -188,17 +181,17 @@ def _question_or_404(proposal, question_id):
 
 @login_required
 def question_edit(proposal_id, question_id):
-    proposal, community = _authored_or_error(proposal_id)
-    return _save_question(proposal, community, _question_or_404(proposal, question_id))
+    proposal = loaders.authored_proposal(proposal_id)
+    return _save_question(proposal, _question_or_404(proposal, question_id))
 
 
 @login_required
 def question_move(proposal_id, question_id):
-    proposal, community = _authored_or_error(proposal_id)
+    proposal = loaders.authored_proposal(proposal_id)
     question = _question_or_404(proposal, question_id)
     offset = -1 if request.form.get("direction") == "up" else 1
     try:
-        services.move_question(current_user, proposal, community, question, offset)
+        services.move_question(current_user, proposal, question, offset)
     except services.Refused as refusal:
         flash(str(refusal.message), "info")
     return redirect(url_for("consultations.questions", proposal_id=proposal.id))
@@ -206,10 +199,10 @@ def question_move(proposal_id, question_id):
 
 @login_required
 def question_delete(proposal_id, question_id):
-    proposal, community = _authored_or_error(proposal_id)
+    proposal = loaders.authored_proposal(proposal_id)
     question = _question_or_404(proposal, question_id)
     try:
-        services.delete_question(current_user, proposal, community, question)
+        services.delete_question(current_user, proposal, question)
     except services.Refused as refusal:
         flash(str(refusal.message), "info")
     else:
@@ -219,14 +212,13 @@ def question_delete(proposal_id, question_id):
 
 @login_required
 def publish(proposal_id):
-    proposal, community = _authored_or_error(proposal_id)
+    proposal = loaders.authored_proposal(proposal_id)
+    community = proposal.community
     form = PublishForm()
     status = 200
     if form.validate_on_submit():
         try:
-            services.publish(
-                current_user, proposal, community, override_reason=form.override_reason.data
-            )
+            services.publish(current_user, proposal, override_reason=form.override_reason.data)
         except services.NeedsReason as refusal:
             form.override_reason.errors = [str(refusal.message)]
             status = 400
@@ -238,7 +230,7 @@ def publish(proposal_id):
             return redirect(url_for("consultations.show", proposal_id=proposal.id))
     elif form.is_submitted():
         status = 400
-    report = services.check(proposal, community)
+    report = services.check(proposal)
     return (
         render_template(
             "consultations/publish.html",

@@ -56,8 +56,9 @@ def get_draft(user, proposal):
     return db.session.get(ContributionDraft, (user.id, proposal.id))
 
 
-def save_draft(user, proposal, community, data):
+def save_draft(user, proposal, data):
     """Keep unfinished answers (the form's fields, as sent) to finish later."""
+    community = proposal.community
     require(permissions.can_contribute(user, community))
     _require_open(proposal)
     draft = get_draft(user, proposal)
@@ -168,13 +169,14 @@ def own(user, proposal):
     )
 
 
-def submit(user, proposal, community, questions, *, key, identity, quote_consent, answers):
+def submit(user, proposal, questions, *, key, identity, quote_consent, answers):
     """Store a contribution once.
 
     Returns (contribution, True) when new. The same form sent again (same key)
     returns the first contribution; answers sent from a second form change the
     person's earlier contribution, keeping the earlier answers in its history.
     """
+    community = proposal.community
     require(permissions.can_contribute(user, community))
     _require_open(proposal)
     if identity not in IDENTITIES:
@@ -189,7 +191,6 @@ def submit(user, proposal, community, questions, *, key, identity, quote_consent
             user,
             earlier,
             proposal,
-            community,
             questions,
             identity=identity,
             quote_consent=quote_consent,
@@ -197,8 +198,8 @@ def submit(user, proposal, community, questions, *, key, identity, quote_consent
         )
         return earlier, False
     contribution = Contribution(
-        proposal_id=proposal.id,
-        community_id=proposal.community_id,
+        proposal=proposal,
+        community=proposal.community,
         author_id=user.id,
         identity=identity,
         quote_consent=quote_consent,
@@ -239,7 +240,7 @@ def _by_key(proposal, key):
     )
 
 
-def change(user, contribution, proposal, community, questions, *, identity, quote_consent, answers):
+def change(user, contribution, proposal, questions, *, identity, quote_consent, answers):
     """Change one's answers while the proposal is open; the earlier answers are kept."""
     require(contribution.author_id == user.id and contribution.source == ONLINE)
     _require_open(proposal)

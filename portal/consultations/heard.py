@@ -61,9 +61,9 @@ def summary(proposal):
     )
 
 
-def publish(actor, proposal, community, now=None):
+def publish(actor, proposal, now=None):
     """Publish the summary for members (and, where the proposal is public, everyone)."""
-    require(permissions.can_steer_proposal(actor, proposal, community))
+    require(permissions.can_steer_proposal(actor, proposal))
     if not proposal.is_closed(now):
         raise Refused(_l("What we heard can be published once the consultation has closed."))
     if proposal.heard_published_at is None:

@@ -50,7 +50,7 @@ class Proposal(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id", ondelete="CASCADE"))
-    community: Mapped["Community"] = relationship(lazy="raise")
+    community: Mapped["Community"] = relationship(lazy="raise_on_sql")
     title: Mapped[str] = mapped_column(sa.String(150))
     summary: Mapped[str] = mapped_column(sa.Text)
     problem: Mapped[str] = mapped_column(sa.Text, default="")
@@ -114,7 +114,7 @@ class ProposalEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposals.id", ondelete="CASCADE"))
-    proposal: Mapped["Proposal"] = relationship(lazy="raise")
+    proposal: Mapped["Proposal"] = relationship(lazy="raise_on_sql")
     kind: Mapped[str] = mapped_column(sa.String(20))
     reason: Mapped[str] = mapped_column(sa.Text)
     old_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -131,7 +131,7 @@ class Question(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposals.id", ondelete="CASCADE"))
-    proposal: Mapped["Proposal"] = relationship(lazy="raise")
+    proposal: Mapped["Proposal"] = relationship(lazy="raise_on_sql")
     position: Mapped[int] = mapped_column(default=0)
     kind: Mapped[str] = mapped_column(sa.String(10), default=TEXT)
     prompt: Mapped[str] = mapped_column(sa.String(300))
@@ -230,16 +230,16 @@ class Contribution(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposals.id", ondelete="CASCADE"))
-    proposal: Mapped["Proposal"] = relationship(lazy="raise")
+    proposal: Mapped["Proposal"] = relationship(lazy="raise_on_sql")
     # The proposal's community, kept on the row so lists across communities need no join.
     # A proposal never moves, so this never changes. Writers that leave it out get it from
     # the proposal (`_community_of_proposal`).
     community_id: Mapped[int] = mapped_column(
         sa.ForeignKey("communities.id", ondelete="CASCADE"), default=_community_of_proposal
     )
-    community: Mapped["Community"] = relationship(lazy="raise")
+    community: Mapped["Community"] = relationship(lazy="raise_on_sql")
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    author: Mapped["User | None"] = relationship(lazy="raise", foreign_keys=[author_id])
+    author: Mapped["User | None"] = relationship(lazy="raise_on_sql", foreign_keys=[author_id])
     identity: Mapped[str] = mapped_column(sa.String(10), default=NAMED)
     quote_consent: Mapped[bool] = mapped_column(default=False)
     source: Mapped[str] = mapped_column(sa.String(20), default=ONLINE)
@@ -341,7 +341,7 @@ class Theme(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposals.id", ondelete="CASCADE"))
-    proposal: Mapped["Proposal"] = relationship(lazy="raise")
+    proposal: Mapped["Proposal"] = relationship(lazy="raise_on_sql")
     name: Mapped[str] = mapped_column(sa.String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -366,7 +366,7 @@ class Response(Base):
     contribution_id: Mapped[int] = mapped_column(
         sa.ForeignKey("contributions.id", ondelete="CASCADE"), index=True
     )
-    contribution: Mapped["Contribution"] = relationship(lazy="raise")
+    contribution: Mapped["Contribution"] = relationship(lazy="raise_on_sql")
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -400,7 +400,7 @@ class Report(Base):
     contribution_id: Mapped[int] = mapped_column(
         sa.ForeignKey("contributions.id", ondelete="CASCADE")
     )
-    contribution: Mapped["Contribution"] = relationship(lazy="raise")
+    contribution: Mapped["Contribution"] = relationship(lazy="raise_on_sql")
     reporter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -420,7 +420,7 @@ class Quote(Base):
     contribution_id: Mapped[int] = mapped_column(
         sa.ForeignKey("contributions.id", ondelete="CASCADE"), index=True
     )
-    contribution: Mapped["Contribution"] = relationship(lazy="raise")
+    contribution: Mapped["Contribution"] = relationship(lazy="raise_on_sql")
     text: Mapped[str] = mapped_column(sa.Text)
     approved_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")

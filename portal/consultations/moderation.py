@@ -21,8 +21,9 @@ from .models import IDENTITIES, OFFLINE_SOURCES, Contribution, Proposal, Quote, 
 __all__ = ["NotAllowed", "Refused"]
 
 
-def report(user, contribution, community, reason):
+def report(user, contribution, reason):
     """Any member who can see a contribution can ask a coordinator to look at it."""
+    community = contribution.community
     require(permissions.is_member(user, community))
     reason = (reason or "").strip()
     if not reason:
@@ -69,8 +70,9 @@ def _resolve(contribution, actor, resolution):
     )
 
 
-def hide(actor, contribution, community, reason):
+def hide(actor, contribution, reason):
     """Hide a contribution with a reason. Its author is told; it still counts."""
+    community = contribution.community
     require(permissions.can_moderate(actor, community))
     reason = (reason or "").strip()
     if not reason:
@@ -91,15 +93,17 @@ def hide(actor, contribution, community, reason):
     db.session.flush()
 
 
-def dismiss(actor, contribution, community):
+def dismiss(actor, contribution):
     """Keep the contribution as it is and close its open reports."""
+    community = contribution.community
     require(permissions.can_moderate(actor, community))
     _resolve(contribution, actor, "dismissed")
     db.session.flush()
 
 
-def approve_quote(actor, contribution, community, text):
+def approve_quote(actor, contribution, text):
     """Approve a redacted extract for public use. Only with the author's consent."""
+    community = contribution.community
     require(permissions.can_moderate(actor, community))
     if not contribution.quote_consent:
         raise Refused(_l("The author did not agree to be quoted."))
@@ -139,7 +143,6 @@ def member_by_email(community, email):
 def record_offline(
     actor,
     proposal,
-    community,
     questions,
     *,
     source,
@@ -157,6 +160,7 @@ def record_offline(
     count like views given online. Allowed while the proposal is open or closed,
     so views gathered in the window can be typed up afterwards.
     """
+    community = proposal.community
     require(permissions.can_moderate(actor, community))
     if proposal.is_draft:
         raise Refused(_l("This proposal is not published."))
@@ -173,8 +177,8 @@ def record_offline(
         return existing
     contributions.check_answers(questions, answers)
     contribution = Contribution(
-        proposal_id=proposal.id,
-        community_id=proposal.community_id,
+        proposal=proposal,
+        community=proposal.community,
         author_id=member.id if member else None,
         identity=identity if member else "anonymous",
         quote_consent=quote_consent,

@@ -4,14 +4,14 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import permissions
+from .. import loaders, permissions
 from ..communities.views import community_or_404
 from ..pagination import paginate
 from . import contributions, moderation, services
 from .forms import HideForm, QuoteForm, ReportForm, answers_from, offline_form
 from .models import Report
 from .review_views import reviewable_or_404
-from .views import PER_PAGE, readable_or_404
+from .views import PER_PAGE
 
 
 def _back_to_review(contribution):
@@ -36,7 +36,7 @@ def report(contribution_id):
     contribution, proposal, community, _name = reviewable_or_404(contribution_id)
     form = ReportForm()
     if form.validate_on_submit():
-        moderation.report(current_user, contribution, community, form.reason.data)
+        moderation.report(current_user, contribution, form.reason.data)
         flash(_("Thank you. A coordinator will look at it."), "success")
         return _back_to_review(contribution)
     return _page(
@@ -54,7 +54,7 @@ def hide(contribution_id):
     contribution, proposal, community = _moderated_or_403(contribution_id)
     form = HideForm()
     if form.validate_on_submit():
-        moderation.hide(current_user, contribution, community, form.reason.data)
+        moderation.hide(current_user, contribution, form.reason.data)
         flash(_("The contribution is hidden. Its author has been told why."), "success")
         return _back_to_review(contribution)
     return _page(
@@ -79,7 +79,7 @@ def quote(contribution_id):
         form.text.data = "\n\n".join(a.text for a in answers.values() if a.text)
     if form.validate_on_submit():
         try:
-            moderation.approve_quote(current_user, contribution, community, form.text.data)
+            moderation.approve_quote(current_user, contribution, form.text.data)
         except moderation.Refused as refusal:
             form.text.errors = [str(refusal.message)]
         else:
@@ -120,7 +120,7 @@ def dismiss_report(slug, report_id):
     found = moderation.get_report(community, report_id)
     if found is None:
         abort(404)
-    moderation.dismiss(current_user, found[1], community)
+    moderation.dismiss(current_user, found[1])
     flash(_("The report is closed. The contribution stays as it is."), "success")
     return redirect(url_for("consultations.reports", slug=slug))
 
@@ -128,7 +128,8 @@ def dismiss_report(slug, report_id):
 @login_required
 def record(proposal_id):
     """A coordinator types up views given at a meeting, by phone, letter, email or on paper."""
-    proposal, community = readable_or_404(proposal_id)
+    proposal = loaders.readable_proposal(proposal_id)
+    community = proposal.community
     if not permissions.can_moderate(current_user, community):
         abort(403)
     questions = services.questions(proposal)
@@ -148,7 +149,6 @@ def record(proposal_id):
                 contribution = moderation.record_offline(
                     current_user,
                     proposal,
-                    community,
                     questions,
                     source=form.source.data,
                     source_date=form.source_date.data,

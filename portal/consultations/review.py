@@ -438,7 +438,8 @@ def set_themes(reviewer, contribution, theme_ids):
         _themes_changed([contribution.id])
 
 
-def rename_theme(reviewer, proposal, community, theme, name):
+def rename_theme(reviewer, proposal, theme, name):
+    community = proposal.community
     require(permissions.can_review(reviewer, community))
     name = " ".join((name or "").split())
     if not name:
@@ -456,8 +457,9 @@ def rename_theme(reviewer, proposal, community, theme, name):
     db.session.flush()
 
 
-def merge_themes(reviewer, proposal, community, theme, into):
+def merge_themes(reviewer, proposal, theme, into):
     """Move every contribution of `theme` under `into`, then remove `theme`."""
+    community = proposal.community
     require(permissions.can_review(reviewer, community))
     if theme.id == into.id:
         raise Refused(_l("Choose a different theme to merge into"))

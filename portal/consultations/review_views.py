@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from .. import db, permissions
+from .. import db, loaders, permissions
 from ..downloads import csv_download
 from ..held import keeps_text
 from ..i18n import Labels
@@ -22,7 +22,6 @@ from .forms import (
     ThemesForm,
 )
 from .models import Contribution, Proposal
-from .views import readable_or_404
 
 INBOX_PER_PAGE = 25
 # The inbox's two orders, as review.inbox_query sorts; its pages turn by keyset.
@@ -265,16 +264,10 @@ def themes(contribution_id):
 # Themes of a proposal ------------------------------------------------------------------------
 
 
-def _reviewed_proposal(proposal_id):
-    proposal, community = readable_or_404(proposal_id)
-    if not permissions.can_review(current_user, community):
-        abort(403)
-    return proposal, community
-
-
 @login_required
 def proposal_themes(proposal_id):
-    proposal, community = _reviewed_proposal(proposal_id)
+    proposal = loaders.reviewed_proposal(proposal_id)
+    community = proposal.community
     all_themes = review.proposal_themes(proposal.id)
     return render_template(
         "consultations/themes.html",
@@ -295,13 +288,13 @@ def _theme_or_404(proposal, theme_id):
 
 @login_required
 def rename_theme(proposal_id, theme_id):
-    proposal, community = _reviewed_proposal(proposal_id)
+    proposal = loaders.reviewed_proposal(proposal_id)
     theme = _theme_or_404(proposal, theme_id)
     form = RenameThemeForm()
     try:
         if not form.validate_on_submit():
             raise review.Refused(_("Enter a name"))
-        review.rename_theme(current_user, proposal, community, theme, form.name.data)
+        review.rename_theme(current_user, proposal, theme, form.name.data)
     except review.Refused as refusal:
         flash(str(refusal.message), "info")
     else:
@@ -311,14 +304,14 @@ def rename_theme(proposal_id, theme_id):
 
 @login_required
 def merge_theme(proposal_id, theme_id):
-    proposal, community = _reviewed_proposal(proposal_id)
+    proposal = loaders.reviewed_proposal(proposal_id)
     theme = _theme_or_404(proposal, theme_id)
     into = review.get_theme(proposal, request.form.get("into", type=int))
     if into is None:
         flash(_("Choose a theme to merge into."), "info")
         return redirect(url_for("consultations.proposal_themes", proposal_id=proposal.id))
     try:
-        review.merge_themes(current_user, proposal, community, theme, into)
+        review.merge_themes(current_user, proposal, theme, into)
     except review.Refused as refusal:
         flash(str(refusal.message), "info")
     else:
@@ -330,7 +323,8 @@ def merge_theme(proposal_id, theme_id):
 
 @login_required
 def summary(proposal_id):
-    proposal, community = _reviewed_proposal(proposal_id)
+    proposal = loaders.reviewed_proposal(proposal_id)
+    community = proposal.community
     questions = services.questions(proposal)
     return render_template(
         "consultations/summary.html",
@@ -344,7 +338,7 @@ def summary(proposal_id):
 @login_required
 def export(proposal_id):
     """Every contribution as CSV that a spreadsheet opens correctly (UTF-8 with a BOM)."""
-    proposal, _community = _reviewed_proposal(proposal_id)
+    proposal = loaders.reviewed_proposal(proposal_id)
     questions = services.questions(proposal)
 
     labels = {**SOURCE_LABELS, **REVIEW_STATUS_LABELS}

@@ -9,6 +9,7 @@ import types
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import contains_eager, joinedload
 
 from .. import db, outbox, permissions
 from ..accounts.models import User
@@ -16,7 +17,7 @@ from ..briefings import glossary, readability
 from ..briefings.models import LATEST_VERSION, Briefing, BriefingVersion
 from ..briefings.services import readable_by
 from ..communities import timeline
-from ..communities.models import ACTIVE, LAY_PARTNER, Community, Membership
+from ..communities.models import ACTIVE, LAY_PARTNER, Membership
 from ..communities.services import NotAllowed, Refused, require
 from ..db import utcnow
 from ..links import public_url
@@ -50,13 +51,12 @@ class BadChoices(Refused):
 
 
 def get(proposal_id):
-    """A proposal with its community, or (None, None)."""
-    row = db.session.execute(
-        sa.select(Proposal, Community)
-        .join(Community, Community.id == Proposal.community_id)
+    """A proposal with its community, or None."""
+    return db.session.scalar(
+        sa.select(Proposal)
+        .options(joinedload(Proposal.community, innerjoin=True))
         .where(Proposal.id == proposal_id)
-    ).first()
-    return (row[0], row[1]) if row else (None, None)
+    )
 
 
 def _editable(proposal):
@@ -72,7 +72,7 @@ def create(actor, community, *, briefing_ids=(), **fields):
     require(permissions.can_author(actor, community))
     if community.is_archived:
         raise Refused(_l("This community is archived. It is not taking new proposals."))
-    proposal = Proposal(community_id=community.id, created_by_id=actor.id)
+    proposal = Proposal(community=community, created_by_id=actor.id)
     _apply(proposal, fields)
     db.session.add(proposal)
     db.session.flush()
@@ -80,7 +80,8 @@ def create(actor, community, *, briefing_ids=(), **fields):
     return proposal
 
 
-def update(actor, proposal, community, *, briefing_ids=(), **fields):
+def update(actor, proposal, *, briefing_ids=(), **fields):
+    community = proposal.community
     require(permissions.can_author(actor, community))
     _editable(proposal)
     if not proposal.is_draft:  # published: the window must stay sensible
@@ -209,12 +210,13 @@ def _check_options(kind, options):
     return []
 
 
-def save_question(actor, proposal, community, *, question=None, added_note="", **fields):
+def save_question(actor, proposal, *, question=None, added_note="", **fields):
     """Add a question, or change one before the proposal opens.
 
     Once it is open, people may have answered: questions cannot change, but a
     new one can be added with a note saying why.
     """
+    community = proposal.community
     require(permissions.can_author(actor, community))
     status = proposal.status()
     if status in (CLOSED, DECIDED):
@@ -241,8 +243,9 @@ def save_question(actor, proposal, community, *, question=None, added_note="", *
     return question
 
 
-def move_question(actor, proposal, community, question, offset):
+def move_question(actor, proposal, question, offset):
     """Swap a question with the one before (offset -1) or after (offset 1)."""
+    community = proposal.community
     require(permissions.can_author(actor, community))
     _editable(proposal)
     ordered = questions(proposal)
@@ -255,7 +258,8 @@ def move_question(actor, proposal, community, question, offset):
         db.session.flush()
 
 
-def delete_question(actor, proposal, community, question):
+def delete_question(actor, proposal, question):
+    community = proposal.community
     require(permissions.can_author(actor, community))
     _editable(proposal)
     db.session.delete(question)
@@ -265,18 +269,20 @@ def delete_question(actor, proposal, community, question):
 # Publishing --------------------------------------------------------------------------
 
 
-def check(proposal, community):
+def check(proposal):
     """The readability report for the summary (the part every reader reads)."""
+    community = proposal.community
     terms = glossary.terms_for(community.id, "en")
     return readability.analyse(proposal.summary, "", "en", terms)
 
 
-def publish(actor, proposal, community, *, override_reason="", now=None):
+def publish(actor, proposal, *, override_reason="", now=None):
     """Publish: it opens at `opens_at` (or now, when none is set) and closes at `closes_at`.
 
     A summary above the community's target reading age needs a coordinator
     and a reason, as briefings do.
     """
+    community = proposal.community
     require(permissions.can_author(actor, community))
     now = now or utcnow()
     if not proposal.is_draft:
@@ -286,7 +292,7 @@ def publish(actor, proposal, community, *, override_reason="", now=None):
     opens_at = proposal.opens_at or now
     if proposal.closes_at is None or proposal.closes_at <= max(opens_at, now):
         raise Refused(_l("Set a closing time after the opening time, in the future."))
-    report = check(proposal, community)
+    report = check(proposal)
     override_reason = (override_reason or "").strip()
     if report.above(community.target_reading_age):
         if not permissions.can_publish_above_target(actor, community):
@@ -317,12 +323,13 @@ def publish(actor, proposal, community, *, override_reason="", now=None):
         actor=actor,
     )
     if proposal.opens_at <= now:
-        announce(proposal, community, now)
+        announce(proposal, now)
     return proposal
 
 
-def announce(proposal, community, now=None):
+def announce(proposal, now=None):
     """Tell the community's active lay partners that a proposal is open for their views."""
+    community = proposal.community
     proposal.announced_at = now or utcnow()
     link = public_url("consultations.show", proposal_id=proposal.id)
     people = db.session.scalars(
@@ -348,9 +355,10 @@ def announce(proposal, community, now=None):
 def announce_due(now=None):
     """Announce every published proposal whose opening time has come. For the worker."""
     now = now or utcnow()
-    due = db.session.execute(
-        sa.select(Proposal, Community)
-        .join(Community, Community.id == Proposal.community_id)
+    due = db.session.scalars(
+        sa.select(Proposal)
+        .join(Proposal.community)
+        .options(contains_eager(Proposal.community))
         .where(
             Proposal.published_at.is_not(None),
             Proposal.announced_at.is_(None),
@@ -358,9 +366,9 @@ def announce_due(now=None):
         )
         .with_for_update(skip_locked=True, of=Proposal)
     ).all()
-    for proposal, community in due:
+    for proposal in due:
         if proposal.closes_at > now:
-            announce(proposal, community, now)
+            announce(proposal, now)
         else:
             proposal.announced_at = now  # it closed before anyone could be told
     db.session.flush()

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
-from .. import permissions
+from .. import loaders, permissions
 from ..communities.views import community_or_404
 from ..extensions import csrf, limiter
 from ..held import keeps_text
@@ -58,13 +58,6 @@ def labels():
     return LABELS
 
 
-def readable_or_404(proposal_id):
-    proposal, community = services.get(proposal_id)
-    if proposal is None or not permissions.can_read_proposal(current_user, proposal, community):
-        abort(404)
-    return proposal, community
-
-
 def community_proposals(community):
     """Open and upcoming proposals for the community page (members only)."""
     if not permissions.is_member(current_user, community):
@@ -77,9 +70,10 @@ def proposals_linking(briefing):
     return services.proposals_linking(briefing)
 
 
-def proposals_supported(briefing, community):
+def proposals_supported(briefing):
     """Published proposals a briefing supports, for its page: whoever reads the briefing sees
     them if they may also read the community's consultations. One statement."""
+    community = briefing.community
     if not permissions.can_read_published_consultations(current_user, community):
         return []
     return services.proposals_linking(briefing)
@@ -110,9 +104,8 @@ def index(slug):
 
 
 def show(proposal_id):
-    proposal, community = services.get(proposal_id)
-    if proposal is None or not permissions.can_read_consultation(current_user, proposal, community):
-        abort(404)
+    proposal = loaders.consultation(proposal_id)
+    community = proposal.community
     lay = permissions.can_contribute(current_user, community)
     status = proposal.status()
     # The page shows a lay partner's own views, or else their draft, only while it is open.
@@ -138,7 +131,8 @@ def show(proposal_id):
 # Giving views ----------------------------------------------------------------------------
 
 
-def _contribution_page(proposal, community, form, questions, contribution=None, status=200):
+def _contribution_page(proposal, form, questions, contribution=None, status=200):
+    community = proposal.community
     return (
         render_template(
             "consultations/contribute.html",
@@ -164,9 +158,8 @@ def _contribute_limit():
 @limiter.limit(_contribute_limit, methods=["POST"])
 @csrf.exempt  # checked by the form itself, so that answers with a stale token come back
 def contribute(proposal_id):
-    proposal, community = services.get(proposal_id)
-    if proposal is None:
-        abort(404)
+    proposal = services.get(proposal_id) or loaders.not_found()
+    community = proposal.community
     if request.method == "POST" and not current_user.is_authenticated:
         # The session ended while they wrote: keep the answers until they sign in.
         token = contributions.hold(proposal, request.form.to_dict(flat=False))
@@ -175,7 +168,7 @@ def contribute(proposal_id):
         return redirect(url_for("accounts.sign_in", next=back))
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.sign_in", next=request.full_path))
-    if not permissions.can_read_proposal(current_user, proposal, community):
+    if not permissions.can_read_proposal(current_user, proposal):
         abort(404)
     if not permissions.can_contribute(current_user, community):
         abort(403)
@@ -189,17 +182,17 @@ def contribute(proposal_id):
         if earlier is not None and held is None:
             return redirect(url_for("consultations.contribution", contribution_id=earlier.id))
         if held is not None:  # kept as a draft too, so a reload does not lose them
-            contributions.save_draft(current_user, proposal, community, held)
+            contributions.save_draft(current_user, proposal, held)
         draft = contributions.get_draft(current_user, proposal)
         saved = held or (draft.data if draft else None)
         form = _form(questions, formdata=_multidict(saved) if saved else None)
         if not form.submission_key.data:
             form.submission_key.data = contributions.new_key()
-        return _contribution_page(proposal, community, form, questions)
+        return _contribution_page(proposal, form, questions)
     form = _form(questions)
     if request.form.get("action") == "save":
         contributions.save_draft(
-            current_user, proposal, community, _without_token(request.form.to_dict(flat=False))
+            current_user, proposal, _without_token(request.form.to_dict(flat=False))
         )
         flash(
             _("Your answers are saved. You can come back to them until the proposal closes."),
@@ -210,12 +203,11 @@ def contribute(proposal_id):
         if form.csrf_token.errors:
             form.csrf_token.errors = []
             flash(_("Your answers are here. Check them and send them again."), "info")
-        return _contribution_page(proposal, community, form, questions, status=400)
+        return _contribution_page(proposal, form, questions, status=400)
     try:
         contribution, _new = contributions.submit(
             current_user,
             proposal,
-            community,
             questions,
             key=form.submission_key.data or contributions.new_key(),
             identity=form.identity.data,
@@ -224,7 +216,7 @@ def contribute(proposal_id):
         )
     except contributions.Refused as refusal:
         flash(str(refusal.message), "info")
-        return _contribution_page(proposal, community, form, questions, status=400)
+        return _contribution_page(proposal, form, questions, status=400)
     return redirect(url_for("consultations.contribution", contribution_id=contribution.id, sent=1))
 
 
@@ -239,10 +231,10 @@ def _multidict(data):
 @login_required
 def autosave(proposal_id):
     """Saves unfinished answers as the person types (with JavaScript). No page: 204."""
-    proposal, community = readable_or_404(proposal_id)
+    proposal = loaders.readable_proposal(proposal_id)
     try:
         contributions.save_draft(
-            current_user, proposal, community, _without_token(request.form.to_dict(flat=False))
+            current_user, proposal, _without_token(request.form.to_dict(flat=False))
         )
     except contributions.Refused:
         return "", 409
@@ -289,16 +281,15 @@ def edit_contribution(contribution_id):
         data = form_data_of(questions, contributions.answers_of(contribution))
         data.update(identity=contribution.identity, quote_consent=contribution.quote_consent)
         form = _form(questions, data=data)
-        return _contribution_page(proposal, community, form, questions, contribution)
+        return _contribution_page(proposal, form, questions, contribution)
     form = _form(questions)
     if not form.validate_on_submit():
-        return _contribution_page(proposal, community, form, questions, contribution, 400)
+        return _contribution_page(proposal, form, questions, contribution, 400)
     try:
         contributions.change(
             current_user,
             contribution,
             proposal,
-            community,
             questions,
             identity=form.identity.data,
             quote_consent=form.quote_consent.data,
@@ -306,7 +297,7 @@ def edit_contribution(contribution_id):
         )
     except contributions.Refused as refusal:
         flash(str(refusal.message), "info")
-        return _contribution_page(proposal, community, form, questions, contribution, 400)
+        return _contribution_page(proposal, form, questions, contribution, 400)
     flash(_("Your changes are saved. We keep your earlier answers too."), "success")
     return redirect(url_for("consultations.contribution", contribution_id=contribution.id))
 

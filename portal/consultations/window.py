@@ -65,27 +65,27 @@ def _still_open(proposal, now, allowed=(OPEN, PAUSED)):
         raise Refused(_l("This consultation is not open, so its closing time cannot change."))
 
 
-def close_early(actor, proposal, community, *, reason, now=None):
+def close_early(actor, proposal, *, reason, now=None):
     """Close the consultation now. Contributors are told, and held outcomes are released."""
-    require(permissions.can_steer_proposal(actor, proposal, community))
+    require(permissions.can_steer_proposal(actor, proposal))
     now = now or utcnow()
     reason = _reason(reason)
     _still_open(proposal, now)
     old = proposal.closes_at
     proposal.closes_at = now
     proposal.paused_at = None
-    _tell_contributors(proposal, community, "proposal_closed_early", reason=reason)
+    _tell_contributors(proposal, "proposal_closed_early", reason=reason)
     _record(actor, proposal, CLOSED_EARLY, reason, old, now)
 
 
-def extend(actor, proposal, community, *, closes_at, reason, outcome_due_on=None, now=None):
+def extend(actor, proposal, *, closes_at, reason, outcome_due_on=None, now=None):
     """Move the closing time later. Contributors are told the new date.
 
     The day the outcome is due moves too when one is given. Without one, the
     current day must still come after the new closing day: the proposal page
     never promises an outcome before the consultation has closed.
     """
-    require(permissions.can_steer_proposal(actor, proposal, community))
+    require(permissions.can_steer_proposal(actor, proposal))
     now = now or utcnow()
     reason = _reason(reason)
     _still_open(proposal, now)
@@ -101,13 +101,13 @@ def extend(actor, proposal, community, *, closes_at, reason, outcome_due_on=None
     old = proposal.closes_at
     proposal.closes_at = closes_at
     proposal.outcome_due_on = due
-    _tell_contributors(proposal, community, "proposal_extended", reason=reason)
+    _tell_contributors(proposal, "proposal_extended", reason=reason)
     _record(actor, proposal, EXTENDED, reason, old, now)
 
 
-def pause(actor, proposal, community, *, reason, now=None):
+def pause(actor, proposal, *, reason, now=None):
     """Stop taking views for now; the closing time stays as it is."""
-    require(permissions.can_steer_proposal(actor, proposal, community))
+    require(permissions.can_steer_proposal(actor, proposal))
     now = now or utcnow()
     reason = _reason(reason)
     if proposal.status(now) != OPEN:
@@ -116,9 +116,9 @@ def pause(actor, proposal, community, *, reason, now=None):
     _record(actor, proposal, PAUSE, reason, proposal.closes_at, now)
 
 
-def resume(actor, proposal, community, *, reason, now=None):
+def resume(actor, proposal, *, reason, now=None):
     """Take views again after a pause."""
-    require(permissions.can_steer_proposal(actor, proposal, community))
+    require(permissions.can_steer_proposal(actor, proposal))
     now = now or utcnow()
     reason = _reason(reason)
     if proposal.status(now) != PAUSED:
@@ -144,8 +144,9 @@ def contributors(proposal):
     )
 
 
-def _tell_contributors(proposal, community, kind, **context):
+def _tell_contributors(proposal, kind, **context):
     """A private message to each contributor, in their own language (outbox renders per person)."""
+    community = proposal.community
     link = public_url("consultations.show", proposal_id=proposal.id)
     for person in contributors(proposal):
         outbox.queue(person, kind, link=link, proposal=proposal, community=community, **context)

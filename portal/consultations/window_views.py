@@ -5,11 +5,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from .. import permissions
+from .. import loaders, permissions
 from . import heard, services, window
 from .forms import PublishHeardForm, WindowForm
 from .models import OPEN, PAUSED
-from .views import readable_or_404
 
 MOVES = {
     "close": (window.close_early, _l("Close the consultation early"), _l("Close it now")),
@@ -33,18 +32,12 @@ DONE = {
 }
 
 
-def _steered_or_error(proposal_id):
-    proposal, community = readable_or_404(proposal_id)
-    if not permissions.can_steer_proposal(current_user, proposal, community):
-        abort(403)
-    return proposal, community
-
-
 @login_required
 def window_move(proposal_id, action):
     if action not in MOVES:
         abort(404)
-    proposal, community = _steered_or_error(proposal_id)
+    proposal = loaders.steered_proposal(proposal_id)
+    community = proposal.community
     move, heading, button = MOVES[action]
     if proposal.status() not in ALLOWED[action]:
         flash(str(NOT_NOW[action]), "info")
@@ -59,7 +52,7 @@ def window_move(proposal_id, action):
         try:
             if action == "extend" and form.closes_at.data is None:
                 raise window.BadClosingTime(_l("Enter the new closing date and time"))
-            move(current_user, proposal, community, **fields)
+            move(current_user, proposal, **fields)
         except window.BadClosingTime as refusal:
             form.closes_at.errors = [str(refusal.message)]
         except window.BadOutcomeDate as refusal:
@@ -85,15 +78,15 @@ def window_move(proposal_id, action):
 
 
 def heard_summary(proposal_id):
-    proposal, community = services.get(proposal_id)
-    if proposal is None or not permissions.can_read_heard(current_user, proposal, community):
+    proposal = services.get(proposal_id)
+    if proposal is None or not permissions.can_read_heard(current_user, proposal):
         if not current_user.is_authenticated:
             return redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?")))
         abort(404)
     return render_template(
         "consultations/heard.html",
         proposal=proposal,
-        community=community,
+        community=proposal.community,
         summary=heard.summary(proposal),
         form=PublishHeardForm(),
         title=_("What we heard: %(title)s", title=proposal.title),
@@ -102,12 +95,13 @@ def heard_summary(proposal_id):
 
 @login_required
 def publish_heard(proposal_id):
-    proposal, community = _steered_or_error(proposal_id)
+    proposal = loaders.steered_proposal(proposal_id)
+    community = proposal.community
     form = PublishHeardForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        heard.publish(current_user, proposal, community)
+        heard.publish(current_user, proposal)
     except heard.Refused as refusal:
         flash(str(refusal.message), "info")
         return redirect(url_for("consultations.show", proposal_id=proposal.id))

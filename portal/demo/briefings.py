@@ -469,9 +469,9 @@ def load(echo):
         briefing = _find_or_create(echo, user(author), community, visibility, review_by, words)
         for number, (changes, note, publisher, reason) in enumerate(publishes, start=1):
             if briefing.version_number < number:
-                services.update_draft(user(author), briefing, community, **changes)
+                services.update_draft(user(author), briefing, **changes)
                 services.publish(
-                    user(publisher), briefing, community, change_note=note, override_reason=reason
+                    user(publisher), briefing, change_note=note, override_reason=reason
                 )
                 echo(f"  published briefing: {briefing.title} (version {number})")
         briefings[key] = (briefing, community)
@@ -479,13 +479,13 @@ def load(echo):
     evening, chemo = briefings["evening"]
     if not services.linked_ids(evening):
         services.set_links(evening, [briefings["first_visit"][0].id])
-    briefings["evening_cy"] = (_welsh(echo, user(PROFESSIONAL), evening, chemo), chemo)
+    briefings["evening_cy"] = (_welsh(echo, user(PROFESSIONAL), evening), chemo)
 
     added = 0
     for key, email, useful, comment in FEEDBACK:
         briefing, community = briefings[key]
         if services.feedback_of(user(email), briefing) is None:
-            services.save_feedback(user(email), briefing, community, useful=useful, comment=comment)
+            services.save_feedback(user(email), briefing, useful=useful, comment=comment)
             added += 1
     echo(f"  {added} usefulness answers added")
 
@@ -540,19 +540,19 @@ def _find_or_create(echo, author, community, visibility, review_by, words):
     return briefing
 
 
-def _welsh(echo, author, original, community):
+def _welsh(echo, author, original):
     """The Welsh translation of `original`, written and published."""
     translation = db.session.scalar(
         sa.select(Briefing).where(Briefing.original_id == original.id, Briefing.language == "cy")
     )
     if translation is None:
-        translation = services.add_translation(author, original, community, "cy")
+        translation = services.add_translation(author, original, "cy")
         echo(f"  created  briefing: {EVENING_WELSH['title']}")
     else:
         echo(f"  present  briefing: {translation.title}")
     if not translation.is_published:
-        services.update_draft(author, translation, community, **EVENING_WELSH)
-        services.publish(author, translation, community, change_note="Cyfieithiad cyntaf.")
+        services.update_draft(author, translation, **EVENING_WELSH)
+        services.publish(author, translation, change_note="Cyfieithiad cyntaf.")
         echo(f"  published briefing: {translation.title} (version 1)")
     return translation
 

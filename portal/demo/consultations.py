@@ -386,24 +386,24 @@ def _load(echo):
         echo, professional, chemo, EVENINGS, EVENINGS_QUESTIONS, briefing_ids=[evening_briefing]
     )
     if created:
-        _set_window(evenings, chemo, opens=_at(now, -5, 9), closes=_at(now, 16, 17))
+        _set_window(evenings, opens=_at(now, -5, 9), closes=_at(now, 16, 17))
         evenings.outcome_due_on = (now + timedelta(days=45)).date()
-    added = _contribute(evenings, chemo, EVENINGS_CONTRIBUTIONS, user, now)
-    _change_and_withdraw(evenings, chemo, user, now)
+    added = _contribute(evenings, EVENINGS_CONTRIBUTIONS, user, now)
+    _change_and_withdraw(evenings, user, now)
 
     _proposal(echo, professional, chemo, BLOOD_TESTS, BLOOD_TESTS_QUESTIONS)
 
     overnight, created = _proposal(echo, coordinator, maternity, OVERNIGHT, OVERNIGHT_QUESTIONS)
     if created:
         overnight.opens_at, overnight.closes_at = _at(now, 7, 9), _at(now, 30, 17)
-        services.publish(coordinator, overnight, maternity)
+        services.publish(coordinator, overnight)
 
     first_day, created = _proposal(echo, coordinator, maternity, FIRST_DAY, FIRST_DAY_QUESTIONS)
     if created:
         # Answered while open "now", then moved back to the window it really had.
-        _set_window(first_day, maternity, opens=_at(now, -1, 9), closes=_at(now, 1, 17))
-        added += _contribute(first_day, maternity, FIRST_DAY_CONTRIBUTIONS, user, now)
-        _set_window(first_day, maternity, opens=_at(now, -60, 9), closes=_at(now, -20, 17))
+        _set_window(first_day, opens=_at(now, -1, 9), closes=_at(now, 1, 17))
+        added += _contribute(first_day, FIRST_DAY_CONTRIBUTIONS, user, now)
+        _set_window(first_day, opens=_at(now, -60, 9), closes=_at(now, -20, 17))
         # Its history: it was extended once, as staff do from the proposal page.
         db.session.add(
             ProposalEvent(
@@ -419,15 +419,15 @@ def _load(echo):
 
     referral, created = _proposal(echo, professional, gp, AFTER_REFERRAL, AFTER_REFERRAL_QUESTIONS)
     if created:
-        _set_window(referral, gp, opens=_at(now, -3, 9), closes=_at(now, 25, 17))
-    added += _contribute(referral, gp, AFTER_REFERRAL_CONTRIBUTIONS, user, now)
+        _set_window(referral, opens=_at(now, -3, 9), closes=_at(now, 25, 17))
+    added += _contribute(referral, AFTER_REFERRAL_CONTRIBUTIONS, user, now)
     echo(f"  {added} contributions added")
 
     email, values, identity = AFTER_REFERRAL_DRAFT
     if _draft_missing(user(email), referral):
         data = {f"q{q.id}": v for q, v in zip(services.questions(referral), values, strict=True)}
         data["identity"] = [identity]
-        contributions.save_draft(user(email), referral, gp, data)
+        contributions.save_draft(user(email), referral, data)
         echo(f"  saved    draft answers for {email}")
     demo_review.load(
         echo,
@@ -500,14 +500,15 @@ def _proposal(echo, author, community, words, questions, briefing_ids=()):
         return proposal, False
     proposal = services.create(author, community, briefing_ids=briefing_ids, **words)
     for question in questions:
-        services.save_question(author, proposal, community, **dict(question))
+        services.save_question(author, proposal, **dict(question))
     echo(f"  created  proposal: {proposal.title}")
     return proposal, True
 
 
-def _set_window(proposal, community, *, opens, closes):
+def _set_window(proposal, *, opens, closes):
     """Publish with a window in the past, as `services.publish` would have done then."""
-    report = services.check(proposal, community)
+    community = proposal.community
+    report = services.check(proposal)
     if report.above(community.target_reading_age):
         raise RuntimeError(f"Demo summary reads above the target: {proposal.title}")
     proposal.opens_at, proposal.closes_at = opens, closes
@@ -527,7 +528,7 @@ def _contribution_of(user, proposal):
     )
 
 
-def _contribute(proposal, community, planned, user, now):
+def _contribute(proposal, planned, user, now):
     if proposal.status() != OPEN:  # answers can only be added while it is open
         return 0
     questions = services.questions(proposal)
@@ -539,7 +540,6 @@ def _contribute(proposal, community, planned, user, now):
         contribution, _new = contributions.submit(
             author,
             proposal,
-            community,
             questions,
             key=f"demo-{proposal.id}-{author.id}",
             identity=identity,
@@ -557,7 +557,7 @@ def _by_question(questions, answers):
     return {q.id: answer for q, answer in zip(questions, answers, strict=True)}
 
 
-def _change_and_withdraw(proposal, community, user, now):
+def _change_and_withdraw(proposal, user, now):
     """Aled changes his answers once; Nia withdraws hers. Only while the proposal is open."""
     if proposal.status() != OPEN:
         return
@@ -575,7 +575,6 @@ def _change_and_withdraw(proposal, community, user, now):
             author,
             contribution,
             proposal,
-            community,
             questions,
             identity=contribution.identity,
             quote_consent=contribution.quote_consent,

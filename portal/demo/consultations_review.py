@@ -52,16 +52,15 @@ def load(echo, *, evenings, chemo, first_day, maternity, professional, coordinat
     carol = _of(evenings, "carol.hughes@example.org")
     if aled is not None:
         review.respond(professional, [aled], REPLY)
-        moderation.approve_quote(coordinator, aled, chemo, QUOTE)
+        moderation.approve_quote(coordinator, aled, QUOTE)
     if carol is not None:
         review.acknowledge(professional, [carol])
-        moderation.report(professional, carol, chemo, REPORT)
+        moderation.report(professional, carol, REPORT)
     questions = services.questions(evenings)
     text = next(q for q in questions if q.kind == "text")
     moderation.record_offline(
         coordinator,
         evenings,
-        chemo,
         questions,
         source="meeting",
         source_date=(utcnow() - timedelta(days=2)).date(),
@@ -72,7 +71,6 @@ def load(echo, *, evenings, chemo, first_day, maternity, professional, coordinat
     moderation.record_offline(
         coordinator,
         evenings,
-        chemo,
         questions,
         source="phone",
         source_date=(utcnow() - timedelta(days=1)).date(),
@@ -81,8 +79,8 @@ def load(echo, *, evenings, chemo, first_day, maternity, professional, coordinat
     )
     fatima = _of(first_day, "fatima.begum@example.org")
     if fatima is not None and fatima.hidden_at is None:
-        moderation.report(professional, fatima, maternity, "It mentions another patient.")
-        moderation.hide(coordinator, fatima, maternity, HIDE_REASON)
+        moderation.report(professional, fatima, "It mentions another patient.")
+        moderation.hide(coordinator, fatima, HIDE_REASON)
     counts = [
         db.session.scalar(sa.select(sa.func.count()).select_from(model))
         for model in (Response, Quote, Report)

@@ -597,20 +597,19 @@ def _consultation(echo, author, community, words, questions, planned, *, offline
     if not created:
         return proposal
     at = consultations_demo._at
-    consultations_demo._set_window(proposal, community, opens=at(now, -1, 9), closes=at(now, 1, 17))
+    consultations_demo._set_window(proposal, opens=at(now, -1, 9), closes=at(now, 1, 17))
     for day in sorted({row[3] for row in planned}, reverse=True):
         same_day = [
             (email, identity, consent, days_ago, [(text, None, []), ("", scale, [])])
             for email, identity, consent, days_ago, scale, text in planned
             if days_ago == day
         ]
-        consultations_demo._contribute(proposal, community, same_day, find_by_email, now)
+        consultations_demo._contribute(proposal, same_day, find_by_email, now)
     source, key, text, people, days_ago = offline
     first_question = consultations.questions(proposal)[0]
     recorded = moderation.record_offline(
         find_by_email(COORDINATOR),
         proposal,
-        community,
         consultations.questions(proposal),
         source=source,
         source_date=(now - timedelta(days=days_ago)).date(),
@@ -620,9 +619,7 @@ def _consultation(echo, author, community, words, questions, planned, *, offline
     )
     recorded.submitted_at = recorded.updated_at = at(now, -days_ago + 1, 11)
     opens, closes = window
-    consultations_demo._set_window(
-        proposal, community, opens=at(now, -opens, 9), closes=at(now, -closes, 17)
-    )
+    consultations_demo._set_window(proposal, opens=at(now, -opens, 9), closes=at(now, -closes, 17))
     timeline.record(
         community.id,
         timeline.PROPOSAL_OPENED,
@@ -649,7 +646,7 @@ def _source(proposal, name):
 def _impact(echo, proposals, professional, coordinator, now):
     """Themes, decisions, changes with their history, links and quotes, each on its day."""
     at = consultations_demo._at
-    for title, (proposal, community) in proposals.items():
+    for title, (proposal, _community) in proposals.items():
         days_ago, words = DECISIONS[title]
         with _back_then(at(now, -days_ago - 10, 14)):
             for name, sources in THEMES[title].items():
@@ -661,7 +658,6 @@ def _impact(echo, proposals, professional, coordinator, now):
             decision = services.record_decision(
                 professional,
                 proposal,
-                community,
                 decided_on=decided.date(),
                 kind=APPROVED_WITH_CHANGES,
                 owner_id=professional.id,
@@ -680,7 +676,6 @@ def _impact(echo, proposals, professional, coordinator, now):
             influence.link(
                 professional,
                 proposal,
-                community,
                 target=f"change:{changes[target].id}"
                 if target
                 else f"decision:{services.decision_of(proposal).id}",
@@ -692,7 +687,7 @@ def _impact(echo, proposals, professional, coordinator, now):
     for title, source, text in QUOTES:
         proposal, community = proposals[title]
         with _back_then(at(now, -DECISIONS[title][0] + 20, 10)):
-            moderation.approve_quote(coordinator, _source(proposal, source), community, text)
+            moderation.approve_quote(coordinator, _source(proposal, source), text)
     echo(
         f"  created  {len(DECISIONS)} decisions, {len(changes)} service changes, "
         f"{len(LINKS)} influence links and {len(QUOTES)} quotes"
@@ -733,7 +728,6 @@ def _change(planned, changes, proposals, actor, now):
             services.move_change(
                 actor,
                 change,
-                community,
                 status=status,
                 note=note,
                 progress=progress,
@@ -742,14 +736,14 @@ def _change(planned, changes, proposals, actor, now):
         change.updated_at = when
     for days, title in planned.get("milestones", []):
         services.add_milestone(
-            actor, change, community, due_on=date.today() + timedelta(days=days), title=title
+            actor, change, due_on=date.today() + timedelta(days=days), title=title
         )
     if "evaluation" in planned:
         days_ago, worked, measured, learned = planned["evaluation"]
         when = at(now, -days_ago, 15)
         with _back_then(when):
             evaluation = services.record_evaluation(
-                actor, change, community, worked=worked, measured=measured, learned=learned
+                actor, change, worked=worked, measured=measured, learned=learned
             )
         evaluation.recorded_on = change.status_on = when.date()
         evaluation.updated_at = change.updated_at = when

@@ -4,11 +4,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import dates, db, permissions
+from .. import dates, db, loaders, permissions
 from ..communities.services import Refused
-from ..communities.views import community_or_404
 from ..consultations.models import CLOSED, DECIDED
-from ..consultations.views import readable_or_404
 from ..held import keeps_text
 from ..pagination import paginate
 from . import reading, services
@@ -26,9 +24,10 @@ def proposal_decision(proposal):
     return services.decision_and_owner(proposal)
 
 
-def changes_carrying_out(decision, community):
+def changes_carrying_out(decision):
     """The changes that carry out a decision (public ones for visitors), for the proposal's
     page: one statement."""
+    community = decision.community
     return reading.decision_changes(decision, permissions.is_member(current_user, community))
 
 
@@ -38,7 +37,8 @@ def changes_carrying_out(decision, community):
 @keeps_text()
 @login_required
 def decision(proposal_id):
-    proposal, community = readable_or_404(proposal_id)
+    proposal = loaders.readable_proposal(proposal_id)
+    community = proposal.community
     if not permissions.can_author(current_user, community):
         abort(403)
     existing = services.decision_of(proposal)
@@ -60,7 +60,6 @@ def decision(proposal_id):
             services.record_decision(
                 current_user,
                 proposal,
-                community,
                 summary=form.summary.data,
                 reasons=form.reasons.data,
                 decided_by=form.decided_by.data,
@@ -98,15 +97,8 @@ def decision(proposal_id):
 # Service changes ------------------------------------------------------------------------
 
 
-def _live_community_or_404(slug):
-    community = community_or_404(slug)
-    if community.is_archived:
-        abort(404)
-    return community
-
-
 def changes(slug):
-    community = _live_community_or_404(slug)
+    community = loaders.live_community(slug)
     member = permissions.is_member(current_user, community)
     due_only = member and request.args.get("evaluation") == "due"
     if due_only:  # members' follow-up list, linked from My work
@@ -128,20 +120,6 @@ def changes(slug):
         owners=services.owner_names(change.owner_id for change in page.items),
         title=_("Service changes of %(name)s", name=community.name),
     )
-
-
-def _readable_change_or_404(change_id):
-    change, community = services.get_change(change_id)
-    if change is None or not permissions.can_read_change(current_user, change, community):
-        abort(404)
-    return change, community
-
-
-def _authored_change_or_error(change_id):
-    change, community = _readable_change_or_404(change_id)
-    if not permissions.can_author(current_user, community):
-        abort(403)
-    return change, community
 
 
 def _change_form(community, change=None):
@@ -209,7 +187,7 @@ def _change_form_page(form, community, change=None, status=200):
 @keeps_text()
 @login_required
 def new_change(slug):
-    community = _live_community_or_404(slug)
+    community = loaders.live_community(slug)
     if not permissions.can_author(current_user, community):
         abort(403)
     form = _change_form(community)
@@ -229,13 +207,14 @@ def new_change(slug):
 @keeps_text()
 @login_required
 def edit_change(change_id):
-    change, community = _authored_change_or_error(change_id)
+    change = loaders.authored_change(change_id)
+    community = change.community
     form = _change_form(community, change)
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
         return _change_form_page(form, community, change, status=status)
     try:
-        services.update_change(current_user, change, community, **_change_fields(form))
+        services.update_change(current_user, change, **_change_fields(form))
     except Refused as refusal:
         form.parent_id.errors = [str(refusal.message)]
         return _change_form_page(form, community, change, status=400)
@@ -243,17 +222,14 @@ def edit_change(change_id):
     return redirect(url_for("impact.change", change_id=change.id))
 
 
-def _change_page(change, community, move_form=None, milestone_form=None, status=200):
+def _change_page(change, move_form=None, milestone_form=None, status=200):
+    community = change.community
     member = permissions.is_member(current_user, community)
     author = permissions.can_author(current_user, community)
     parent = db.session.get(ServiceChange, change.parent_id) if change.parent_id else None
-    if parent is not None and not permissions.can_read_change(current_user, parent, community):
+    if parent is not None and not permissions.can_read_change(current_user, parent):
         parent = None
-    parts = [
-        c
-        for c in services.children(change)
-        if permissions.can_read_change(current_user, c, community)
-    ]
+    parts = [c for c in services.children(change) if permissions.can_read_change(current_user, c)]
     if author and move_form is None:
         move_form = MoveForm(prefix="move", formdata=None, data={"status": change.status})
     if author and milestone_form is None:
@@ -287,21 +263,20 @@ def _change_page(change, community, move_form=None, milestone_form=None, status=
 
 
 def change(change_id):
-    change, community = _readable_change_or_404(change_id)
-    return _change_page(change, community)
+    change = loaders.readable_change(change_id)
+    return _change_page(change)
 
 
 @login_required
 def move_change(change_id):
-    change, community = _authored_change_or_error(change_id)
+    change = loaders.authored_change(change_id)
     form = MoveForm(prefix="move")
     if not form.validate_on_submit():
-        return _change_page(change, community, move_form=form, status=400)
+        return _change_page(change, move_form=form, status=400)
     try:
         services.move_change(
             current_user,
             change,
-            community,
             status=form.status.data,
             note=form.note.data,
             progress=form.progress.data,
@@ -309,29 +284,28 @@ def move_change(change_id):
         )
     except Refused as refusal:
         form.note.errors = [str(refusal.message)]
-        return _change_page(change, community, move_form=form, status=400)
+        return _change_page(change, move_form=form, status=400)
     flash(_("The change's history is updated."), "success")
     return redirect(url_for("impact.change", change_id=change.id))
 
 
 @login_required
 def add_milestone(change_id):
-    change, community = _authored_change_or_error(change_id)
+    change = loaders.authored_change(change_id)
     form = MilestoneForm(prefix="milestone")
     if not form.validate_on_submit():
-        return _change_page(change, community, milestone_form=form, status=400)
+        return _change_page(change, milestone_form=form, status=400)
     try:
         services.add_milestone(
             current_user,
             change,
-            community,
             due_on=form.due_on.data,
             title=form.title.data,
             note=form.note.data,
         )
     except Refused as refusal:
         form.title.errors = [str(refusal.message)]
-        return _change_page(change, community, milestone_form=form, status=400)
+        return _change_page(change, milestone_form=form, status=400)
     flash(_("The milestone is added."), "success")
     return redirect(url_for("impact.change", change_id=change.id, _anchor="milestones"))
 
@@ -339,7 +313,8 @@ def add_milestone(change_id):
 @keeps_text()
 @login_required
 def evaluation(change_id):
-    change, community = _authored_change_or_error(change_id)
+    change = loaders.authored_change(change_id)
+    community = change.community
     existing = services.evaluation_of(change)
     form = EvaluationForm(obj=existing if request.method == "GET" else None)
     may_evaluate = change.status != STOPPED
@@ -348,7 +323,6 @@ def evaluation(change_id):
             services.record_evaluation(
                 current_user,
                 change,
-                community,
                 worked=form.worked.data,
                 measured=form.measured.data,
                 learned=form.learned.data,

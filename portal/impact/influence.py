@@ -49,10 +49,11 @@ def derive(effects):
     return SHAPED
 
 
-def _target(proposal, community, target):
+def _target(proposal, target):
     """(decision, change) from a "decision:ID" or "change:ID" choice: the proposal's own
     decision, or a change connected to it (`reading.connected_to`). Another proposal's
     decision or change is refused, so views are never linked to it by mistake."""
+    community = proposal.community
     kind, _, number = (target or "").partition(":")
     if not number.isdigit():
         raise Refused(_l("Choose the decision or change it influenced"))
@@ -103,15 +104,16 @@ def _revision(influence, actor, action):
     )
 
 
-def link(actor, proposal, community, *, target, effect, rationale, contributions=(), theme=None):
+def link(actor, proposal, *, target, effect, rationale, contributions=(), theme=None):
     """Link contributions of the proposal (or one of its themes) to a decision or change.
 
     A contribution or theme already linked to the same target has that link
     changed instead, so a second click never makes a duplicate.
     """
+    community = proposal.community
     require(permissions.can_review(actor, community))
     effect, rationale = _checked(effect, rationale)
-    decision, change = _target(proposal, community, target)
+    decision, change = _target(proposal, target)
     if theme is None and not contributions:
         raise Refused(_l("Choose the contributions or the theme to link"))
     if theme is not None and theme.proposal_id != proposal.id:

@@ -5,11 +5,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import db, permissions
+from .. import db, loaders, permissions
 from ..communities.services import Refused
 from ..consultations import review
 from ..consultations.models import CLOSED, DECIDED
-from ..consultations.views import readable_or_404
 from ..i18n import Labels
 from ..pagination import paginate
 from . import influence, reading
@@ -21,14 +20,8 @@ MOST_CHOSEN = 100  # contributions linked at once: more than a page of the inbox
 ACTION_LABELS = Labels(INFLUENCE_ACTION_LABELS)
 
 
-def _reviewed_proposal(proposal_id):
-    proposal, community = readable_or_404(proposal_id)
-    if not permissions.can_review(current_user, community):
-        abort(403)
-    return proposal, community
-
-
-def _link_page(proposal, community, form, theme, rows, choices, status=200):
+def _link_page(proposal, form, theme, rows, choices, status=200):
+    community = proposal.community
     ids = [contribution.id for contribution, _name in rows]
     return (
         render_template(
@@ -56,22 +49,21 @@ def _link_page(proposal, community, form, theme, rows, choices, status=200):
 
 @login_required
 def link(proposal_id):
-    proposal, community = _reviewed_proposal(proposal_id)
+    proposal = loaders.reviewed_proposal(proposal_id)
     theme, rows = _chosen(proposal)
-    own, choices = reading.link_targets(proposal, community)
+    own, choices = reading.link_targets(proposal)
     form = LinkForm()
     form.target.choices = choices
     if request.method == "GET" and own is not None:
         form.target.data = f"decision:{own.id}"
     if request.method == "GET" or (theme is None and not rows):
         status = 400 if request.method == "POST" else 200
-        return _link_page(proposal, community, form, theme, rows, choices, status)
+        return _link_page(proposal, form, theme, rows, choices, status)
     if form.validate_on_submit():
         try:
             influence.link(
                 current_user,
                 proposal,
-                community,
                 target=form.target.data,
                 effect=form.effect.data,
                 rationale=form.rationale.data,
@@ -91,7 +83,7 @@ def link(proposal_id):
             if theme is not None:
                 return redirect(url_for("consultations.proposal_themes", proposal_id=proposal.id))
             return redirect(url_for("consultations.inbox", proposal=proposal.id))
-    return _link_page(proposal, community, form, theme, rows, choices, status=400)
+    return _link_page(proposal, form, theme, rows, choices, status=400)
 
 
 def _chosen(proposal):
@@ -123,14 +115,15 @@ def contribution_links(contribution):
 
 def _influence_or_error(influence_id):
     found, proposal, community = influence.get(influence_id)
-    if found is None or not permissions.can_read_proposal(current_user, proposal, community):
+    if found is None or not permissions.can_read_proposal(current_user, proposal):
         abort(404)
     if not permissions.can_review(current_user, community):
         abort(403)
     return found, proposal, community
 
 
-def _influence_page(found, proposal, community, form, status=200):
+def _influence_page(found, proposal, form, status=200):
+    community = proposal.community
     row = db.session.execute(reading.links_query().where(Influence.id == found.id)).one()
     return (
         render_template(
@@ -153,9 +146,7 @@ def influence_page(influence_id):
     found, proposal, community = _influence_or_error(influence_id)
     form = InfluenceForm(obj=found if request.method == "GET" else None)
     if not form.validate_on_submit():
-        return _influence_page(
-            found, proposal, community, form, 400 if form.is_submitted() else 200
-        )
+        return _influence_page(found, proposal, form, 400 if form.is_submitted() else 200)
     try:
         influence.update(
             current_user,
@@ -166,7 +157,7 @@ def influence_page(influence_id):
         )
     except Refused as refusal:
         form.effect.errors = [str(refusal.message)]
-        return _influence_page(found, proposal, community, form, status=400)
+        return _influence_page(found, proposal, form, status=400)
     flash(_("The link is saved."), "success")
     return redirect(url_for("impact.influence", influence_id=found.id))
 

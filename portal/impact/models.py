@@ -36,9 +36,9 @@ class Decision(Base):
     proposal_id: Mapped[int] = mapped_column(
         sa.ForeignKey("proposals.id", ondelete="CASCADE"), unique=True
     )
-    proposal: Mapped["Proposal"] = relationship(lazy="raise")
+    proposal: Mapped["Proposal"] = relationship(lazy="raise_on_sql")
     community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id", ondelete="CASCADE"))
-    community: Mapped["Community"] = relationship(lazy="raise")
+    community: Mapped["Community"] = relationship(lazy="raise_on_sql")
     summary: Mapped[str] = mapped_column(sa.Text)  # what was decided
     reasons: Mapped[str] = mapped_column(sa.Text)  # why
     decided_by: Mapped[str] = mapped_column(sa.String(150))  # a committee, role or person
@@ -84,11 +84,11 @@ class ServiceChange(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id", ondelete="CASCADE"))
-    community: Mapped["Community"] = relationship(lazy="raise")
+    community: Mapped["Community"] = relationship(lazy="raise_on_sql")
     parent_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("service_changes.id", ondelete="SET NULL"), index=True
     )
-    parent: Mapped["ServiceChange | None"] = relationship(lazy="raise", remote_side=[id])
+    parent: Mapped["ServiceChange | None"] = relationship(lazy="raise_on_sql", remote_side=[id])
     title: Mapped[str] = mapped_column(sa.String(150))
     description: Mapped[str] = mapped_column(sa.Text)
     service_area: Mapped[str] = mapped_column(sa.String(80))
@@ -133,7 +133,7 @@ class ChangeStatusEntry(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     change_id: Mapped[int] = mapped_column(sa.ForeignKey("service_changes.id", ondelete="CASCADE"))
-    change: Mapped["ServiceChange"] = relationship(lazy="raise")
+    change: Mapped["ServiceChange"] = relationship(lazy="raise_on_sql")
     status: Mapped[str] = mapped_column(sa.String(15))
     progress: Mapped[int] = mapped_column(default=0)
     note: Mapped[str] = mapped_column(sa.Text, default="")
@@ -148,7 +148,7 @@ class Milestone(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     change_id: Mapped[int] = mapped_column(sa.ForeignKey("service_changes.id", ondelete="CASCADE"))
-    change: Mapped["ServiceChange"] = relationship(lazy="raise")
+    change: Mapped["ServiceChange"] = relationship(lazy="raise_on_sql")
     due_on: Mapped[date] = mapped_column(sa.Date)
     title: Mapped[str] = mapped_column(sa.String(150))
     note: Mapped[str] = mapped_column(sa.Text, default="")
@@ -206,21 +206,21 @@ class Influence(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposals.id", ondelete="CASCADE"))
-    proposal: Mapped["Proposal"] = relationship(lazy="raise")
+    proposal: Mapped["Proposal"] = relationship(lazy="raise_on_sql")
     contribution_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("contributions.id", ondelete="CASCADE")
     )
-    contribution: Mapped["Contribution | None"] = relationship(lazy="raise")
+    contribution: Mapped["Contribution | None"] = relationship(lazy="raise_on_sql")
     theme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("themes.id", ondelete="CASCADE"))
-    theme: Mapped["Theme | None"] = relationship(lazy="raise")
+    theme: Mapped["Theme | None"] = relationship(lazy="raise_on_sql")
     decision_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("decisions.id", ondelete="CASCADE")
     )
-    decision: Mapped["Decision | None"] = relationship(lazy="raise")
+    decision: Mapped["Decision | None"] = relationship(lazy="raise_on_sql")
     change_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("service_changes.id", ondelete="CASCADE")
     )
-    change: Mapped["ServiceChange | None"] = relationship(lazy="raise")
+    change: Mapped["ServiceChange | None"] = relationship(lazy="raise_on_sql")
     effect: Mapped[str] = mapped_column(sa.String(15))
     rationale: Mapped[str] = mapped_column(sa.Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(
@@ -240,7 +240,7 @@ class InfluenceRevision(Base):
     influence_id: Mapped[int] = mapped_column(
         sa.ForeignKey("influences.id", ondelete="CASCADE"), index=True
     )
-    influence: Mapped["Influence"] = relationship(lazy="raise")
+    influence: Mapped["Influence"] = relationship(lazy="raise_on_sql")
     action: Mapped[str] = mapped_column(sa.String(10))  # created, changed, removed
     effect: Mapped[str] = mapped_column(sa.String(15))
     rationale: Mapped[str] = mapped_column(sa.Text, default="")
@@ -272,7 +272,7 @@ class ImpactReport(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id", ondelete="CASCADE"))
-    community: Mapped["Community"] = relationship(lazy="raise")
+    community: Mapped["Community"] = relationship(lazy="raise_on_sql")
     period_start: Mapped[date] = mapped_column(sa.Date)
     period_end: Mapped[date] = mapped_column(sa.Date)
     aim: Mapped[str] = mapped_column(sa.Text, default="")

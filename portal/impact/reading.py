@@ -152,9 +152,10 @@ def chosen_contributions(proposal, ids):
     ]
 
 
-def link_targets(proposal, community):
+def link_targets(proposal):
     """The proposal's decision, and choices "decision:ID" and "change:ID": only its own
     decision and the changes connected to it (`connected_to`)."""
+    community = proposal.community
     own = services.decision_of(proposal)
     changes = db.session.execute(
         sa.select(ServiceChange.id, ServiceChange.title)

@@ -6,6 +6,7 @@ flush; the request commits. A refusal raises `Refused` and changes nothing.
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from .. import dates, db, outbox, permissions, signals
 from ..accounts.models import User
@@ -36,8 +37,14 @@ from .models import (
 # Decisions ------------------------------------------------------------------------------
 
 
+_WITH_COMMUNITY = joinedload(Decision.community, innerjoin=True)
+
+
 def decision_of(proposal):
-    return db.session.scalar(sa.select(Decision).where(Decision.proposal_id == proposal.id))
+    """The decision on the proposal, with its community, or None."""
+    return db.session.scalar(
+        sa.select(Decision).options(_WITH_COMMUNITY).where(Decision.proposal_id == proposal.id)
+    )
 
 
 def decision_and_owner(proposal):
@@ -45,6 +52,7 @@ def decision_and_owner(proposal):
     when there is none."""
     row = db.session.execute(
         sa.select(Decision, User.display_name)
+        .options(_WITH_COMMUNITY)
         .outerjoin(User, User.id == Decision.owner_id)
         .where(Decision.proposal_id == proposal.id)
     ).first()
@@ -94,7 +102,6 @@ def owner_names(user_ids):
 def record_decision(
     actor,
     proposal,
-    community,
     *,
     summary,
     reasons,
@@ -110,6 +117,7 @@ def record_decision(
     The first time, every contributor is told (`tell_contributors`) and the
     proposal's followers through `signals.proposal_moved`; a correction tells nobody.
     """
+    community = proposal.community
     require(permissions.can_author(actor, community))
     if proposal.status() not in (CLOSED, DECIDED):
         raise Refused(_l("A decision can be recorded once the proposal has closed."))
@@ -130,9 +138,7 @@ def record_decision(
         raise Refused(_l("Enter the target date"))
     decision = decision_of(proposal)
     if decision is None:
-        decision = Decision(
-            proposal_id=proposal.id, community_id=community.id, created_by_id=actor.id
-        )
+        decision = Decision(proposal=proposal, community=community, created_by_id=actor.id)
         db.session.add(decision)
     decision.summary = summary
     decision.reasons = reasons
@@ -157,18 +163,19 @@ def record_decision(
         actor=actor,
     )
     if first:
-        tell_contributors(proposal, community, decision)
+        tell_contributors(proposal, decision)
         signals.proposal_moved.send(proposal, what="decision", by=actor)
     return decision
 
 
-def tell_contributors(proposal, community, decision):
+def tell_contributors(proposal, decision):
     """Tell each author of a view on the proposal (not withdrawn), once, of the decision.
 
     Anonymous and pseudonymous authors are told too, privately: the message
     goes to their own account, in their own language, and no staff page
     shows who received it. Returns how many people were told.
     """
+    community = proposal.community
     authors = db.session.scalars(
         sa.select(User)
         .where(
@@ -212,13 +219,12 @@ def decisions_of_community(community, limit=200):
 
 
 def get_change(change_id):
-    """The change and its community, or (None, None)."""
-    row = db.session.execute(
-        sa.select(ServiceChange, Community)
-        .join(Community, Community.id == ServiceChange.community_id)
+    """The change with its community, or None."""
+    return db.session.scalar(
+        sa.select(ServiceChange)
+        .options(joinedload(ServiceChange.community, innerjoin=True))
         .where(ServiceChange.id == change_id)
-    ).first()
-    return (row[0], row[1]) if row else (None, None)
+    )
 
 
 def _check_change(community, fields, change=None):
@@ -291,9 +297,7 @@ def create_change(actor, community, *, decision_ids=(), note="", **fields):
     values = _check_change(community, fields)
     decisions = _valid_decisions(community, decision_ids)
     today = dates.today()
-    change = ServiceChange(
-        community_id=community.id, created_by_id=actor.id, status_on=today, **values
-    )
+    change = ServiceChange(community=community, created_by_id=actor.id, status_on=today, **values)
     db.session.add(change)
     db.session.flush()
     db.session.add(
@@ -312,7 +316,8 @@ def create_change(actor, community, *, decision_ids=(), note="", **fields):
     return change
 
 
-def update_change(actor, change, community, *, decision_ids=(), **fields):
+def update_change(actor, change, *, decision_ids=(), **fields):
+    community = change.community
     require(permissions.can_author(actor, community))
     values = _check_change(community, fields, change)
     decisions = _valid_decisions(community, decision_ids)
@@ -386,11 +391,12 @@ def _refresh_parent(parent_id):
     db.session.flush()
 
 
-def move_change(actor, change, community, *, status, note, progress=None, occurred_on=None):
+def move_change(actor, change, *, status, note, progress=None, occurred_on=None):
     """Add a dated step to the change's history: a new status or new progress, with a note.
 
     A parent's progress comes from its parts, so it cannot be set by hand.
     """
+    community = change.community
     require(permissions.can_author(actor, community))
     if status not in CHANGE_STATUSES:
         raise Refused(_l("Choose a status"))
@@ -424,12 +430,13 @@ def move_change(actor, change, community, *, status, note, progress=None, occurr
     db.session.flush()
     _refresh_parent(change.parent_id)
     if moved:
-        _status_event(change, community, status, actor)
+        _status_event(change, status, actor)
         signals.change_moved.send(change, what="status", by=actor)
     return change
 
 
-def _status_event(change, community, status, actor):
+def _status_event(change, status, actor):
+    community = change.community
     number = db.session.scalar(
         sa.select(sa.func.count()).where(ChangeStatusEntry.change_id == change.id)
     )
@@ -454,7 +461,8 @@ def history(change):
     ).all()
 
 
-def add_milestone(actor, change, community, *, due_on, title, note=""):
+def add_milestone(actor, change, *, due_on, title, note=""):
+    community = change.community
     require(permissions.can_author(actor, community))
     title = _text({"title": title}, "title", _l("Enter a title for the milestone"), limit=150)
     if due_on is None:
@@ -485,8 +493,9 @@ def evaluation_of(change):
     return db.session.get(Evaluation, change.id)
 
 
-def record_evaluation(actor, change, community, *, worked, measured, learned):
+def record_evaluation(actor, change, *, worked, measured, learned):
     """Record whether the change worked. An implemented change moves on to `evaluated`."""
+    community = change.community
     require(permissions.can_author(actor, community))
     if worked not in WORKED_ANSWERS:
         raise Refused(_l("Say whether the change worked"))
@@ -507,7 +516,7 @@ def record_evaluation(actor, change, community, *, worked, measured, learned):
     evaluation.updated_at = utcnow()
     db.session.flush()
     if change.status == IMPLEMENTED:
-        move_change(actor, change, community, status=EVALUATED, note=learned, progress=100)
+        move_change(actor, change, status=EVALUATED, note=learned, progress=100)
     timeline.record(
         community.id,
         timeline.EVALUATION_RECORDED,

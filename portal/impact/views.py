@@ -7,12 +7,11 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import caching, permissions
+from .. import caching, loaders, permissions
 from ..briefings.models import PUBLIC
 from ..communities.services import NotAllowed
 from ..communities.timeline import TimelineEvent
 from ..communities.views import community_or_404
-from ..consultations import services as consultation_services
 from ..consultations.models import Contribution
 from ..db import utcnow
 from ..downloads import csv_download
@@ -59,9 +58,8 @@ def mine():
 
 
 def trace(proposal_id):
-    proposal, community = consultation_services.get(proposal_id)
-    if proposal is None or not permissions.can_read_consultation(current_user, proposal, community):
-        abort(404)
+    proposal = loaders.consultation(proposal_id)
+    community = proposal.community
     found = tracing.trace(proposal, member=permissions.is_member(current_user, community))
     svg, rows, both_ways = diagram.drawn(
         found,

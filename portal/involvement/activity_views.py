@@ -9,11 +9,10 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from .. import db, permissions
+from .. import db, loaders, permissions
 from ..accounts.models import User
 from ..communities.models import Community
 from ..communities.services import Refused
-from ..communities.views import community_or_404
 from ..i18n import Labels
 from ..pagination import paginate
 from . import payment_reading as reading
@@ -98,13 +97,6 @@ def coordinators_only(community):
         abort(403)
 
 
-def live_community_or_404(slug):
-    community = community_or_404(slug)
-    if community.is_archived:
-        abort(404)
-    return community
-
-
 def managed_community(community):
     """Coordinators go on; other members may know the community's activities exist (403);
     everyone else may not (404)."""
@@ -147,7 +139,7 @@ def _back_to_activity(activity):
 
 @login_required
 def activities(slug):
-    community = live_community_or_404(slug)
+    community = loaders.live_community(slug)
     coordinators_only(community)
     years = reading.activity_years(community)
     form = ActivityFilterForm(request.args)
@@ -220,7 +212,7 @@ def _activity_form_page(form, community, activity=None, status=200):
 
 @login_required
 def new_activity(slug):
-    community = live_community_or_404(slug)
+    community = loaders.live_community(slug)
     coordinators_only(community)
     form = _activity_form(community)
     if not form.validate_on_submit():

@@ -40,7 +40,7 @@ class InvolvementActivity(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id", ondelete="CASCADE"))
-    community: Mapped["Community"] = relationship(lazy="raise")
+    community: Mapped["Community"] = relationship(lazy="raise_on_sql")
     kind: Mapped[str] = mapped_column(sa.String(20))
     title: Mapped[str] = mapped_column(sa.String(150))
     held_on: Mapped[date] = mapped_column(sa.Date)
@@ -49,7 +49,7 @@ class InvolvementActivity(Base):
     proposal_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("proposals.id", ondelete="SET NULL")
     )
-    proposal: Mapped["Proposal | None"] = relationship(lazy="raise")
+    proposal: Mapped["Proposal | None"] = relationship(lazy="raise_on_sql")
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
@@ -71,9 +71,9 @@ class Participation(Base):
     activity_id: Mapped[int] = mapped_column(
         sa.ForeignKey("involvement_activities.id", ondelete="CASCADE")
     )
-    activity: Mapped["InvolvementActivity"] = relationship(lazy="raise")
+    activity: Mapped["InvolvementActivity"] = relationship(lazy="raise_on_sql")
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
-    user: Mapped["User"] = relationship(lazy="raise", foreign_keys=[user_id])
+    user: Mapped["User"] = relationship(lazy="raise_on_sql", foreign_keys=[user_id])
     attended: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -150,7 +150,7 @@ class Payment(Base):
     activity_id: Mapped[int] = mapped_column(
         sa.ForeignKey("involvement_activities.id", ondelete="CASCADE")
     )
-    activity: Mapped["InvolvementActivity"] = relationship(lazy="raise")
+    activity: Mapped["InvolvementActivity"] = relationship(lazy="raise_on_sql")
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     rate_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("payment_rates.id", ondelete="SET NULL")
@@ -196,12 +196,12 @@ class ExpenseClaim(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id", ondelete="CASCADE"))
-    community: Mapped["Community"] = relationship(lazy="raise")
+    community: Mapped["Community"] = relationship(lazy="raise_on_sql")
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     activity_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("involvement_activities.id", ondelete="SET NULL")
     )
-    activity: Mapped["InvolvementActivity | None"] = relationship(lazy="raise")
+    activity: Mapped["InvolvementActivity | None"] = relationship(lazy="raise_on_sql")
     category: Mapped[str] = mapped_column(sa.String(15))
     amount: Mapped[Decimal] = mapped_column(MONEY)
     approved_amount: Mapped[Decimal | None] = mapped_column(MONEY)

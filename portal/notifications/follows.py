@@ -8,6 +8,7 @@ same transaction (for example, as a contributor told of the decision).
 """
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from .. import db, outbox, permissions
 from ..accounts.models import User
@@ -100,7 +101,7 @@ def on_proposal_moved(proposal, what, by=None, **_details):
     community = db.session.get(Community, proposal.community_id)
     link = public_url("consultations.show", proposal_id=proposal.id)
     for person in _followers(Follow.proposal_id == proposal.id, by, key):
-        if not permissions.can_follow_proposal(person, proposal, community):
+        if not permissions.can_follow_proposal(person, proposal):
             continue
         outbox.queue(
             person,
@@ -123,10 +124,9 @@ def change_event_key(change, what):
 def on_change_moved(change, what, by=None, **_details):
     """Tell the change's followers (who may still read it) that it moved or was evaluated."""
     key = change_event_key(change, what)
-    community = db.session.get(Community, change.community_id)
     link = public_url("impact.change", change_id=change.id)
     for person in _followers(Follow.change_id == change.id, by, key):
-        if not permissions.can_follow_change(person, change, community):
+        if not permissions.can_follow_change(person, change):
             continue
         outbox.queue(
             person,
@@ -140,8 +140,18 @@ def on_change_moved(change, what, by=None, **_details):
 
 
 def proposal_of(proposal_id):
-    return db.session.get(Proposal, proposal_id)
+    """The proposal with its community, or None."""
+    return db.session.scalar(
+        sa.select(Proposal)
+        .options(joinedload(Proposal.community, innerjoin=True))
+        .where(Proposal.id == proposal_id)
+    )
 
 
 def change_of(change_id):
-    return db.session.get(ServiceChange, change_id)
+    """The change with its community, or None."""
+    return db.session.scalar(
+        sa.select(ServiceChange)
+        .options(joinedload(ServiceChange.community, innerjoin=True))
+        .where(ServiceChange.id == change_id)
+    )

@@ -7,8 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import db, permissions
-from ..communities.models import Community
+from .. import permissions
 from ..outbox import OutboxMessage
 from ..pagination import paginate
 from . import follows, services
@@ -111,8 +110,7 @@ def preferences():
 @login_required
 def follow_proposal(proposal_id):
     proposal = follows.proposal_of(proposal_id)
-    community = db.session.get(Community, proposal.community_id) if proposal else None
-    if proposal is None or not permissions.can_follow_proposal(current_user, proposal, community):
+    if proposal is None or not permissions.can_follow_proposal(current_user, proposal):
         abort(404)
     if request.form.get("action") == "stop":
         follows.unfollow(current_user, proposal=proposal)
@@ -126,8 +124,7 @@ def follow_proposal(proposal_id):
 @login_required
 def follow_change(change_id):
     change = follows.change_of(change_id)
-    community = db.session.get(Community, change.community_id) if change else None
-    if change is None or not permissions.can_follow_change(current_user, change, community):
+    if change is None or not permissions.can_follow_change(current_user, change):
         abort(404)
     if request.form.get("action") == "stop":
         follows.unfollow(current_user, change=change)

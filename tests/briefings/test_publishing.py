@@ -40,7 +40,7 @@ def draft(world, body=factories.PLAIN_BODY, author="professional"):
 def test_a_professional_publishes_a_plain_briefing_as_version_one(world):
     briefing = draft(world)
     version = services.publish(
-        world["people"]["professional"], briefing, world["a"], change_note="First version"
+        world["people"]["professional"], briefing, change_note="First version"
     )
     assert (version.number, briefing.version_number) == (1, 1)
     assert version.reading_age <= world["a"].target_reading_age
@@ -50,9 +50,9 @@ def test_a_professional_publishes_a_plain_briefing_as_version_one(world):
 
 def test_each_publish_is_a_new_numbered_version_and_old_ones_stay(world):
     briefing, professional = draft(world), world["people"]["professional"]
-    services.publish(professional, briefing, world["a"], change_note="First version")
-    services.update_draft(professional, briefing, world["a"], title="Evening clinic: new times")
-    services.publish(professional, briefing, world["a"], change_note="New times")
+    services.publish(professional, briefing, change_note="First version")
+    services.update_draft(professional, briefing, title="Evening clinic: new times")
+    services.publish(professional, briefing, change_note="New times")
     first, second = versions_of(briefing)
     assert (first.title, second.title) == (
         "Evening chemotherapy clinic",
@@ -72,11 +72,9 @@ def test_a_published_version_cannot_be_changed(world):
 
 def test_nothing_to_publish_when_nothing_changed(world):
     briefing = world["briefings"]["public"]
-    services.update_draft(
-        world["people"]["professional"], briefing, world["a"], title=briefing.title
-    )
+    services.update_draft(world["people"]["professional"], briefing, title=briefing.title)
     with pytest.raises(services.Refused, match="no changes"):
-        services.publish(world["people"]["professional"], briefing, world["a"], change_note="Again")
+        services.publish(world["people"]["professional"], briefing, change_note="Again")
 
 
 def test_a_professional_cannot_publish_above_the_target(world):
@@ -85,7 +83,6 @@ def test_a_professional_cannot_publish_above_the_target(world):
         services.publish(
             world["people"]["professional"],
             briefing,
-            world["a"],
             change_note="First",
             override_reason="I am sure",
         )
@@ -96,11 +93,10 @@ def test_a_coordinator_must_give_a_reason_to_publish_above_the_target(world):
     briefing = draft(world, body=HARD)
     coordinator = world["people"]["coordinator"]
     with pytest.raises(services.NeedsReason):
-        services.publish(coordinator, briefing, world["a"], change_note="First")
+        services.publish(coordinator, briefing, change_note="First")
     version = services.publish(
         coordinator,
         briefing,
-        world["a"],
         change_note="First",
         override_reason="Clinical wording agreed with the network.",
     )
@@ -113,7 +109,6 @@ def test_a_reason_given_below_the_target_is_not_recorded_as_an_override(world):
     version = services.publish(
         world["people"]["coordinator"],
         briefing,
-        world["a"],
         change_note="First",
         override_reason="x",
     )
@@ -124,18 +119,18 @@ def test_a_reason_given_below_the_target_is_not_recorded_as_an_override(world):
 def test_people_who_are_not_authors_of_the_community_cannot_publish(world, role):
     briefing = draft(world)
     with pytest.raises(services.NotAllowed):
-        services.publish(world["people"][role], briefing, world["a"], change_note="First")
+        services.publish(world["people"][role], briefing, change_note="First")
 
 
 def test_translations_are_not_gated_on_english_scores(world):
     original = world["briefings"]["public"]
     professional = world["people"]["professional"]
-    welsh = services.add_translation(professional, original, world["a"], "cy")
-    services.update_draft(professional, welsh, world["a"], title="Clinig gyda'r nos", body=HARD)
-    version = services.publish(professional, welsh, world["a"], change_note="Cyfieithiad")
+    welsh = services.add_translation(professional, original, "cy")
+    services.update_draft(professional, welsh, title="Clinig gyda'r nos", body=HARD)
+    version = services.publish(professional, welsh, change_note="Cyfieithiad")
     assert version.reading_age is None and version.target_reading_age is None
     with pytest.raises(services.Refused, match="already has"):
-        services.add_translation(professional, original, world["a"], "cy")
+        services.add_translation(professional, original, "cy")
 
 
 # Through the pages ----------------------------------------------------------
@@ -251,10 +246,9 @@ def test_comparing_versions_shows_the_words_added_and_removed(client, world):
     services.update_draft(
         professional,
         briefing,
-        world["a"],
         body=factories.PLAIN_BODY.replace("5pm to 9pm", "4pm to 8pm"),
     )
-    services.publish(professional, briefing, world["a"], change_note="New times")
+    services.publish(professional, briefing, change_note="New times")
     page = client.get(f"/briefings/{briefing.id}/compare?old=1&new=2").get_data(as_text=True)
     removed = re.findall(r"<del>.*?</span>(.*?)<span", page)
     added = re.findall(r"<ins>.*?</span>(.*?)<span", page)

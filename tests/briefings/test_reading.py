@@ -52,16 +52,15 @@ def test_filters_by_community_and_language(client, world):
 
 def _welsh(world):
     professional = world["people"]["professional"]
-    welsh = services.add_translation(professional, world["briefings"]["public"], world["a"], "cy")
+    welsh = services.add_translation(professional, world["briefings"]["public"], "cy")
     services.update_draft(
         professional,
         welsh,
-        world["a"],
         title="Clinig gyda'r nos",
         summary="Rydym yn bwriadu agor gyda'r nos.",
         body="Bydd yr uned ar agor o 5pm tan 9pm.",
     )
-    services.publish(professional, welsh, world["a"], change_note="Cyfieithiad cyntaf")
+    services.publish(professional, welsh, change_note="Cyfieithiad cyntaf")
     return welsh
 
 
@@ -93,11 +92,9 @@ def test_a_reader_can_choose_the_original_language(client, world):
 
 def test_arabic_briefings_read_right_to_left(client, world):
     professional = world["people"]["professional"]
-    arabic = services.add_translation(professional, world["briefings"]["public"], world["a"], "ar")
-    services.update_draft(
-        professional, arabic, world["a"], title="عيادة مسائية", body="ستفتح الوحدة مساءً."
-    )
-    services.publish(professional, arabic, world["a"], change_note="الترجمة الأولى")
+    arabic = services.add_translation(professional, world["briefings"]["public"], "ar")
+    services.update_draft(professional, arabic, title="عيادة مسائية", body="ستفتح الوحدة مساءً.")
+    services.publish(professional, arabic, change_note="الترجمة الأولى")
     page = client.get(f"/briefings/{arabic.id}").get_data(as_text=True)
     assert '<div class="chorus-document" lang="ar" dir="rtl">' in page
     assert "ستفتح الوحدة مساءً." in page
@@ -162,10 +159,10 @@ def test_a_briefing_page_costs_the_same_statements_however_much_it_holds(
     professional, briefing = world["people"]["professional"], world["briefings"]["public"]
     for number in range(extra):
         factories.make_term(f"word{number}", "An explanation.")
-        services.update_draft(professional, briefing, world["a"], title=f"Title {number}")
-        services.publish(professional, briefing, world["a"], change_note=f"Change {number}")
+        services.update_draft(professional, briefing, title=f"Title {number}")
+        services.publish(professional, briefing, change_note=f"Change {number}")
         reader = factories.make_user()
-        services.save_feedback(reader, briefing, world["a"], useful=True, comment="Good")
+        services.save_feedback(reader, briefing, useful=True, comment="Good")
     sign_in_as(client, world["people"]["lay"])
     client.get(f"/briefings/{briefing.id}")
     with count_queries() as statements:

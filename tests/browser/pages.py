@@ -465,20 +465,17 @@ def _briefing_with_long_addresses(then_path=""):
                 briefings.publish(
                     coordinator,
                     briefing,
-                    community,
                     change_note="First version.",
                     override_reason=reason,
                 )
                 briefings.update_draft(
                     coordinator,
                     briefing,
-                    community,
                     body=f"{briefing.body}\n\nSee also {LONG_ADDRESS}/\n",
                 )
                 briefings.publish(
                     coordinator,
                     briefing,
-                    community,
                     change_note=f"Added {LONG_ADDRESS}/",
                     override_reason=reason,
                 )
@@ -595,7 +592,6 @@ def _lay_draft(proposal):
     consultation_contributions.save_draft(
         _demo_person(ROLE_EMAILS["lay"]),
         proposal,
-        communities.get_by_slug("chemo-day-unit"),
         {f"q{first.id}": ["Evenings would help, if"], "identity": ["anonymous"]},
     )
 
@@ -652,7 +648,6 @@ def _reviewed():
         lay,
         mine,
         proposal,
-        community,
         [text, scale, one, many],
         identity="named",
         quote_consent=True,
@@ -681,7 +676,6 @@ def _reviewed():
     meeting = moderation.record_offline(
         coordinator,
         proposal,
-        community,
         [text, scale, one, many],
         source="meeting",
         source_date=(utcnow() - timedelta(days=2)).date(),
@@ -694,13 +688,11 @@ def _reviewed():
     review.add_theme(professional, [daniel], review.theme_named(proposal, "Childcare"))
     review.respond(professional, [mine], "Thank you. We are asking about transport home after 8pm.")
     review.acknowledge(professional, [meeting])
-    moderation.report(
-        professional, daniel, community, "It says which school, so it could identify them."
-    )
-    moderation.report(professional, carol, community, "It names a nurse.")
-    moderation.hide(coordinator, carol, community, "It names a member of staff.")
+    moderation.report(professional, daniel, "It says which school, so it could identify them.")
+    moderation.report(professional, carol, "It names a nurse.")
+    moderation.hide(coordinator, carol, "It names a member of staff.")
     moderation.approve_quote(
-        coordinator, mine, community, "An evening visit would help me a lot. I work in the day."
+        coordinator, mine, "An evening visit would help me a lot. I work in the day."
     )
     return proposal
 
@@ -729,7 +721,6 @@ def _window(then_path="", *, paused=False):
                 window.pause(
                     _demo_person(ROLE_EMAILS["professional"]),
                     proposal,
-                    communities.get_by_slug("chemo-day-unit"),
                     reason="A question had a mistake in it. We are putting it right.",
                 )
             db.session.commit()
@@ -745,14 +736,12 @@ def _heard(published):
         from portal.consultations import heard
 
         with server.app.test_request_context():
-            community = communities.get_by_slug("chemo-day-unit")
             author = _demo_person(ROLE_EMAILS["professional"])
             proposal = new_open_proposal("What we heard")
             questions = consultations.questions(proposal)
             contribution, _new = consultation_contributions.submit(
                 _demo_person(ROLE_EMAILS["lay"]),
                 proposal,
-                community,
                 questions,
                 key=uuid.uuid4().hex,
                 identity="named",
@@ -765,7 +754,7 @@ def _heard(published):
             review.add_theme(author, [contribution], review.theme_named(proposal, "Evenings"))
             factories.close(proposal)
             if published:
-                heard.publish(author, proposal, community)
+                heard.publish(author, proposal)
             db.session.commit()
             return f"/proposals/{proposal.id}/heard"
 

@@ -193,7 +193,7 @@ def test_lay_partner_gives_views_on_a_proposal_with_the_keyboard_alone(keyboard_
     )
     with live_server.app.test_request_context():
         lay = accounts.find_by_email(ROLE_EMAILS["lay"])
-        proposal, _community = services.get(proposal_id)
+        proposal = services.get(proposal_id)
         sent = contributions.own(lay, proposal)
         assert sent is not None
         assert page.url == live_server(f"/contributions/{sent.id}?sent=1")

@@ -15,7 +15,7 @@ from portal import db
 from portal.accounts.models import User
 from portal.communities.models import Community
 from portal.consultations import contributions, services
-from portal.consultations.models import Contribution, Proposal
+from portal.consultations.models import Contribution
 from tests import factories
 
 pytestmark = pytest.mark.postgresql_only
@@ -53,14 +53,12 @@ def committed(app, engine):
 def _submit(app, community_id, proposal_id, person_id, key, errors):
     try:
         with app.test_request_context():
-            community = db.session.get(Community, community_id)
-            proposal = db.session.get(Proposal, proposal_id)
+            proposal = services.get(proposal_id)
             person = db.session.get(User, person_id)
             questions = services.questions(proposal)
             contributions.submit(
                 person,
                 proposal,
-                community,
                 questions,
                 key=key,
                 identity="anonymous",

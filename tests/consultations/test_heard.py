@@ -29,7 +29,6 @@ def heard_world(world, make_user):
     meeting = moderation.record_offline(
         coordinator,
         proposal,
-        a,
         questions,
         source="meeting",
         source_date=date.today(),
@@ -42,7 +41,7 @@ def heard_world(world, make_user):
     review.add_theme(professional, [meeting], review.theme_named(proposal, "Parking"))
     review.add_theme(professional, [withdrawn], review.theme_named(proposal, "Withdrawn only"))
     moderation.approve_quote(
-        coordinator, world["contribution"], a, "I would come in the evening after work."
+        coordinator, world["contribution"], "I would come in the evening after work."
     )
     factories.close(proposal)
     return world
@@ -83,7 +82,7 @@ def test_only_the_author_and_coordinators_publish_it_and_only_once_closed(client
     colleague = make_user(email="colleague@example.org", display_name="Dr Colleague")
     factories.make_membership(colleague, a, "professional")
     with pytest.raises(heard.Refused):
-        heard.publish(world["people"]["coordinator"], proposal, a)  # still open
+        heard.publish(world["people"]["coordinator"], proposal)  # still open
     assert proposal.status() == OPEN
     factories.close(proposal)
     sign_in_as(client, colleague)
@@ -91,7 +90,7 @@ def test_only_the_author_and_coordinators_publish_it_and_only_once_closed(client
     assert post_form(client, f"/proposals/{proposal.id}/heard/publish").status_code == 403
     db.session.refresh(proposal)
     assert proposal.heard_published_at is None
-    heard.publish(world["people"]["coordinator"], proposal, a)
+    heard.publish(world["people"]["coordinator"], proposal)
     assert proposal.heard_published_at is not None
 
 
@@ -114,7 +113,7 @@ def test_the_summary_page_costs_the_same_queries_however_many_views(
             [view],
             review.theme_named(proposal, f"T{number}"),
         )
-        moderation.approve_quote(heard_world["people"]["coordinator"], view, a, f"Quote {number}")
+        moderation.approve_quote(heard_world["people"]["coordinator"], view, f"Quote {number}")
     factories.close(proposal)
     with count_queries() as many:
         page = client.get(path)

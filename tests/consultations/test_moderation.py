@@ -133,12 +133,12 @@ def test_a_coordinator_records_a_letter_from_a_member(client, world, make_user):
 def test_members_report_with_a_reason(world):
     contribution = world["contribution"]
     try:
-        moderation.report(world["people"]["professional"], contribution, world["a"], " ")
+        moderation.report(world["people"]["professional"], contribution, " ")
     except moderation.Refused as refusal:
         assert "Say what is wrong" in str(refusal.message)
     else:
         raise AssertionError("an empty report was accepted")
-    moderation.report(world["people"]["lay"], contribution, world["a"], "Rude")
+    moderation.report(world["people"]["lay"], contribution, "Rude")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Report)) == 2
 
 

@@ -164,13 +164,13 @@ def test_publishing_needs_questions_and_a_closing_time_in_the_future(world):
         affects="A",
     )
     with pytest.raises(services.Refused, match="at least one question"):
-        services.publish(professional, proposal, a)
-    services.save_question(professional, proposal, a, prompt="Why?", kind="text")
+        services.publish(professional, proposal)
+    services.save_question(professional, proposal, prompt="Why?", kind="text")
     with pytest.raises(services.Refused, match="closing time"):
-        services.publish(professional, proposal, a)
+        services.publish(professional, proposal)
     proposal.closes_at = utcnow() - timedelta(days=1)
     with pytest.raises(services.Refused, match="closing time"):
-        services.publish(professional, proposal, a)
+        services.publish(professional, proposal)
 
 
 def test_the_summary_above_target_needs_a_coordinator_and_a_reason(world):
@@ -179,10 +179,10 @@ def test_the_summary_above_target_needs_a_coordinator_and_a_reason(world):
     proposal.summary = HARD
     proposal.closes_at = utcnow() + timedelta(days=10)
     with pytest.raises(services.Refused, match="ask a coordinator"):
-        services.publish(world["people"]["professional"], proposal, a)
+        services.publish(world["people"]["professional"], proposal)
     with pytest.raises(services.NeedsReason):
-        services.publish(world["people"]["coordinator"], proposal, a)
-    services.publish(world["people"]["coordinator"], proposal, a, override_reason="Agreed wording")
+        services.publish(world["people"]["coordinator"], proposal)
+    services.publish(world["people"]["coordinator"], proposal, override_reason="Agreed wording")
     assert proposal.override_reason == "Agreed wording" and proposal.reading_age > 11
 
 
@@ -205,7 +205,7 @@ def test_a_scheduled_proposal_is_announced_when_it_opens(world):
     proposal = factories.make_proposal(a, professional, status="draft")
     proposal.opens_at = utcnow() + timedelta(days=1)
     proposal.closes_at = utcnow() + timedelta(days=10)
-    services.publish(professional, proposal, a)
+    services.publish(professional, proposal)
     assert proposal.status() == "upcoming" and announced_to(proposal) == []
     assert services.announce_due() == 0
     assert services.announce_due(now=utcnow() + timedelta(days=2)) == 1
@@ -217,21 +217,21 @@ def test_a_scheduled_proposal_is_announced_when_it_opens(world):
 
 
 def test_questions_are_fixed_once_open_but_one_can_be_added_with_a_note(world):
-    proposal, a = world["proposals"]["open"], world["a"]
+    proposal, _a = world["proposals"]["open"], world["a"]
     professional = world["people"]["professional"]
     question = services.questions(proposal)[0]
     with pytest.raises(services.Refused, match="cannot change"):
         services.save_question(
-            professional, proposal, a, question=question, prompt="New words", kind="text"
+            professional, proposal, question=question, prompt="New words", kind="text"
         )
     with pytest.raises(services.NeedsNote):
-        services.save_question(professional, proposal, a, prompt="Parking?", kind="text")
+        services.save_question(professional, proposal, prompt="Parking?", kind="text")
     added = services.save_question(
-        professional, proposal, a, prompt="Parking?", kind="text", added_note="Many asked."
+        professional, proposal, prompt="Parking?", kind="text", added_note="Many asked."
     )
     assert added.added_note == "Many asked." and not added.required
     with pytest.raises(services.Refused, match="fixed"):
-        services.move_question(professional, proposal, a, question, 1)
+        services.move_question(professional, proposal, question, 1)
 
 
 def test_members_see_open_proposals_on_the_community_page_and_others_do_not(client, world):
@@ -244,11 +244,10 @@ def test_members_see_open_proposals_on_the_community_page_and_others_do_not(clie
 
 
 def test_the_proposal_lists_its_briefings_and_the_briefing_lists_it(client, world):
-    proposal, a = world["proposals"]["draft"], world["a"]
+    proposal, _a = world["proposals"]["draft"], world["a"]
     services.update(
         world["people"]["professional"],
         proposal,
-        a,
         briefing_ids=[world["briefings"]["public"].id, world["briefings"]["draft"].id],
     )
     assert services.linked_briefing_ids(proposal) == [world["briefings"]["public"].id]
@@ -281,7 +280,7 @@ def test_the_outbox_worker_announces_proposals_as_they_open(app, world):
     proposal = factories.make_proposal(a, professional, status="draft")
     proposal.opens_at = utcnow() + timedelta(seconds=1)
     proposal.closes_at = utcnow() + timedelta(days=10)
-    services.publish(professional, proposal, a)
+    services.publish(professional, proposal)
     proposal.opens_at = utcnow() - timedelta(minutes=1)  # its time has come
     db.session.flush()
     result = app.test_cli_runner().invoke(args=["outbox", "send"])
@@ -297,5 +296,5 @@ def test_an_upcoming_proposal_keeps_a_sensible_window(world):
     proposal = factories.make_proposal(a, professional, status="upcoming")
     closes = proposal.closes_at
     with pytest.raises(services.Refused, match="closing time"):
-        services.update(professional, proposal, a, opens_at=proposal.opens_at, closes_at=None)
+        services.update(professional, proposal, opens_at=proposal.opens_at, closes_at=None)
     assert proposal.closes_at == closes  # nothing changed

@@ -134,7 +134,6 @@ def test_a_changed_answer_is_found_by_its_new_words_only(world, said):
         db.session.get(User, contribution.author_id),
         contribution,
         proposal,
-        world["a"],
         questions,
         identity="named",
         quote_consent=False,
@@ -167,7 +166,7 @@ def test_deleted_answers_are_no_longer_found(world, said):
 
 def test_hidden_contributions_are_not_found(world, said):
     contribution = said["bus"]
-    moderation.hide(world["people"]["coordinator"], contribution, world["a"], "It names a nurse.")
+    moderation.hide(world["people"]["coordinator"], contribution, "It names a nurse.")
     assert keys(said, found(world, "bus")) == set()
     assert said["bus"].id in found(world, "")  # still in the inbox, without a search
 

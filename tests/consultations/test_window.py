@@ -149,7 +149,7 @@ def test_a_pause_stops_new_views_until_it_resumes(client, world, make_user):
     a, proposal = world["a"], world["proposals"]["open"]
     newcomer = make_user(email="new@example.org", display_name="New Person")
     factories.make_membership(newcomer, a)
-    window.pause(world["people"]["professional"], proposal, a, reason="A mistake in question 2")
+    window.pause(world["people"]["professional"], proposal, reason="A mistake in question 2")
     assert proposal.status() == "paused"
     sign_in_as(client, newcomer)
     page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
@@ -157,7 +157,7 @@ def test_a_pause_stops_new_views_until_it_resumes(client, world, make_user):
     assert client.get(f"/proposals/{proposal.id}/contribute").status_code == 302
     with pytest.raises(contributions.Refused):
         factories.make_contribution(proposal, a, newcomer)
-    window.resume(world["people"]["coordinator"], proposal, a, reason="Question 2 is fixed")
+    window.resume(world["people"]["coordinator"], proposal, reason="Question 2 is fixed")
     assert proposal.status() == "open"
     assert factories.make_contribution(proposal, a, newcomer).id
 
@@ -169,7 +169,7 @@ def test_only_the_author_and_coordinators_move_the_window(client, world, make_us
     sign_in_as(client, colleague)
     assert client.get(f"/proposals/{proposal.id}/window/pause").status_code == 403
     with pytest.raises(NotAllowed):
-        window.pause(colleague, proposal, a, reason="No")
+        window.pause(colleague, proposal, reason="No")
     assert proposal.paused_at is None
     sign_in_as(client, world["people"]["coordinator"])
     assert client.get(f"/proposals/{proposal.id}/window/pause").status_code == 200
@@ -188,7 +188,6 @@ def _link_while_open(world):
     influence.link(
         world["people"]["professional"],
         proposal,
-        a,
         target=f"change:{change.id}",
         effect="adopted",
         rationale="Evening hours were asked for.",
@@ -214,7 +213,7 @@ def test_a_link_on_an_open_proposal_is_a_draft_nobody_is_told_of(client, world):
 
 def test_closing_early_tells_held_outcomes_once(client, world):
     proposal = _link_while_open(world)
-    window.close_early(world["people"]["coordinator"], proposal, world["a"], reason="Enough")
+    window.close_early(world["people"]["coordinator"], proposal, reason="Enough")
     assert world["contribution"].outcome == "shaped"
     assert [m.to_email for m in messages("contribution_outcome")] == ["lay@example.org"]
     assert influence.release_due() == 0
@@ -241,16 +240,16 @@ def test_closing_by_time_tells_held_outcomes_once_from_the_worker(app, world):
 
 
 def test_history_and_proposal_page_cost_the_same_queries_however_long(client, world, count_queries):
-    a, proposal = world["a"], world["proposals"]["open"]
+    _a, proposal = world["a"], world["proposals"]["open"]
     author = world["people"]["professional"]
-    window.pause(author, proposal, a, reason="One")
+    window.pause(author, proposal, reason="One")
     sign_in_as(client, author)
     client.get(f"/proposals/{proposal.id}")
     with count_queries() as few:
         assert client.get(f"/proposals/{proposal.id}").status_code == 200
     for number in range(10):
-        window.resume(author, proposal, a, reason=f"Back {number}")
-        window.pause(author, proposal, a, reason=f"Again {number}")
+        window.resume(author, proposal, reason=f"Back {number}")
+        window.pause(author, proposal, reason=f"Again {number}")
     with count_queries() as many:
         page = client.get(f"/proposals/{proposal.id}")
     assert page.status_code == 200 and len(many) == len(few)

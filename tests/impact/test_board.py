@@ -19,7 +19,6 @@ def _link(impact, change, effect="adopted", **sources):
     return influence.link(
         impact["people"]["professional"],
         impact["proposal"],
-        impact["a"],
         target=f"change:{change.id}",
         effect=effect,
         rationale="" if effect != "not_adopted" else "It costs too much.",
@@ -42,12 +41,10 @@ def test_visitors_see_public_changes_with_what_was_said_and_done(client, impact)
     change, author = impact["change"], impact["people"]["coordinator"]
     _link(impact, change, theme=impact["weekend_theme"])
     _link(impact, change, "informed", contributions=[impact["pseudonym"]])
-    moderation.approve_quote(author, impact["named"], impact["a"], "Evenings would help me.")
+    moderation.approve_quote(author, impact["named"], "Evenings would help me.")
     from portal.impact import services
 
-    services.move_change(
-        author, change, impact["a"], status="in_progress", note="Staff are being trained."
-    )
+    services.move_change(author, change, status="in_progress", note="Staff are being trained.")
     html = _board(client)
     assert _titles(html) == [change.title]
     assert "Alpha clinic" in html and "In progress" in html
@@ -91,7 +88,7 @@ def test_the_board_shows_nothing_members_only_and_no_quote_without_consent(clien
 def test_withdrawn_contributions_are_neither_counted_nor_quoted(client, impact):
     _link(impact, impact["change"], theme=impact["weekend_theme"])
     moderation.approve_quote(
-        impact["people"]["coordinator"], impact["named"], impact["a"], "Please do evenings."
+        impact["people"]["coordinator"], impact["named"], "Please do evenings."
     )
     impact["named"].withdrawn_at = utcnow()
     db.session.flush()
@@ -105,7 +102,7 @@ def test_each_change_shows_at_most_two_quotes(client, impact):
     _link(impact, impact["change"], theme=impact["weekend_theme"])
     coordinator = impact["people"]["coordinator"]
     for text in ("First quote", "Second quote", "Third quote"):
-        moderation.approve_quote(coordinator, impact["named"], impact["a"], text)
+        moderation.approve_quote(coordinator, impact["named"], text)
     html = _board(client)
     assert len(re.findall(r"“(First|Second|Third) quote”", html)) == 2
 

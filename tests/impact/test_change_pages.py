@@ -348,7 +348,6 @@ def test_the_change_page_counts_what_lay_partners_said_without_names(client, imp
     influence.link(
         author,
         impact["proposal"],
-        impact["a"],
         target=target,
         effect="adopted",
         rationale="",
@@ -357,7 +356,6 @@ def test_the_change_page_counts_what_lay_partners_said_without_names(client, imp
     influence.link(
         author,
         impact["proposal"],
-        impact["a"],
         target=target,
         effect="not_adopted",
         rationale="Too costly.",
@@ -418,7 +416,6 @@ def test_the_change_page_costs_the_same_statements_with_more_links(client, impac
     influence.link(
         impact["people"]["professional"],
         impact["proposal"],
-        impact["a"],
         target=f"change:{change.id}",
         effect="adopted",
         rationale="",

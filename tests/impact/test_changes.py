@@ -29,7 +29,6 @@ def test_a_decision_waits_for_the_proposal_to_close(world):
         services.record_decision(
             world["people"]["professional"],
             proposal,
-            world["a"],
             summary="Yes",
             reasons="Because",
             decided_by="Board",
@@ -55,11 +54,11 @@ def test_a_decision_needs_what_why_who_and_a_past_date(world):
     ]:
         with pytest.raises(Refused, match=message):
             services.record_decision(
-                world["people"]["professional"], proposal, world["a"], **{**fields, name: value}
+                world["people"]["professional"], proposal, **{**fields, name: value}
             )
     assert proposal.decided_at is None
     with pytest.raises(NotAllowed):
-        services.record_decision(world["people"]["lay"], proposal, world["a"], **fields)
+        services.record_decision(world["people"]["lay"], proposal, **fields)
 
 
 def test_changing_a_decision_keeps_one_decision_per_proposal(world):
@@ -76,13 +75,12 @@ def test_a_parent_shows_the_mean_of_its_parts_or_their_weighted_share(world):
     parent = factories.make_change(a, professional, title="Evening services")
     one = factories.make_change(a, professional, title="Clinic", parent_id=parent.id)
     two = factories.make_change(a, professional, title="Pharmacy", parent_id=parent.id)
-    services.move_change(professional, one, a, status="in_progress", note="Started", progress=80)
-    services.move_change(professional, two, a, status="in_progress", note="Started", progress=20)
+    services.move_change(professional, one, status="in_progress", note="Started", progress=80)
+    services.move_change(professional, two, status="in_progress", note="Started", progress=20)
     assert parent.progress == 50
     services.update_change(
         professional,
         one,
-        a,
         title="Clinic",
         description="d",
         service_area="s",
@@ -91,7 +89,7 @@ def test_a_parent_shows_the_mean_of_its_parts_or_their_weighted_share(world):
     )
     assert parent.progress == round((80 * 3 + 20 * 1) / 4)
     # A parent's own progress cannot be set by hand: it follows its parts.
-    services.move_change(professional, parent, a, status="in_progress", note="Going", progress=5)
+    services.move_change(professional, parent, status="in_progress", note="Going", progress=5)
     assert parent.progress == 65
 
 
@@ -110,7 +108,6 @@ def test_a_change_cannot_be_its_own_part(world):
         services.update_change(
             professional,
             parent,
-            a,
             title="Parent",
             description="d",
             service_area="s",
@@ -124,16 +121,15 @@ def test_moving_a_change_on_keeps_a_dated_history_and_marks_the_timeline(world):
     services.move_change(
         professional,
         change,
-        a,
         status="in_progress",
         note="Staff hired",
         progress=40,
         occurred_on=date.today() - timedelta(days=3),
     )
     services.move_change(
-        professional, change, a, status="in_progress", note="Rota agreed", progress=60
+        professional, change, status="in_progress", note="Rota agreed", progress=60
     )
-    services.move_change(professional, change, a, status="implemented", note="Open now")
+    services.move_change(professional, change, status="implemented", note="Open now")
     entries = db.session.scalars(
         sa.select(ChangeStatusEntry)
         .where(ChangeStatusEntry.change_id == change.id)
@@ -149,19 +145,18 @@ def test_moving_a_change_on_keeps_a_dated_history_and_marks_the_timeline(world):
     assert sorted(e.detail for e in moves) == ["implemented", "in_progress"]
     assert not any(e.public for e in moves)  # a members-only change stays members-only
     with pytest.raises(Refused, match="note"):
-        services.move_change(professional, change, a, status="stopped", note="")
+        services.move_change(professional, change, status="stopped", note="")
     with pytest.raises(Refused, match="0 to 100"):
-        services.move_change(professional, change, a, status="in_progress", note="x", progress=120)
+        services.move_change(professional, change, status="in_progress", note="x", progress=120)
 
 
 def test_recording_an_evaluation_moves_an_implemented_change_to_evaluated(world):
     a, professional = world["a"], world["people"]["professional"]
     change = factories.make_change(a, professional)
-    services.move_change(professional, change, a, status="implemented", note="Done")
+    services.move_change(professional, change, status="implemented", note="Done")
     services.record_evaluation(
         professional,
         change,
-        a,
         worked="partly",
         measured="Evening visits per week",
         learned="Thursdays are busy",
@@ -201,7 +196,7 @@ def test_timeline_marks_briefings_proposals_and_membership_milestones(world, mak
     draft.closes_at = factories.utcnow() + timedelta(days=5)
     from portal.consultations import services as consultations
 
-    consultations.publish(world["people"]["professional"], draft, a)
+    consultations.publish(world["people"]["professional"], draft)
     assert [e.title for e in events(a, timeline.PROPOSAL_OPENED)] == ["Bus times"]
     active = db.session.scalar(
         sa.select(a.__class__.lay_partner_count).where(a.__class__.id == a.id)

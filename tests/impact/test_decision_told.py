@@ -195,9 +195,9 @@ def test_a_change_moving_on_or_evaluated_is_announced(impact):
 
     signals.change_moved.connect(receiver)
     try:
-        pro, a, change = impact["people"]["professional"], impact["a"], impact["change"]
-        services.move_change(pro, change, a, status="implemented", note="Done")
-        services.record_evaluation(pro, change, a, worked="yes", measured="Calls", learned="Good")
+        pro, _a, change = impact["people"]["professional"], impact["a"], impact["change"]
+        services.move_change(pro, change, status="implemented", note="Done")
+        services.record_evaluation(pro, change, worked="yes", measured="Calls", learned="Good")
     finally:
         signals.change_moved.disconnect(receiver)
     assert seen[0] == "status" and "evaluation" in seen
@@ -228,7 +228,6 @@ def test_the_link_form_offers_only_the_proposals_own_decision_and_changes(client
             influence.link(
                 pro,
                 proposal,
-                a,
                 target=target,
                 effect="adopted",
                 rationale="",
@@ -241,7 +240,6 @@ def test_a_decided_proposal_lists_its_changes_and_a_change_its_proposals_and_vie
     influence.link(
         pro,
         proposal,
-        impact["a"],
         target=f"change:{change.id}",
         effect="adopted",
         rationale="",

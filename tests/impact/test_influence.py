@@ -51,7 +51,6 @@ def test_linking_a_theme_shapes_every_contribution_under_it(impact):
     influence.link(
         impact["people"]["professional"],
         impact["proposal"],
-        impact["a"],
         target=f"change:{impact['change'].id}",
         effect="adopted",
         rationale="",
@@ -67,7 +66,6 @@ def test_not_adopted_needs_a_reason_and_stores_nothing_without_one(impact):
         influence.link(
             impact["people"]["professional"],
             impact["proposal"],
-            impact["a"],
             target=f"decision:{impact['decision'].id}",
             effect="not_adopted",
             rationale="  ",
@@ -79,11 +77,10 @@ def test_not_adopted_needs_a_reason_and_stores_nothing_without_one(impact):
 
 
 def test_not_adopted_everywhere_gives_not_adopted_and_any_other_effect_gives_shaped(impact):
-    reviewer, proposal, a = impact["people"]["professional"], impact["proposal"], impact["a"]
+    reviewer, proposal, _a = impact["people"]["professional"], impact["proposal"], impact["a"]
     influence.link(
         reviewer,
         proposal,
-        a,
         target=f"decision:{impact['decision'].id}",
         effect="not_adopted",
         rationale="We cannot staff Sundays.",
@@ -93,7 +90,6 @@ def test_not_adopted_everywhere_gives_not_adopted_and_any_other_effect_gives_sha
     influence.link(
         reviewer,
         proposal,
-        a,
         target=f"change:{impact['change'].id}",
         effect="informed",
         rationale="",
@@ -107,7 +103,6 @@ def test_only_reviewers_of_the_community_may_link(impact):
         influence.link(
             impact["people"]["lay"],
             impact["proposal"],
-            impact["a"],
             target=f"change:{impact['change'].id}",
             effect="adopted",
             rationale="",
@@ -117,7 +112,6 @@ def test_only_reviewers_of_the_community_may_link(impact):
         influence.link(
             impact["people"]["professional"],
             impact["proposal"],
-            impact["a"],
             target="change:999999",
             effect="adopted",
             rationale="",
@@ -126,12 +120,11 @@ def test_only_reviewers_of_the_community_may_link(impact):
 
 
 def test_each_author_is_told_once_per_new_outcome_in_their_language(impact):
-    reviewer, proposal, a = impact["people"]["professional"], impact["proposal"], impact["a"]
+    reviewer, proposal, _a = impact["people"]["professional"], impact["proposal"], impact["a"]
     target = f"change:{impact['change'].id}"
     influence.link(
         reviewer,
         proposal,
-        a,
         target=target,
         effect="adopted",
         rationale="Agreed.",
@@ -141,7 +134,6 @@ def test_each_author_is_told_once_per_new_outcome_in_their_language(impact):
     influence.link(
         reviewer,
         proposal,
-        a,
         target=target,
         effect="adapted",
         rationale="Changed.",
@@ -161,7 +153,6 @@ def test_a_reason_for_not_adopting_reaches_the_author(impact):
     influence.link(
         impact["people"]["professional"],
         impact["proposal"],
-        impact["a"],
         target=f"decision:{impact['decision'].id}",
         effect="not_adopted",
         rationale="Sunday opening would close the Monday clinic.",
@@ -177,7 +168,6 @@ def test_editing_and_removing_a_link_keep_its_history_and_update_the_outcome(imp
     [made] = influence.link(
         reviewer,
         impact["proposal"],
-        a,
         target=f"change:{impact['change'].id}",
         effect="adopted",
         rationale="",
@@ -201,7 +191,6 @@ def test_a_contribution_given_a_linked_theme_later_gets_its_outcome(impact):
     influence.link(
         reviewer,
         impact["proposal"],
-        impact["a"],
         target=f"change:{impact['change'].id}",
         effect="adopted",
         rationale="",
@@ -218,14 +207,13 @@ def test_merging_a_linked_theme_keeps_its_links(impact):
     influence.link(
         reviewer,
         impact["proposal"],
-        impact["a"],
         target=f"change:{impact['change'].id}",
         effect="adopted",
         rationale="",
         theme=impact["weekend_theme"],
     )
     other = review.theme_named(impact["proposal"], "Phones")
-    review.merge_themes(reviewer, impact["proposal"], impact["a"], impact["weekend_theme"], other)
+    review.merge_themes(reviewer, impact["proposal"], impact["weekend_theme"], other)
     assert outcome_of(impact["named"]) == "shaped"
     assert db.session.scalar(sa.select(Influence.theme_id)) == other.id
 

@@ -138,7 +138,6 @@ def test_the_review_page_shows_what_a_contribution_changed(client, impact):
     influence.link(
         author,
         proposal,
-        impact["a"],
         target=f"change:{impact['change'].id}",
         effect="adapted",
         rationale="Two evenings, not five.",
@@ -202,7 +201,6 @@ def test_a_link_is_changed_then_removed_and_its_history_kept(client, impact):
     (made,) = influence.link(
         author,
         proposal,
-        impact["a"],
         target=f"decision:{impact['decision'].id}",
         effect="informed",
         rationale="",
@@ -236,7 +234,6 @@ def test_only_reviewers_see_or_change_a_link(client, impact):
     (made,) = influence.link(
         impact["people"]["professional"],
         impact["proposal"],
-        impact["a"],
         target=f"change:{impact['change'].id}",
         effect="adopted",
         rationale="",
@@ -265,7 +262,6 @@ def test_outcome_missing_lists_views_on_decided_proposals_without_revealing_auth
     influence.link(
         impact["people"]["professional"],
         impact["proposal"],
-        impact["a"],
         target=f"change:{impact['change'].id}",
         effect="adopted",
         rationale="",

@@ -17,7 +17,6 @@ def _link(impact, target, effect, rationale="", **sources):
     return influence.link(
         impact["people"]["professional"],
         sources.pop("proposal", impact["proposal"]),
-        impact["a"],
         target=target,
         effect=effect,
         rationale=rationale,

@@ -15,12 +15,11 @@ from tests.impact.test_mine import _entry
 def _linked_twice(impact):
     """The theme (named and anonymous views) adopted into the change, and the named view
     linked to the same change directly as not adopted."""
-    reviewer, proposal, a = impact["people"]["professional"], impact["proposal"], impact["a"]
+    reviewer, proposal, _a = impact["people"]["professional"], impact["proposal"], impact["a"]
     target = f"change:{impact['change'].id}"
     influence.link(
         reviewer,
         proposal,
-        a,
         target=target,
         effect="adopted",
         rationale="",
@@ -29,7 +28,6 @@ def _linked_twice(impact):
     influence.link(
         reviewer,
         proposal,
-        a,
         target=target,
         effect="not_adopted",
         rationale="Sunday calls cost too much.",

@@ -88,11 +88,10 @@ def test_decisions_hold_public_decisions_only(client, impact):
 
 def test_influence_holds_counts_only_never_who_or_what_was_said(client, impact):
     secret, _hidden_decision, _child = _members_only_things(impact)
-    reviewer, proposal, a = impact["people"]["professional"], impact["proposal"], impact["a"]
+    reviewer, proposal, _a = impact["people"]["professional"], impact["proposal"], impact["a"]
     influence.link(
         reviewer,
         proposal,
-        a,
         target=f"change:{impact['change'].id}",
         effect="adopted",
         rationale="",
@@ -101,7 +100,6 @@ def test_influence_holds_counts_only_never_who_or_what_was_said(client, impact):
     influence.link(
         reviewer,
         proposal,
-        a,
         target=f"change:{impact['change'].id}",
         effect="adopted",
         rationale="",
@@ -110,7 +108,6 @@ def test_influence_holds_counts_only_never_who_or_what_was_said(client, impact):
     influence.link(
         reviewer,
         proposal,
-        a,
         target=f"change:{secret.id}",
         effect="informed",
         rationale="",

@@ -147,7 +147,7 @@ def test_a_decided_consultation_gives_the_decision_date_and_hides_a_members_only
 
 def test_who_moved_a_consultation_is_not_named_to_visitors(client, world):
     proposal, author = world["proposals"]["open"], world["people"]["professional"]
-    window.pause(author, proposal, world["a"], reason="A question had a mistake.")
+    window.pause(author, proposal, reason="A question had a mistake.")
     html = _page(client, proposal)
     assert "A question had a mistake." in html and author.display_name not in html
     sign_in_as(client, world["people"]["lay"])
@@ -165,8 +165,8 @@ def test_the_signed_out_proposal_page_costs_the_same_statements_however_much_it_
     extra = [factories.make_briefing(a, author, title=f"Background {n}").id for n in range(5)]
     services.set_briefings(proposal, extra)
     for number in range(5):
-        window.pause(author, proposal, a, reason=f"Pause {number}")
-        window.resume(author, proposal, a, reason=f"Back {number}")
+        window.pause(author, proposal, reason=f"Pause {number}")
+        window.resume(author, proposal, reason=f"Back {number}")
     with count_queries() as many:
         html = _page(client, proposal)
     assert "Background 4" in html and "Back 4" in html
@@ -182,7 +182,7 @@ def test_a_visitor_reads_what_we_heard_once_it_is_published(client, world):
     unpublished = client.get(path)
     assert unpublished.status_code == 302 and "/sign-in" in unpublished.headers["Location"]
     assert "Not published yet. We will publish it here." in _page(client, proposal)
-    heard.publish(world["people"]["coordinator"], proposal, world["a"])
+    heard.publish(world["people"]["coordinator"], proposal)
     page = client.get(path)
     html = page.get_data(as_text=True)
     assert page.status_code == 200
@@ -196,7 +196,7 @@ def test_what_we_heard_of_a_members_only_community_stays_with_members(client, wo
     author = world["people"]["professional"]
     factories.make_membership(author, hidden, role="coordinator")
     proposal = factories.close(factories.make_proposal(hidden, author, title="Rota"))
-    heard.publish(author, proposal, hidden)
+    heard.publish(author, proposal)
     assert client.get(f"/proposals/{proposal.id}/heard").status_code == 302
     sign_in_as(client, world["people"]["lay"])
     assert client.get(f"/proposals/{proposal.id}/heard").status_code == 404
@@ -208,7 +208,7 @@ def test_signed_out_what_we_heard_costs_the_same_statements_however_many_views(
     a, proposal = world["a"], world["proposals"]["open"]
     path = f"/proposals/{proposal.id}/heard"
     factories.close(proposal)
-    heard.publish(world["people"]["coordinator"], proposal, a)
+    heard.publish(world["people"]["coordinator"], proposal)
     client.get(path)
     with count_queries() as few:
         assert client.get(path).status_code == 200
@@ -237,7 +237,6 @@ def draft_link(world):
     influence.link(
         professional,
         world["proposals"]["open"],
-        a,
         target=f"change:{change.id}",
         effect="adopted",
         rationale="",
@@ -246,7 +245,6 @@ def draft_link(world):
     influence.link(
         professional,
         world["proposals"]["open"],
-        a,
         target=f"change:{change.id}",
         effect="informed",
         rationale="",
@@ -297,7 +295,6 @@ def test_a_members_only_change_is_left_off_the_public_trace(client, impact):
     influence.link(
         impact["people"]["professional"],
         impact["proposal"],
-        impact["a"],
         target=f"change:{change.id}",
         effect="adopted",
         rationale="",

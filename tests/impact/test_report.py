@@ -31,11 +31,10 @@ def reported(impact):
 
     Its theme (named and anonymous views) shaped the change; the change is done.
     """
-    a, people = impact["a"], impact["people"]
+    _a, people = impact["a"], impact["people"]
     influence.link(
         people["professional"],
         impact["proposal"],
-        a,
         target=f"change:{impact['change'].id}",
         effect="adopted",
         rationale="",
@@ -43,10 +42,10 @@ def reported(impact):
     )
     review.respond(people["professional"], [impact["named"]], "Thank you.")
     services.move_change(
-        people["professional"], impact["change"], a, status="implemented", note="Open on Tuesdays"
+        people["professional"], impact["change"], status="implemented", note="Open on Tuesdays"
     )
     moderation.approve_quote(
-        people["coordinator"], impact["named"], a, "Evenings would suit me much better."
+        people["coordinator"], impact["named"], "Evenings would suit me much better."
     )
     return impact
 
@@ -171,7 +170,6 @@ def test_the_files_hold_the_figures_and_changes_of_the_page(client, reported):
     services.move_change(
         reported["people"]["professional"],
         factories.make_change(reported["a"], reported["people"]["professional"], title="=SUM(A1)"),
-        reported["a"],
         status="in_progress",
         note="@risk of delay",
         progress=40,
@@ -318,12 +316,12 @@ def test_only_approved_quotes_with_consent_show_and_never_names(client, reported
     hidden = factories.make_contribution(
         reported["proposals"]["open"], a, reported["second"], quote_consent=True
     )
-    moderation.approve_quote(people["coordinator"], hidden, a, "Hidden words.")
-    moderation.hide(people["coordinator"], hidden, a, "It names a nurse.")
+    moderation.approve_quote(people["coordinator"], hidden, "Hidden words.")
+    moderation.hide(people["coordinator"], hidden, "It names a nurse.")
     withdrawn = factories.make_contribution(
         reported["proposals"]["open"], a, reported["third"], quote_consent=True
     )
-    moderation.approve_quote(people["coordinator"], withdrawn, a, "Withdrawn words.")
+    moderation.approve_quote(people["coordinator"], withdrawn, "Withdrawn words.")
     withdrawn.withdrawn_at = utcnow()
     db.session.flush()
 
@@ -339,7 +337,7 @@ def test_only_approved_quotes_with_consent_show_and_never_names(client, reported
 def test_the_report_shows_ten_quotes_at_most(client, reported):
     for number in range(12):
         moderation.approve_quote(
-            reported["people"]["coordinator"], reported["named"], reported["a"], f"Quote {number}."
+            reported["people"]["coordinator"], reported["named"], f"Quote {number}."
         )
     sign_in_as(client, reported["people"]["coordinator"])
     page = client.get("/communities/alpha/impact/report").get_data(as_text=True)
@@ -494,7 +492,7 @@ def test_the_community_page_shows_its_impact_to_everyone(client, reported):
 def test_people_outside_the_community_count_its_public_changes_only(client, reported):
     a, author = reported["a"], reported["people"]["professional"]
     hidden = factories.make_change(a, author, title="Staff rota", visibility="members")
-    services.move_change(author, hidden, a, status="implemented", note="Rota changed")
+    services.move_change(author, hidden, status="implemented", note="Rota changed")
     assert (
         shown_figures(client.get("/communities/alpha").get_data(as_text=True))[
             "changes_implemented"
@@ -546,7 +544,7 @@ def test_a_parent_change_shows_the_progress_of_its_parts(world):
     a, professional = world["a"], world["people"]["professional"]
     parent = factories.make_change(a, professional, title="Evening services")
     part = factories.make_change(a, professional, title="Clinic", parent_id=parent.id)
-    services.move_change(professional, part, a, status="in_progress", note="Half", progress=50)
+    services.move_change(professional, part, status="in_progress", note="Half", progress=50)
     start, end = reports.year_period(date.today().year)
     rows = {row.title: row.progress for row in reports.changes_moved(a.id, start, end)}
     assert rows == {"Evening services": 50, "Clinic": 50}

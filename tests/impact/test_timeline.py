@@ -21,7 +21,7 @@ def _events(impact):
     timeline.record(
         a.id, timeline.PROPOSAL_OPENED, opened.title, subject_id=opened.id, public=False
     )
-    services.move_change(author, impact["change"], a, status="in_progress", note="Started.")
+    services.move_change(author, impact["change"], status="in_progress", note="Started.")
     timeline.record(a.id, timeline.MEMBERS_MILESTONE, "25", subject_id=25)
     db.session.add(
         TimelineEvent(

@@ -28,11 +28,10 @@ NAMES = (
 def _linked(impact):
     """The theme (named and anonymous views) adopted into the change; the pseudonymous
     view not adopted in the decision."""
-    reviewer, proposal, a = impact["people"]["professional"], impact["proposal"], impact["a"]
+    reviewer, proposal, _a = impact["people"]["professional"], impact["proposal"], impact["a"]
     influence.link(
         reviewer,
         proposal,
-        a,
         target=f"change:{impact['change'].id}",
         effect="adopted",
         rationale="",
@@ -41,7 +40,6 @@ def _linked(impact):
     influence.link(
         reviewer,
         proposal,
-        a,
         target=f"decision:{impact['decision'].id}",
         effect="not_adopted",
         rationale="Sunday calls cost too much.",
@@ -209,12 +207,11 @@ def _rows(html):
 def test_a_view_linked_directly_and_through_its_theme_counts_once_with_the_direct_effect(
     client, impact
 ):
-    reviewer, proposal, a = impact["people"]["professional"], impact["proposal"], impact["a"]
+    reviewer, proposal, _a = impact["people"]["professional"], impact["proposal"], impact["a"]
     change = impact["change"]
     influence.link(
         reviewer,
         proposal,
-        a,
         target=f"change:{change.id}",
         effect="adopted",
         rationale="",
@@ -223,7 +220,6 @@ def test_a_view_linked_directly_and_through_its_theme_counts_once_with_the_direc
     influence.link(
         reviewer,
         proposal,
-        a,
         target=f"change:{change.id}",
         effect="informed",
         rationale="",
@@ -262,7 +258,6 @@ def test_the_trace_costs_the_same_queries_however_many_links(client, impact, cou
     influence.link(
         impact["people"]["professional"],
         impact["proposal"],
-        impact["a"],
         target=f"change:{impact['change'].id}",
         effect="informed",
         rationale="",

@@ -136,9 +136,7 @@ def test_an_evaluated_change_is_no_longer_due(app, client):
 
     change = db.session.scalar(sa.select(ServiceChange).where(ServiceChange.title == "Evaluate 0"))
     with app.test_request_context():
-        services.record_evaluation(
-            pro, change, made[0][0], worked="yes", measured="Waits", learned="Shorter"
-        )
+        services.record_evaluation(pro, change, worked="yes", measured="Waits", learned="Shorter")
     html = sign_in_as(client, pro).get("/my-work").get_data(as_text=True)
     assert _data_count(html, "evaluations_due") == 0
 
@@ -166,7 +164,7 @@ def test_an_approved_quote_is_no_longer_waiting(app, client):
 
     quotable = db.session.scalar(sa.select(Contribution).where(Contribution.quote_consent))
     with app.test_request_context():
-        moderation.approve_quote(coord, quotable, made[0][0], "Evenings help.")
+        moderation.approve_quote(coord, quotable, "Evenings help.")
     html = sign_in_as(client, coord).get("/my-work").get_data(as_text=True)
     assert "0 quotes waiting for approval" in html
 

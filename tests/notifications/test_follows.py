@@ -121,7 +121,6 @@ def test_a_follower_told_as_a_contributor_is_not_told_again(app, make_user):
         window.extend(
             author,
             proposal,
-            community,
             closes_at=proposal.closes_at + timedelta(days=7),
             reason="More time for carers",
         )
@@ -135,7 +134,7 @@ def test_following_through_the_real_early_close(app, make_user):
     community, author, follower, _other, proposal, _change = _setting(app, make_user)
     db.session.add(Follow(user_id=follower.id, proposal_id=proposal.id))
     with app.test_request_context():
-        window.close_early(author, proposal, community, reason="Enough views")
+        window.close_early(author, proposal, reason="Enough views")
     [message] = _told(follower, "followed_proposal_moved")
     assert "closed early" in message.subject
 
@@ -214,11 +213,9 @@ def test_through_the_real_change_services_followers_hear_of_status_and_evaluatio
     community, author, follower, _other, _proposal, change = _setting(app, make_user)
     db.session.add(Follow(user_id=follower.id, change_id=change.id))
     with app.test_request_context():
-        impact.move_change(author, change, community, status="implemented", note="Open now")
+        impact.move_change(author, change, status="implemented", note="Open now")
         db.session.commit()  # the next step is another request
-        impact.record_evaluation(
-            author, change, community, worked="yes", measured="Waits", learned="It helps"
-        )
+        impact.record_evaluation(author, change, worked="yes", measured="Waits", learned="It helps")
     moved, evaluated = _told(follower, "followed_change_moved")
     assert "has moved on" in moved.subject and "Done" in moved.body
     assert "has been evaluated" in evaluated.subject  # once, though it also moved to evaluated

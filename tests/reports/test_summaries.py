@@ -87,7 +87,6 @@ def test_random_writes_through_the_services_keep_the_summaries_equal_to_a_rebuil
                 moderation.record_offline(
                     coordinator,
                     proposal,
-                    c,
                     questions,
                     source="meeting",
                     source_date=date.today(),
@@ -129,7 +128,6 @@ def test_random_writes_through_the_services_keep_the_summaries_equal_to_a_rebuil
             links += influence.link(
                 author,
                 proposal,
-                c,
                 target=f"decision:{decision.id}",
                 effect=effect,
                 rationale="Because the clinic can staff two evenings.",
