@@ -25,6 +25,20 @@ def test_every_migration_downgrades_and_upgrades_again(_transaction):
     assert {"users", "outbox_messages"} <= _tables(_transaction)
 
 
+def test_unique_constraints_get_their_old_names_back_on_downgrade(_transaction):
+    config = alembic_config(_transaction)
+    command.downgrade(config, "cca7771c92f1")
+    assert _unique_names(_transaction, "memberships") == {"uq_memberships_user_id"}
+    command.upgrade(config, "head")
+    assert _unique_names(_transaction, "memberships") == {"uq_memberships_user_id_community_id"}
+
+
+def _unique_names(connection, table):
+    import sqlalchemy as sa
+
+    return {unique["name"] for unique in sa.inspect(connection).get_unique_constraints(table)}
+
+
 def _tables(connection):
     import sqlalchemy as sa
 

@@ -2,9 +2,11 @@
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 
 from portal import db
 from portal.accounts.models import User
+from portal.cli import alembic_config
 from portal.consultations import contributions, moderation, review, search, services
 from portal.consultations.models import Answer, Contribution
 from tests import factories
@@ -161,6 +163,28 @@ def test_deleted_answers_are_no_longer_found(world, said):
     )
     assert keys(said, found(world, "trams")) == {"parking"}
     assert keys(said, found(world, "parking")) == set()
+    _index_matches_answers()
+
+
+def test_search_works_after_the_unique_constraints_are_renamed(
+    world, said, make_user, make_membership, _transaction
+):
+    """Renaming the unique constraints (and back) keeps every answer and the search index,
+    and on SQLite the triggers that keep the index in step with new answers."""
+    answers = db.session.scalar(sa.select(sa.func.count()).select_from(Answer))
+    config = alembic_config(_transaction)
+    command.downgrade(config, "cca7771c92f1")
+    command.upgrade(config, "head")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Answer)) == answers
+    _index_matches_answers()
+    assert keys(said, found(world, "bus")) == {"bus"}
+    proposal, a = world["proposals"]["open"], world["a"]
+    questions = services.questions(proposal)
+    person = make_user(email="later@example.org")
+    make_membership(person, a)
+    answers_later = {questions[0].id: ("The tram is late.", None, []), questions[1].id: ("", 1, [])}
+    later = factories.make_contribution(proposal, a, person, answers=answers_later)
+    assert found(world, "tram") == {later.id}
     _index_matches_answers()
 
 
