@@ -1,4 +1,5 @@
-"""Form rendering: WTForms fields as NHS.UK components, and the error summary.
+"""Form pieces every domain shares: WTForms fields as NHS.UK components, the period a
+page shows, and the error summary.
 
 Templates call `field(form.name)` from `templates/macros/forms.html`; this
 module gives them the error summary's list of links.
@@ -10,9 +11,9 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
-from wtforms import Field
+from wtforms import DateField, Field
 from wtforms.utils import unset_value
-from wtforms.validators import Length, StopValidation, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 from . import dates, held
 
@@ -115,6 +116,76 @@ def not_in_the_future(message):
             raise ValidationError(message)
 
     return check
+
+
+# A day of a period, as a date box sends it (2026-04-01) or as people type it (1/4/2026).
+DAY_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+def period_day(label, description, required=None):
+    """A first or last day of a period. `required` is the message for an empty day; without
+    it the day is optional."""
+    return DateField(
+        label,
+        description=description,
+        format=DAY_FORMATS,
+        validators=[DataRequired(required) if required else Optional()],
+    )
+
+
+class PeriodForm(FlaskForm):
+    """A first and a last day, chosen in the address (?start=&end=). No CSRF token: the form
+    only reads, and its address can be bookmarked and shared.
+
+    `default` is the (first, last) the page shows when the address names neither. A page
+    that offers something else (a year as well, or months) subclasses it and sets only
+    what differs: its fields, its messages, and `first` and `last` if they are not the
+    fields' dates.
+    """
+
+    class Meta:
+        csrf = False
+
+    ORDER_MESSAGE = _l("The last day must be the same as or after the first day")
+
+    start = period_day(
+        _l("From"), _l("For example, 1/4/2026"), required=_l("Enter the first day of the period")
+    )
+    end = period_day(
+        _l("To"), _l("For example, 30/4/2026"), required=_l("Enter the last day of the period")
+    )
+
+    def __init__(self, formdata, default=None, **kwargs):
+        if default is not None:
+            kwargs = {"start": default[0], "end": default[1], **kwargs}
+        super().__init__(formdata, **kwargs)
+
+    @property
+    def first(self):
+        """The period's first day, or None."""
+        return self.start.data
+
+    @property
+    def last(self):
+        """The period's last day, or None."""
+        return self.end.data
+
+    def validate_end(self, field):
+        if self.first is not None and self.last is not None and self.last < self.first:
+            raise ValidationError(self.ORDER_MESSAGE)
+
+    def validate(self, extra_validators=None):
+        """Both ends or neither. An optional day left empty skips its own validators, so a
+        period given one end is refused here (a required day has said so already)."""
+        valid = super().validate(extra_validators)
+        for given, missing, message in (
+            (self.start, self.end, _l("Enter the last day of the period")),
+            (self.end, self.start, _l("Enter the first day of the period")),
+        ):
+            if given.data and missing.data is None and not missing.errors:
+                missing.errors.append(message)
+                valid = False
+        return valid
 
 
 def error_list(form):

@@ -2,13 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, TextAreaField
+from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
-from ..forms import strip
+from ..forms import PeriodForm, period_day, strip
 from .reports import NARRATIVE_LIMIT
-
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
 def _real_date(field):
@@ -17,25 +15,20 @@ def _real_date(field):
         raise ValidationError(_l("Enter a real date, for example 1/4/2026"))
 
 
-class PeriodForm(FlaskForm):
-    """A year, or a start and an end date, chosen in the address (no CSRF: it only reads)."""
-
-    class Meta:
-        csrf = False
+class YearOrPeriodForm(PeriodForm):
+    """The dashboard's period: one of the community's `years` (the first by default), or a
+    first and a last day of the reader's own."""
 
     year = SelectField(_l("Year"), validate_choice=False, validators=[Optional()])
-    start = DateField(
+    start = period_day(
         _l("Or from (optional)"),
-        description=_l("For example, 1/4/2026. Give both dates to choose your own period."),
-        format=DATE_FORMATS,
-        validators=[Optional()],
+        _l("For example, 1/4/2026. Give both dates to choose your own period."),
     )
-    end = DateField(
-        _l("To (optional)"),
-        description=_l("For example, 31/3/2027."),
-        format=DATE_FORMATS,
-        validators=[Optional()],
-    )
+    end = period_day(_l("To (optional)"), _l("For example, 31/3/2027."))
+
+    def __init__(self, formdata, years, **kwargs):
+        super().__init__(formdata, year=str(years[0]), **kwargs)
+        self.year.choices = [(str(year), str(year)) for year in years]
 
     def validate_year(self, field):
         if field.data not in {value for value, _label in field.choices}:
@@ -46,20 +39,7 @@ class PeriodForm(FlaskForm):
 
     def validate_end(self, field):
         _real_date(field)
-        if field.data and self.start.data and field.data < self.start.data:
-            raise ValidationError(_l("The last day must be the same as or after the first day"))
-
-    def validate(self, extra_validators=None):
-        """Both dates or neither: an empty date skips its own validators, so check here."""
-        valid = super().validate(extra_validators)
-        for given, missing, message in (
-            (self.start, self.end, _l("Enter the last day of the period")),
-            (self.end, self.start, _l("Enter the first day of the period")),
-        ):
-            if given.data and missing.data is None and not missing.errors:
-                missing.errors.append(message)
-                valid = False
-        return valid
+        super().validate_end(field)
 
 
 def _narrative(label, hint):

@@ -24,7 +24,7 @@ from ..downloads import csv_download
 from ..i18n import Labels
 from . import measures, reports
 from .labels import LABELS as IMPACT_LABELS
-from .report_forms import NarrativeForm, PeriodForm
+from .report_forms import NarrativeForm, YearOrPeriodForm
 
 LABELS = {
     "measure_labels": Labels(measures.MEASURE_LABELS),
@@ -104,8 +104,7 @@ def dashboard(slug):
     community = _coordinated_or_error(slug)
     title = _("Impact dashboard: %(name)s", name=community.name)
     years = reports.years(community)
-    form = PeriodForm(request.args, year=str(years[0]))
-    form.year.choices = [(str(year), str(year)) for year in years]
+    form = YearOrPeriodForm(request.args, years)
     if not form.validate():
         content = _dashboard_content(community, form, None)
         return _page("impact/dashboard.html", community, content, title), 400

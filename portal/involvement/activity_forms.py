@@ -1,10 +1,10 @@
 """Forms of the coordinators' involvement pages and the site admins' payment rates."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
@@ -14,14 +14,12 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from .. import dates
 from ..communities.forms import MultiCheckboxField
 from ..forms import DateInputField, max_length, not_in_the_future, strip
 from .labels import ACTIVITY_KIND_LABELS, UNIT_LABELS
 from .money import parse_amount
 
 MOST_RATE = 10000  # pounds, as services.add_rate allows
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
 def _choices(labels):
@@ -108,37 +106,6 @@ class PayForm(FlaskForm):
         validators=[DataRequired(_l("Enter the payment reference")), max_length(80)],
         filters=[strip],
     )
-
-
-def this_month(today=None):
-    today = today or dates.today()
-    first = today.replace(day=1)
-    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    return first, last
-
-
-class PeriodForm(FlaskForm):
-    """A first and last day, chosen in the address (no CSRF: it only reads)."""
-
-    class Meta:
-        csrf = False
-
-    start = DateField(
-        _l("From"),
-        description=_l("For example, 1/4/2026"),
-        format=DATE_FORMATS,
-        validators=[DataRequired(_l("Enter the first day of the period"))],
-    )
-    end = DateField(
-        _l("To"),
-        description=_l("For example, 30/4/2026"),
-        format=DATE_FORMATS,
-        validators=[DataRequired(_l("Enter the last day of the period"))],
-    )
-
-    def validate_end(self, field):
-        if field.data and self.start.data and field.data < self.start.data:
-            raise ValidationError(_l("The last day must be the same as or after the first day"))
 
 
 class ActivityFilterForm(FlaskForm):

@@ -12,13 +12,10 @@ from flask_login import login_required
 from .. import dates
 from ..communities.views import community_or_404
 from ..downloads import csv_download
+from ..forms import PeriodForm
 from ..i18n import Labels
 from ..pagination import paginate
 from . import payment_reading as reading
-from .activity_forms import (
-    PeriodForm,
-    this_month,
-)
 from .activity_views import LABELS, coordinators_only
 from .labels import LABELS as INVOLVEMENT_LABELS
 from .models import ExpenseClaim, Payment
@@ -83,8 +80,7 @@ def queue(slug):
 
 
 def _period_form():
-    first, last = this_month()
-    return PeriodForm(request.args, start=first, end=last)
+    return PeriodForm(request.args, default=dates.this_month())
 
 
 @login_required

@@ -28,6 +28,7 @@ from markupsafe import Markup  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
+from ..dates import month_key  # noqa: E402
 from ..i18n import DATE_LOCALES, percent  # noqa: E402
 from . import health, svg  # noqa: E402
 from .labels import FIGURE_LABELS  # noqa: E402
@@ -120,10 +121,6 @@ class Chart:
 def _locale():
     locale = str(get_locale())
     return DATE_LOCALES.get(locale, locale)
-
-
-def month_key(day):
-    return day.strftime("%Y-%m")
 
 
 def month_name(day):

@@ -111,24 +111,6 @@ class Health:
         return [month.figures[key] for month in self.months]
 
 
-def month_count(first_month, last_month):
-    """How many months from one to the other, both included (0 when the last is earlier)."""
-    return max(
-        0, (last_month.year - first_month.year) * 12 + last_month.month - first_month.month + 1
-    )
-
-
-def months_between(first_month, last_month):
-    """[(first day, last day)] of each month from `first_month` to `last_month`."""
-    found = []
-    day = first_month.replace(day=1)
-    for _ in range(month_count(first_month, last_month)):
-        following = (day + timedelta(days=32)).replace(day=1)
-        found.append((day, following - timedelta(days=1)))
-        day = following
-    return found
-
-
 def dashboard(actor, community, first_month, last_month):
     """Everything the dashboard and its file show, from the summary rows (see
     summaries.py). Coordinators of the community only."""
@@ -195,7 +177,7 @@ def year_so_far(community_id, today=None):
 
 def monthly(community_id, first_month, last_month):
     """[Month] from `first_month` to `last_month` (at most 24), in a fixed number of statements."""
-    periods = months_between(first_month, last_month)
+    periods = dates.months_between(first_month, last_month)
     if not 0 < len(periods) <= MAX_MONTHS:
         raise ValueError("a period of 1 to 24 months")
     figures = [dict(EMPTY_MONTH) for _ in periods]
@@ -321,7 +303,7 @@ def _medians_due(community_id, periods, stored):
 def median_of_month(community_id, month):
     """The median days to a first reply of the community's views given in `month` (its
     first day), unrounded, or None when none has had a reply."""
-    periods = months_between(month, month)
+    periods = dates.months_between(month, month)
     found = _median_days(community_id, _edges(periods), rounded=False)
     return found.get(0, {}).get(MEDIAN_DAYS)
 
@@ -434,7 +416,7 @@ def _money(community_id, days):
 def raw_figures(community_id, first_month, last_month):
     """[{month, each additive figure of summaries.FIGURES, and the unrounded median_days}]
     from the raw rows, for rebuilding the summary rows: the grouped queries above."""
-    periods = months_between(first_month, last_month)
+    periods = dates.months_between(first_month, last_month)
     days = [first for first, _last in periods] + [periods[-1][1] + timedelta(days=1)]
     times = _edges(periods)
     people = membership_history.lay_partners_by_month(community_id, times)
@@ -471,7 +453,7 @@ def summarised(community_id, first_month, last_month):
     since is worked out here (one ranked statement over those months' replied views)."""
     from . import summaries
 
-    periods = months_between(first_month, last_month)
+    periods = dates.months_between(first_month, last_month)
     if not 0 < len(periods) <= MAX_MONTHS:
         raise ValueError("a period of 1 to 24 months")
     stored, active = summaries.read(community_id, periods[0][0], periods[-1][0])

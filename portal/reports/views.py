@@ -10,7 +10,7 @@ from ..communities.views import community_or_404
 from ..downloads import csv_download
 from ..involvement.labels import EQUALITY_ANSWER_LABELS, EQUALITY_QUESTION_LABELS
 from . import charts, health
-from .forms import PeriodForm
+from .forms import MonthsForm
 from .labels import FIGURE_LABELS, LABELS
 
 
@@ -38,14 +38,14 @@ def _chosen(slug):
     community = community_or_404(slug)
     if not permissions.can_see_impact_report(current_user, community):
         abort(403)
-    form = PeriodForm(request.args)
+    form = MonthsForm(request.args)
     form.validate()
     return community, form
 
 
 def _figures(community, form):
     try:
-        return health.dashboard(current_user, community, form.first_month, form.last_month)
+        return health.dashboard(current_user, community, form.first, form.last)
     except NotAllowed:
         abort(403)
 
@@ -102,12 +102,12 @@ def csv_rows(found):
         for key in health.KEYS:
             value = month.figures[key]
             yield [
-                charts.month_key(month.first_day),
+                dates.month_key(month.first_day),
                 str(FIGURE_LABELS[key]),
                 "" if value is None else value,
                 key,
             ]
-    last = charts.month_key(found.months[-1].first_day)
+    last = dates.month_key(found.months[-1].first_day)
     fewer = _("fewer than 5")
     yield [
         last,

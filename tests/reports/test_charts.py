@@ -10,6 +10,7 @@ import pytest
 from babel import dates
 from flask_babel import force_locale
 
+from portal import dates as portal_dates
 from portal.reports import charts, health, svg
 from tests.conftest import sign_in_as
 
@@ -20,7 +21,7 @@ def report(months=6, **series):
     """A made-up report from January 2025: `series` gives some figures' values by month."""
     found = []
     for index, (first, last) in enumerate(
-        health.months_between(date(2025, 1, 1), date(2025, months, 1))
+        portal_dates.months_between(date(2025, 1, 1), date(2025, months, 1))
     ):
         figures = dict(health.EMPTY_MONTH)
         figures.update({key: values[index] for key, values in series.items()})

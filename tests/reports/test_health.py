@@ -239,8 +239,8 @@ def test_payments_and_expenses_count_in_the_month_they_were_paid(place, make_use
 
 
 def test_a_period_is_one_to_24_months():
-    assert health.month_count(date(2025, 1, 1), date(2026, 12, 1)) == 24
-    assert health.months_between(date(2024, 12, 1), date(2025, 2, 1)) == [
+    assert dates.month_count(date(2025, 1, 1), date(2026, 12, 1)) == 24
+    assert dates.months_between(date(2024, 12, 1), date(2025, 2, 1)) == [
         (date(2024, 12, 1), date(2024, 12, 31)),
         (date(2025, 1, 1), date(2025, 1, 31)),
         (date(2025, 2, 1), date(2025, 2, 28)),
