@@ -5,7 +5,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 
-from portal import db
+from portal import dates, db
 from portal.accounts.models import User
 from portal.accounts.passwords import verify_password
 from portal.briefings.models import Briefing, BriefingVersion
@@ -55,6 +55,7 @@ from portal.involvement.models import (
     PaymentRate,
 )
 from portal.outbox import OutboxMessage
+from portal.reports import health
 
 
 def test_demo_loader_is_idempotent_and_accounts_sign_in(client):
@@ -467,3 +468,10 @@ class TestTheLoadedDemo:
         counts = [count for rows in groups.values() for _answer, count in rows]
         assert any(count is not None and count >= 5 for count in counts)
         assert None in counts  # a small group is hidden
+
+    def test_demo_ends_with_summaries_that_match_its_raw_rows(self, client):
+        this_year = dates.twelve_whole_months_to(dates.today())
+        for community_id in db.session.scalars(sa.select(Community.id)):
+            assert health.summarised(community_id, *this_year) == health.monthly(
+                community_id, *this_year
+            )

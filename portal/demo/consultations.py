@@ -10,7 +10,6 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, g
 
 from .. import db, permissions
 from ..accounts.models import User
@@ -349,18 +348,13 @@ AFTER_REFERRAL_DRAFT = (
 
 
 def load(echo):
-    """Create whatever demo consultation data is missing. The caller commits."""
-    with current_app.test_request_context():
-        queued = g.get("outbox_queued", False)
-        _load(echo)
-        # The services queue notifications (views received, join decisions). Leave them for
-        # the outbox worker: delivering them as this made-up request ends would commit.
-        g.outbox_queued = queued
+    """Create whatever demo consultation data is missing. The caller commits.
 
-
-def _load(echo):
+    The services queue notifications (views received, join decisions). Only a request
+    delivers them as it ends; outside one they wait for the outbox worker, and nothing
+    commits part-way through the load.
+    """
     echo("Demo consultations:")
-    permissions.forget_memberships()
     now = utcnow()
     users = {}
 
@@ -484,7 +478,6 @@ def _load_people(echo, user):
         )
         if membership.status == PENDING:
             communities.decide_requests(coordinator, community, [membership.id], approve=True)
-        permissions.forget_memberships()
         echo(f"  joined   {email} to {community.name}")
 
 

@@ -4,16 +4,15 @@ impact report. Every step looks first, so it runs twice safely.
 
 The services date what they write today. What happened months ago is written with the services
 (as it would have been then), then dated back: `_back_then` moves the dates of the rows a step
-wrote, and the consultations' windows are set as in `portal/consultations/demo.py`.
+wrote, and the consultations' windows are set as in `portal/demo/consultations.py`.
 """
 
 from contextlib import contextmanager
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, g
 
-from .. import db, permissions
+from .. import db
 from ..accounts.services import find_by_email
 from ..briefings.models import MEMBERS, PUBLIC
 from ..communities import services as communities
@@ -522,18 +521,11 @@ REPORT = {
 
 
 def load(echo):
-    """Create whatever demo impact data is missing. The caller commits."""
-    # Links in notifications are built with url_for, so they need a request: one at PUBLIC_URL.
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-        queued = g.get("outbox_queued", False)
-        _load(echo)
-        # Outcome notifications wait for the outbox worker, as in the consultations demo.
-        g.outbox_queued = queued
+    """Create whatever demo impact data is missing. The caller commits.
 
-
-def _load(echo):
+    Outcome notifications wait for the outbox worker, as in the consultations demo.
+    """
     echo("Demo impact:")
-    permissions.forget_memberships()
     now = utcnow()
     professional, coordinator = find_by_email(PROFESSIONAL), find_by_email(COORDINATOR)
     chemo = communities.get_by_slug("chemo-day-unit")

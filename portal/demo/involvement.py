@@ -16,7 +16,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask import current_app, g
 from werkzeug.datastructures import FileStorage
 
 from .. import db, outbox, permissions
@@ -357,18 +356,11 @@ CLAIMS = [
 
 
 def load(echo):
-    """Create whatever demo involvement data is missing. The caller commits."""
-    # Links in notifications are built with url_for, so they need a request: one at PUBLIC_URL.
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-        queued = g.get("outbox_queued", False)
-        _load(echo)
-        # The notifications of the past are marked sent; nothing is left to deliver now.
-        g.outbox_queued = queued
+    """Create whatever demo involvement data is missing. The caller commits.
 
-
-def _load(echo):
+    The notifications of the past are marked sent (`_back_then`).
+    """
     echo("Demo involvement:")
-    permissions.forget_memberships()
     now = utcnow()
     people = _people(echo, now)
     _rates(echo, find_by_email(ADMIN), date.today())
@@ -470,7 +462,6 @@ def _people(echo, now):
                         communities.decide_requests(
                             coordinator, community, [membership.id], approve=True
                         )
-                permissions.forget_memberships()
             elif membership.status == ACTIVE and membership.created_at > when:
                 _joined_then(membership, when)
     db.session.flush()

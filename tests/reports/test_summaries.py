@@ -24,7 +24,7 @@ from portal.consultations.contributions import withdraw
 from portal.impact import influence
 from portal.involvement import expenses
 from portal.involvement import services as involvement
-from portal.involvement.models import ExpenseClaim, Payment
+from portal.involvement.models import CLAIM_PAID, PAYMENT_PAID, ExpenseClaim, Payment
 from portal.reports import health, summaries
 from portal.reports.models import CommunityMonthFigures
 from tests import factories
@@ -279,14 +279,88 @@ def test_concurrent_writes_to_one_summary_row_lose_no_update(app, engine):
         app.extensions["chorus_db"]["sessionmaker"] = previous
 
 
-def test_the_demo_ends_with_summaries_that_match_its_raw_rows(app):
-    from portal.demo import load
+def _months_ago(count, day=10):
+    """Noon (UTC) on `day` of the month `count` months before this one."""
+    this_month = THIS_YEAR[1]
+    year, month = divmod(this_month.year * 12 + this_month.month - 1 - count, 12)
+    return datetime(year, month + 1, day, 12, tzinfo=UTC)
 
-    load(echo=lambda _line: None)
+
+def test_a_rebuild_of_every_community_leaves_summaries_that_match_the_raw_rows(place, make_user):
+    """Rows written directly over the past year, in several communities, as the demo writes
+    much of its data: after one rebuild of them all, every community's dashboard (read from
+    the summary rows) equals the raw computation, every month of the year."""
+    c, d, author = place["c"], place["d"], place["author"]
+    factories.make_community(name="Epsilon", slug="epsilon")  # nothing in it
+    early, brief, recent = make_user(), make_user(), make_user()
+    history(factories.make_membership(early, c), (_months_ago(13), "active", "lay_partner"))
+    history(
+        factories.make_membership(brief, c),
+        (_months_ago(5), "active", "lay_partner"),
+        (_months_ago(2), "left", "lay_partner"),
+    )
+    factories.make_membership(recent, c)
+    history(factories.make_membership(early, d), (_months_ago(7), "active", "lay_partner"))
+
+    decided = factories.make_proposal(c, author, status="closed")
+    decided.decided_at = _months_ago(3)
+    waiting = factories.make_proposal(c, author, status="closed")
+    db.session.flush()
+    for proposal, months_ago, day, outcome, withdrawn in (
+        (decided, 4, 3, "shaped", False),
+        (decided, 4, 9, "awaiting", False),
+        (decided, 4, 17, "not_adopted", False),
+        (decided, 4, 20, "awaiting", True),
+        (waiting, 1, 5, "awaiting", False),
+    ):
+        given = _months_ago(months_ago, day)
+        db.session.add(
+            health.Contribution(
+                proposal_id=proposal.id,
+                identity="anonymous",
+                idempotency_key=f"rebuild-{proposal.id}-{day}",
+                submitted_at=given,
+                first_response_at=given + timedelta(days=day % 5 + 1),
+                withdrawn_at=given + timedelta(days=1) if withdrawn else None,
+                outcome=outcome,
+            )
+        )
+
+    panel = activity(c, _months_ago(6).date(), 90, [early, brief], absent=[recent])
+    activity(d, _months_ago(7, 20).date(), 60, [early])
+    db.session.add(
+        Payment(
+            activity_id=panel.id,
+            user_id=early.id,
+            units=Decimal("1"),
+            amount=Decimal("25.50"),
+            status=PAYMENT_PAID,
+            paid_on=_months_ago(5).date(),
+        )
+    )
+    db.session.add(
+        ExpenseClaim(
+            community_id=c.id,
+            user_id=brief.id,
+            category="travel",
+            description="Bus",
+            spent_on=_months_ago(6).date(),
+            amount=Decimal("12.00"),
+            approved_amount=Decimal("10.25"),
+            status=CLAIM_PAID,
+            paid_on=_months_ago(5).date(),
+        )
+    )
+    db.session.flush()
+
+    summaries.rebuild()
     for community_id in db.session.scalars(sa.select(Community.id)):
         assert health.summarised(community_id, *THIS_YEAR) == health.monthly(
             community_id, *THIS_YEAR
         )
+    months = {month.first_day: month.figures for month in health.summarised(c.id, *THIS_YEAR)}
+    assert months[_months_ago(4).date().replace(day=1)][health.CONTRIBUTIONS] == 3
+    assert months[_months_ago(5).date().replace(day=1)][health.PAYMENTS_PAID] == Decimal("25.50")
 
 
 def _medians(community_id, month):
