@@ -782,7 +782,7 @@ def seed(database_url, users, notifications, briefings, contributions, changes, 
     from portal import create_app, db
     from portal.accounts.models import User
     from portal.cli import upgrade
-    from portal.communities import listing
+    from portal.communities import member_counts
     from portal.communities.models import Community, Membership
     from portal.demo import load
     from portal.outbox import OutboxMessage
@@ -833,7 +833,7 @@ def seed(database_url, users, notifications, briefings, contributions, changes, 
             ],
         )
         seed_briefings(db, sa, chemo, lay, briefings)
-        listing.refresh(db.session.connection())  # the inserts above bypass the ORM
+        member_counts.refresh(db.session.connection())  # the inserts above bypass the ORM
         proposal = seed_contributions(db, sa, contributions)
         coordinator = db.session.scalar(
             sa.select(User).where(User.email == "coordinator@example.org")

@@ -19,6 +19,7 @@ from . import (
     db,
     errors,
     forms,
+    health,
     held,
     i18n,
     impact,
@@ -29,7 +30,6 @@ from . import (
     notifications,
     outbox,
     permissions,
-    reports,
     security,
     signals,
 )
@@ -92,7 +92,7 @@ def create_app(config=None):
         consultations,
         impact,
         involvement,
-        reports,
+        health,
     ):
         domain.register(app)
     return app

@@ -156,7 +156,7 @@ def send_digests(now=None):
 
 def work_out_medians():
     """Store the median days to a first reply of the months where it has moved."""
-    from .reports.summaries import work_out_medians as work_out
+    from .health.summaries import work_out_medians as work_out
 
     count = work_out()
     db.session.commit()
@@ -174,7 +174,7 @@ def remind_about_money():
 
 def init_app(app):
     from .briefings.commands import briefings_cli
-    from .reports.commands import summaries_cli
+    from .health.commands import summaries_cli
 
     groups = (db_cli, demo_cli, outbox_cli, consultations_cli, summaries_cli, briefings_cli)
     for group in groups:

@@ -31,6 +31,7 @@ from .consultations.models import (
     Question,
 )
 from .db import Base
+from .health.models import CommunityMonthFigures
 from .held import HeldText
 from .impact.models import (
     ChangeDecision,
@@ -55,7 +56,6 @@ from .involvement.models import (
 )
 from .notifications.models import Follow, NotificationSettings
 from .outbox import OutboxMessage
-from .reports.models import CommunityMonthFigures
 
 __all__ = [
     "Answer",

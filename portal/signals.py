@@ -51,11 +51,11 @@ def connect_receivers(app: Flask) -> None:
     themes_changed.connect(influence.on_themes_changed)
     theme_merging.connect(influence.on_theme_merging)
 
-    from .communities import listing, timeline
+    from .communities import member_counts, timeline
 
     # Database hooks, in this order: each member's sort name and each community's member
     # counts are kept with every flush, then the community's timeline marks milestones.
-    listing.listen()
+    member_counts.listen()
     timeline.listen()
 
     from .involvement import receipts

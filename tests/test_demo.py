@@ -24,6 +24,7 @@ from portal.consultations.models import (
 from portal.demo import DEMO_PASSWORD, load
 from portal.demo import involvement as involvement_demo
 from portal.extensions import limiter
+from portal.health import figures
 from portal.impact import influence
 from portal.impact import services as impact
 from portal.impact.models import (
@@ -55,7 +56,6 @@ from portal.involvement.models import (
     PaymentRate,
 )
 from portal.outbox import OutboxMessage
-from portal.reports import health
 
 
 def test_demo_loader_is_idempotent_and_accounts_sign_in(client):
@@ -472,6 +472,6 @@ class TestTheLoadedDemo:
     def test_demo_ends_with_summaries_that_match_its_raw_rows(self, client):
         this_year = dates.twelve_whole_months_to(dates.today())
         for community_id in db.session.scalars(sa.select(Community.id)):
-            assert health.summarised(community_id, *this_year) == health.monthly(
+            assert figures.summarised(community_id, *this_year) == figures.monthly(
                 community_id, *this_year
             )

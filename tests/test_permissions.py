@@ -851,8 +851,8 @@ MATRIX.update(
         "involvement.totals": ("GET", "/communities/alpha/money", only(("coordinator",))),
         "involvement.rates": ("GET", "/admin/payment-rates", only(ADMIN)),
         # The community health dashboard: A's coordinators.
-        "reports.health": ("GET", "/communities/alpha/health", only(("coordinator",))),
-        "reports.health_csv": ("GET", "/communities/alpha/health.csv", only(("coordinator",))),
+        "health.dashboard": ("GET", "/communities/alpha/health", only(("coordinator",))),
+        "health.dashboard_csv": ("GET", "/communities/alpha/health.csv", only(("coordinator",))),
     }
 )
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from portal import signals
 from portal.accounts.models import User
-from portal.communities import listing, timeline
+from portal.communities import member_counts, timeline
 from portal.communities.models import Community, Membership
 from portal.impact import influence
 
@@ -48,8 +48,8 @@ def test_create_app_connects_the_reactions_between_domains(app):
     assert influence.on_theme_merging in list(signals.theme_merging.receivers_for(object()))
     assert influence.on_proposal_moved in list(signals.proposal_moved.receivers_for(object()))
     for target, name, hook in (
-        (Membership, "after_insert", listing._count_after_insert_or_delete),
-        (User, "after_update", listing._rename_memberships),
+        (Membership, "after_insert", member_counts._count_after_insert_or_delete),
+        (User, "after_update", member_counts._rename_memberships),
         (Membership, "after_update", timeline._members_milestone),
         (Community, "after_insert", timeline._founded),
     ):

@@ -46,7 +46,7 @@ class Community(Base):
     service_area: Mapped[str] = mapped_column(sa.String(80), index=True)
     visibility: Mapped[str] = mapped_column(sa.String(10), default=OPEN)
     target_reading_age: Mapped[int] = mapped_column(default=11)
-    # Active members by role, kept by portal/communities/listing.py.
+    # Active members by role, kept by portal/communities/member_counts.py.
     lay_partner_count: Mapped[int] = mapped_column(default=0, server_default="0")
     professional_count: Mapped[int] = mapped_column(default=0, server_default="0")
     coordinator_count: Mapped[int] = mapped_column(default=0, server_default="0")
@@ -84,7 +84,7 @@ class Membership(Base):
     role: Mapped[str] = mapped_column(sa.String(20))
     status: Mapped[str] = mapped_column(sa.String(10))
     use_pseudonym: Mapped[bool] = mapped_column(default=False)
-    # The name other members see, lower-cased, kept by portal/communities/listing.py.
+    # The name other members see, lower-cased, kept by portal/communities/member_counts.py.
     sort_name: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
     message: Mapped[str | None] = mapped_column(sa.Text)  # decision or removal reason
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

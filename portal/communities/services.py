@@ -15,8 +15,8 @@ from .. import caching, db, outbox, permissions
 from ..accounts.models import User
 from ..accounts.services import find_by_email
 from ..db import utcnow
-from ..reports import summaries
-from . import listing
+from ..health import summaries
+from .member_counts import COUNT_COLUMNS
 from .models import (
     ACTIVE,
     CONSENT_VERSION,
@@ -132,7 +132,7 @@ def restore_community(actor, community):
 
 def member_counts(community):
     """Active members by role, as stored on the community row (not counted on each request)."""
-    return {role: getattr(community, column) for role, column in listing.COUNT_COLUMNS.items()}
+    return {role: getattr(community, column) for role, column in COUNT_COLUMNS.items()}
 
 
 def coordinators(community):

@@ -121,7 +121,7 @@ def record(
 def _members_milestone(_mapper, connection, membership):
     """When a community's active members reach a milestone, mark it on its timeline.
 
-    Runs inside the flush, on its connection, after `listing` has recounted.
+    Runs inside the flush, on its connection, after `member_counts` has recounted.
     """
     if membership.status != ACTIVE:
         return
@@ -179,7 +179,7 @@ def _founded(_mapper, connection, community):
 def listen():
     """Mark a community's founding and its members' milestones on its timeline, in the
     flush that makes them. Connected once, from `signals.connect_receivers`, after
-    `listing.listen` (a milestone is marked after the members are recounted)."""
+    `member_counts.listen` (a milestone is marked after the members are recounted)."""
     db.listen_once(
         (Membership, "after_insert", _members_milestone),
         (Membership, "after_update", _members_milestone),

@@ -17,8 +17,8 @@ from .. import caching, db, outbox, permissions
 from ..communities.models import Community
 from ..communities.services import NotAllowed, Refused, require
 from ..db import utcnow
+from ..health import summaries
 from ..links import public_url
-from ..reports import summaries
 from .models import (
     ANONYMOUS,
     IDENTITIES,

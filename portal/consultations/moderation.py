@@ -13,8 +13,8 @@ from ..accounts.models import User
 from ..communities.models import ACTIVE, LAY_PARTNER, Membership
 from ..communities.services import NotAllowed, Refused, require
 from ..db import utcnow
+from ..health import summaries
 from ..links import public_url
-from ..reports import summaries
 from . import contributions, review
 from .models import IDENTITIES, OFFLINE_SOURCES, Contribution, Proposal, Quote, Report, ReviewEvent
 

@@ -19,8 +19,8 @@ from ..communities.models import ACTIVE, COORDINATOR, PROFESSIONAL, Community, M
 from ..communities.services import NotAllowed, Refused, require
 from ..db import utcnow
 from ..downloads import safe_cell
+from ..health import summaries
 from ..links import public_url
-from ..reports import summaries
 from .models import (
     ACKNOWLEDGED,
     NAMED,

@@ -54,7 +54,7 @@ def load(echo=print):
     consultations_demo.load(echo)
     impact_demo.load(echo)
     involvement_demo.load(echo)
-    from ..reports import summaries
+    from ..health import summaries
 
     # Much of the demo is made directly, not through the services: count it all again.
     echo(f"Health summary rows: {summaries.rebuild()}")

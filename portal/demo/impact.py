@@ -31,7 +31,7 @@ from ..consultations.models import (
     ReviewEvent,
 )
 from ..db import utcnow
-from ..impact import events, influence, reports, services
+from ..impact import annual_report, events, influence, services
 from ..impact.models import (
     ADAPTED,
     ADOPTED,
@@ -774,8 +774,8 @@ def _events(echo, coordinator, now):
 def _report(echo, community, coordinator):
     """The coordinator's account of this year's impact (GRIPP2 short form)."""
     year = date.today().year
-    if reports.narrative_of(community, year) is not None:
+    if annual_report.narrative_of(community, year) is not None:
         echo(f"  present  impact report for {year}")
         return
-    reports.save_narrative(coordinator, community, year, **REPORT)
+    annual_report.save_narrative(coordinator, community, year, **REPORT)
     echo(f"  created  impact report for {year}")

@@ -9,7 +9,7 @@ from ..communities.services import Refused
 from ..consultations.models import CLOSED, DECIDED
 from ..held import keeps_text
 from ..pagination import paginate
-from . import reading, services
+from . import queries, services
 from .forms import ChangeForm, DecisionForm, EvaluationForm, MilestoneForm, MoveForm
 from .models import STOPPED, ServiceChange
 
@@ -28,7 +28,7 @@ def changes_carrying_out(decision):
     """The changes that carry out a decision (public ones for visitors), for the proposal's
     page: one statement."""
     community = decision.community
-    return reading.decision_changes(decision, permissions.is_member(current_user, community))
+    return queries.decision_changes(decision, permissions.is_member(current_user, community))
 
 
 # Decisions ------------------------------------------------------------------------------
@@ -87,7 +87,7 @@ def decision(proposal_id):
             owner_name=services.owner_names([existing.owner_id]).get(existing.owner_id)
             if existing
             else None,
-            changes=reading.decision_changes(existing, member=True) if existing else [],
+            changes=queries.decision_changes(existing, member=True) if existing else [],
             title=_("Change the decision") if existing else _("Record the decision"),
         ),
         status,
@@ -102,9 +102,9 @@ def changes(slug):
     member = permissions.is_member(current_user, community)
     due_only = member and request.args.get("evaluation") == "due"
     if due_only:  # members' follow-up list, linked from My work
-        query = reading.evaluations_due_query([community.id], dates.today())
+        query = queries.evaluations_due_query([community.id], dates.today())
     else:
-        query = reading.changes_query(community, member)
+        query = queries.changes_query(community, member)
     order = (
         (ServiceChange.evaluation_due, ServiceChange.id)
         if due_only
@@ -148,7 +148,7 @@ def _change_form(community, change=None):
         (row.id, row.title) for row in services.decisions_of_community(community)
     ]
     form.parent_id.choices = [("", _("No, it is a change of its own"))] + [
-        (str(id_), title) for id_, title in reading.parent_choices(community, change)
+        (str(id_), title) for id_, title in queries.parent_choices(community, change)
     ]
     if change is not None:
         del form.note
@@ -243,12 +243,12 @@ def _change_page(change, move_form=None, milestone_form=None, status=200):
             parent=parent,
             parts=parts,
             has_parts=services.has_children(change) if not parts else True,
-            decisions=reading.linked_decisions(change, member),
+            decisions=queries.linked_decisions(change, member),
             history=services.history(change),
             milestones=services.milestones(change),
             evaluation=services.evaluation_of(change),
-            lay_counts=reading.lay_counts(change),
-            behind=reading.proposals_behind(change) if member or author else [],
+            lay_counts=queries.lay_counts(change),
+            behind=queries.proposals_behind(change) if member or author else [],
             owner=services.owner_names([change.owner_id]).get(change.owner_id),
             may_review=permissions.can_review(current_user, community),
             may_author=author,

@@ -23,9 +23,9 @@ from ..accounts.models import User
 from ..communities.services import Refused, require
 from ..consultations.models import Contribution, ContributionTheme, Proposal, Theme
 from ..db import utcnow
+from ..health import summaries
 from ..links import public_url
-from ..reports import summaries
-from . import reach, reading
+from . import queries, reach
 from .models import (
     AWAITING,
     EFFECTS,
@@ -51,7 +51,7 @@ def derive(effects):
 
 def _target(proposal, target):
     """(decision, change) from a "decision:ID" or "change:ID" choice: the proposal's own
-    decision, or a change connected to it (`reading.connected_to`). Another proposal's
+    decision, or a change connected to it (`queries.connected_to`). Another proposal's
     decision or change is refused, so views are never linked to it by mistake."""
     community = proposal.community
     kind, _, number = (target or "").partition(":")
@@ -68,7 +68,7 @@ def _target(proposal, target):
             and change.community_id == community.id
             and db.session.scalar(
                 sa.select(ServiceChange.id).where(
-                    ServiceChange.id == change.id, reading.connected_to(proposal)
+                    ServiceChange.id == change.id, queries.connected_to(proposal)
                 )
             )
             is not None

@@ -11,7 +11,7 @@ from ..consultations import review
 from ..consultations.models import CLOSED, DECIDED
 from ..i18n import Labels
 from ..pagination import paginate
-from . import influence, reading
+from . import influence, queries
 from .forms import INFLUENCE_ACTION_LABELS, InfluenceForm, LinkForm
 from .models import Influence
 
@@ -37,7 +37,7 @@ def _link_page(proposal, form, theme, rows, choices, status=200):
             no_targets=len(choices) == 1,
             may_decide=proposal.status() in (CLOSED, DECIDED),
             links=paginate(
-                reading.proposal_links_query(proposal),
+                queries.proposal_links_query(proposal),
                 PER_PAGE,
                 key=(Influence.created_at.desc(), Influence.id.desc()),
             ),
@@ -51,7 +51,7 @@ def _link_page(proposal, form, theme, rows, choices, status=200):
 def link(proposal_id):
     proposal = loaders.reviewed_proposal(proposal_id)
     theme, rows = _chosen(proposal)
-    own, choices = reading.link_targets(proposal)
+    own, choices = queries.link_targets(proposal)
     form = LinkForm()
     form.target.choices = choices
     if request.method == "GET" and own is not None:
@@ -76,7 +76,7 @@ def link(proposal_id):
             flash(
                 _(
                     "Linked. Contributions that now have an outcome: %(count)d.",
-                    count=reading.with_outcome(theme, [c.id for c, _name in rows]),
+                    count=queries.with_outcome(theme, [c.id for c, _name in rows]),
                 ),
                 "success",
             )
@@ -99,7 +99,7 @@ def _chosen(proposal):
         abort(400)
     if not ids:
         return None, []
-    rows = reading.chosen_contributions(proposal, ids)
+    rows = queries.chosen_contributions(proposal, ids)
     if rows is None:
         abort(404)
     return None, rows
@@ -107,7 +107,7 @@ def _chosen(proposal):
 
 def contribution_links(contribution):
     """The live links that reach a contribution, for its review page (reviewers only)."""
-    return reading.contribution_links(contribution)
+    return queries.contribution_links(contribution)
 
 
 # One link ----------------------------------------------------------------------------------
@@ -124,7 +124,7 @@ def _influence_or_error(influence_id):
 
 def _influence_page(found, proposal, form, status=200):
     community = proposal.community
-    row = db.session.execute(reading.links_query().where(Influence.id == found.id)).one()
+    row = db.session.execute(queries.links_query().where(Influence.id == found.id)).one()
     return (
         render_template(
             "impact/influence.html",
@@ -179,7 +179,7 @@ def outcome_missing():
     communities."""
     if not permissions.reviews_any_community(current_user):
         abort(403)
-    query = reading.outcome_missing_query(review.reviewed_community_ids(current_user))
+    query = queries.outcome_missing_query(review.reviewed_community_ids(current_user))
     return render_template(
         "impact/outcome_missing.html",
         page=paginate(query, PER_PAGE),

@@ -6,7 +6,7 @@ from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
 from ..forms import PeriodForm, period_day, strip
-from .reports import NARRATIVE_LIMIT
+from .annual_report import NARRATIVE_LIMIT
 
 
 def _real_date(field):

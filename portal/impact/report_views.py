@@ -22,7 +22,7 @@ from ..communities.services import NotAllowed, Refused
 from ..communities.views import community_or_404
 from ..downloads import csv_download
 from ..i18n import Labels
-from . import measures, reports
+from . import annual_report, measures
 from .labels import LABELS as IMPACT_LABELS
 from .report_forms import NarrativeForm, YearOrPeriodForm
 
@@ -30,7 +30,7 @@ LABELS = {
     "measure_labels": Labels(measures.MEASURE_LABELS),
     "measure_hints": Labels(measures.MEASURE_HINTS),
     "measure_empty": Labels(measures.MEASURE_EMPTY),
-    "audience_labels": Labels(reports.AUDIENCE_LABELS),
+    "audience_labels": Labels(annual_report.AUDIENCE_LABELS),
     "measure_keys": measures.KEYS,
     "percent_measures": measures.PERCENTS,
 }
@@ -68,7 +68,7 @@ def _coordinated_or_error(slug):
 
 
 def _year_or_404(community):
-    years = reports.years(community)
+    years = annual_report.years(community)
     year = request.args.get("year", years[0], type=int)
     if year not in years:
         abort(404)
@@ -103,7 +103,7 @@ def _periods(form, years):
 def dashboard(slug):
     community = _coordinated_or_error(slug)
     title = _("Impact dashboard: %(name)s", name=community.name)
-    years = reports.years(community)
+    years = annual_report.years(community)
     form = YearOrPeriodForm(request.args, years)
     if not form.validate():
         content = _dashboard_content(community, form, None)
@@ -144,7 +144,7 @@ def _page(template, community, content, title):
 def report(slug):
     community = _coordinated_or_error(slug)
     year = _year_or_404(community)
-    # The same for every coordinator; saving a narrative renews it at once (reports.py).
+    # The same for every coordinator; saving a narrative renews it at once (annual_report.py).
     content = caching.remember_html(
         ("impact-report", community.id, community.name, dates.today()),
         lambda: _report_content(community, year),
@@ -159,9 +159,9 @@ def _report_content(community, year):
     return render_template(
         "impact/_report_content.html",
         community=community,
-        report=reports.report_for(current_user, community, year),
-        years=reports.years(community),
-        changes_limit=reports.CHANGES_LIMIT,
+        report=annual_report.report_for(current_user, community, year),
+        years=annual_report.years(community),
+        changes_limit=annual_report.CHANGES_LIMIT,
         freshness=measures.FRESHNESS,
     )
 
@@ -170,15 +170,15 @@ def _report_content(community, year):
 def edit_report(slug):
     community = _coordinated_or_error(slug)
     year = _year_or_404(community)
-    narrative = reports.narrative_of(community, year) if request.method == "GET" else None
+    narrative = annual_report.narrative_of(community, year) if request.method == "GET" else None
     form = NarrativeForm(obj=narrative)
     if form.validate_on_submit():
         try:
-            reports.save_narrative(
+            annual_report.save_narrative(
                 current_user,
                 community,
                 year,
-                **{name: form[name].data for name in reports.NARRATIVE_FIELDS},
+                **{name: form[name].data for name in annual_report.NARRATIVE_FIELDS},
             )
         except NotAllowed:
             abort(403)
@@ -203,10 +203,12 @@ def report_data(slug, fmt):
         abort(404)
     community = _coordinated_or_error(slug)
     year = _year_or_404(community)
-    report = reports.report_for(current_user, community, year, quotes=False)
+    report = annual_report.report_for(current_user, community, year, quotes=False)
     filename = f"impact-{community.slug}-{year}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     if fmt == "json":
-        body = json.dumps(reports.json_document(report), ensure_ascii=False, indent=2)
+        body = json.dumps(annual_report.json_document(report), ensure_ascii=False, indent=2)
         return Response(body, mimetype="application/json", headers=headers)
-    return csv_download(reports.csv_rows(report, IMPACT_LABELS["change_status_labels"]), filename)
+    return csv_download(
+        annual_report.csv_rows(report, IMPACT_LABELS["change_status_labels"]), filename
+    )

@@ -16,9 +16,9 @@ from ..communities.models import ACTIVE, COORDINATOR, PROFESSIONAL, Community, M
 from ..communities.services import Refused, require
 from ..consultations.models import CLOSED, DECIDED, Contribution, Proposal
 from ..db import utcnow
+from ..health import summaries
 from ..links import public_url
 from ..notifications.preferences import preload_settings
-from ..reports import summaries
 from .models import (
     CHANGE_STATUSES,
     DECISION_KINDS,

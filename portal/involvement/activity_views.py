@@ -15,8 +15,7 @@ from ..communities.models import Community
 from ..communities.services import Refused
 from ..i18n import Labels
 from ..pagination import paginate
-from . import payment_reading as reading
-from . import services
+from . import queries, services
 from .activity_forms import (
     ActivityFilterForm,
     ActivityForm,
@@ -141,13 +140,13 @@ def _back_to_activity(activity):
 def activities(slug):
     community = loaders.live_community(slug)
     coordinators_only(community)
-    years = reading.activity_years(community)
+    years = queries.activity_years(community)
     form = ActivityFilterForm(request.args)
     form.year.choices = [("", _("All years"))] + [(str(year), str(year)) for year in years]
     year = int(form.year.data) if form.year.data in {str(year) for year in years} else None
     kind = form.kind.data if form.kind.data in ACTIVITY_KINDS else ""
     page = paginate(
-        reading.activities_query(community, year=year, kind=kind),
+        queries.activities_query(community, year=year, kind=kind),
         ACTIVITIES_PER_PAGE,
         key=(InvolvementActivity.held_on.desc(), InvolvementActivity.id.desc()),
     )
@@ -156,7 +155,7 @@ def activities(slug):
         community=community,
         filters=form,
         page=page,
-        summaries=reading.activity_summaries([activity.id for activity in page.items]),
+        summaries=queries.activity_summaries([activity.id for activity in page.items]),
         # Most activities take one of a few lengths: each is put in words once.
         time_spent={m: time_spent_words(m) for m in {activity.minutes for activity in page.items}},
         words=ACTIVITIES_WORDS,
@@ -181,7 +180,7 @@ def _activity_form(community, activity=None):
         form = ActivityForm()
     current = activity.proposal_id if activity is not None else None
     form.proposal_id.choices = [("", _("None"))] + [
-        (str(row.id), row.title) for row in reading.proposal_choices(community, current)
+        (str(row.id), row.title) for row in queries.proposal_choices(community, current)
     ]
     return form
 
@@ -246,7 +245,7 @@ def _activity_page(activity, community, *, failed=None, problem=None, status=200
     """The activity with its people and payments. `failed` is a pay form in error."""
     # By name, then by person: the row's user_id is the User.id that the query sorts by.
     page = paginate(
-        reading.participants_query(activity),
+        queries.participants_query(activity),
         PEOPLE_PER_PAGE,
         key=(User.display_name, Participation.user_id),
     )
@@ -262,7 +261,7 @@ def _activity_page(activity, community, *, failed=None, problem=None, status=200
             "involvement/activity.html",
             activity=activity,
             community=community,
-            proposal_title=reading.proposal_title(activity.proposal_id),
+            proposal_title=queries.proposal_title(activity.proposal_id),
             rate=services.rate_on(activity.kind, activity.held_on),
             page=page,
             pay_forms=pay_forms,
@@ -311,7 +310,7 @@ def attendance(activity_id):
             community=community,
             form=form,
             search=search,
-            page=paginate(reading.attendance_query(activity, community, search), PEOPLE_PER_PAGE),
+            page=paginate(queries.attendance_query(activity, community, search), PEOPLE_PER_PAGE),
             chosen=set(form.people.data or []),
             title=_("Who took part?"),
         ),

@@ -15,7 +15,7 @@ from ..communities.models import Community
 from ..communities.services import Refused
 from ..communities.views import community_or_404
 from ..i18n import dateformat
-from . import expenses, my_reading, receipts
+from . import expenses, my_queries, receipts
 from .claim_forms import ClaimForm, DecisionForm, PayForm
 from .models import CLAIM_APPROVED, PART_APPROVED, SUBMITTED, InvolvementActivity
 
@@ -40,7 +40,7 @@ def _claim_form(community, claim=None):
     keep = claim.activity_id if claim is not None else None
     form.activity_id.choices = [("", _("None, or it is not listed"))] + [
         (str(id_), f"{title} – {dateformat(held_on, 'long')}")
-        for id_, title, held_on in my_reading.claimable_activities(current_user, community, keep)
+        for id_, title, held_on in my_queries.claimable_activities(current_user, community, keep)
     ]
     return form
 

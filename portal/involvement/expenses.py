@@ -11,8 +11,8 @@ from .. import dates, db, outbox, permissions
 from ..accounts.models import User
 from ..communities.services import Refused, require
 from ..db import utcnow
+from ..health import summaries
 from ..links import public_url
-from ..reports import summaries
 from . import money, receipts
 from .models import (
     CLAIM_APPROVED,

@@ -15,7 +15,7 @@ from ..downloads import csv_download
 from ..forms import PeriodForm
 from ..i18n import Labels
 from ..pagination import paginate
-from . import payment_reading as reading
+from . import queries
 from .activity_views import LABELS, coordinators_only
 from .labels import LABELS as INVOLVEMENT_LABELS
 from .models import ExpenseClaim, Payment
@@ -42,7 +42,7 @@ QUEUE_WORDS = Labels(
 def _waits(rows, since):
     """How long each row has waited, in words: each number of working days is put in
     words once."""
-    days = [reading.waited(since(row)) for row in rows]
+    days = [queries.waited(since(row)) for row in rows]
     words = {
         count: ngettext("%(num)d working day", "%(num)d working days", count) for count in set(days)
     }
@@ -54,12 +54,12 @@ def queue(slug):
     community = community_or_404(slug)
     coordinators_only(community)
     payments = paginate(
-        reading.payments_waiting_query(community),
+        queries.payments_waiting_query(community),
         QUEUE_PER_PAGE,
         key=(Payment.created_at, Payment.id),
     )
     claims = paginate(
-        reading.claims_waiting_query(community),
+        queries.claims_waiting_query(community),
         QUEUE_PER_PAGE,
         key=(ExpenseClaim.submitted_at, ExpenseClaim.id),
         argument="claims_page",
@@ -69,8 +69,8 @@ def queue(slug):
         community=community,
         payments=payments,
         claims=claims,
-        payment_waits=_waits(payments.items, reading.payment_waiting_since),
-        claim_waits=_waits(claims.items, reading.claim_waiting_since),
+        payment_waits=_waits(payments.items, queries.payment_waiting_since),
+        claim_waits=_waits(claims.items, queries.claim_waiting_since),
         words=QUEUE_WORDS,
         title=_("Waiting for approval or payment"),
     )
@@ -96,13 +96,13 @@ def payments_due(slug):
             page=None,
             title=_("Payments due"),
         ), 400
-    query = reading.due_query(community, form.start.data, form.end.data)
+    query = queries.due_query(community, form.start.data, form.end.data)
     return render_template(
         "involvement/payments_due.html",
         community=community,
         form=form,
         page=paginate(query, DUE_PER_PAGE),
-        total=reading.due_total(query),
+        total=queries.due_total(query),
         what_for=_what_for,
         title=_("Payments due"),
     )
@@ -110,7 +110,7 @@ def payments_due(slug):
 
 def _what_for(row):
     """What a row of payments due is for: the activity, or the kind of expense."""
-    if row.source == reading.CLAIM:
+    if row.source == queries.CLAIM:
         category = INVOLVEMENT_LABELS["expense_category_labels"][row.category]
         return _(
             "Expenses (%(category)s): %(description)s", category=category, description=row.what
@@ -129,7 +129,7 @@ def payments_due_csv(slug):
         abort(400)
     start, end = form.start.data, form.end.data
     filename = f"payments-due-{community.slug}-{start.isoformat()}-{end.isoformat()}.csv"
-    return csv_download(_due_rows(reading.due_query(community, start, end)), filename)
+    return csv_download(_due_rows(queries.due_query(community, start, end)), filename)
 
 
 def _due_rows(query):
@@ -139,7 +139,7 @@ def _due_rows(query):
         _("Chorus reference")
     ]
     total = Decimal("0.00")
-    for row in reading.due_rows(query):
+    for row in queries.due_rows(query):
         total += row.amount
         yield [
             row.name or _("Deleted account"),
@@ -148,7 +148,7 @@ def _due_rows(query):
             row.day.isoformat(),
             f"{row.amount:.2f}",
             labels[row.method],
-            f"{'P' if row.source == reading.PAYMENT else 'E'}{row.item_id}",
+            f"{'P' if row.source == queries.PAYMENT else 'E'}{row.item_id}",
         ]
     yield [_("Total"), "", "", "", f"{total:.2f}", "", ""]
 
@@ -157,11 +157,11 @@ def _due_rows(query):
 def totals(slug):
     community = community_or_404(slug)
     coordinators_only(community)
-    years = reading.activity_years(community)
+    years = queries.activity_years(community)
     year = request.args.get("year", dates.today().year, type=int)
     if year not in years:
         abort(404)
-    months, year_total = reading.totals(community, year)
+    months, year_total = queries.totals(community, year)
     return render_template(
         "involvement/totals.html",
         community=community,

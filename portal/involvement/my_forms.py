@@ -9,7 +9,7 @@ from wtforms.validators import InputRequired, Optional, ValidationError
 
 from .labels import EQUALITY_ANSWER_LABELS, EQUALITY_QUESTION_LABELS, PREFERENCE_LABELS
 from .models import EQUALITY_QUESTIONS, PREFER_NOT_TO_SAY
-from .my_reading import LONGEST_PERIOD
+from .my_queries import LONGEST_PERIOD
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 

@@ -11,7 +11,7 @@ from .. import dates
 from ..communities.services import Refused
 from ..downloads import csv_download
 from ..pagination import paginate
-from . import equality, my_reading, services
+from . import equality, my_queries, services
 from .my_forms import EqualityForm, PreferenceForm, StatementForm
 
 SHORT = 5  # rows of each list on "My involvement"; "See all" pages the rest
@@ -24,16 +24,16 @@ SECTION_TITLES = {
     "claims": _l("Your expense claims"),
 }
 SECTIONS = {
-    "activities": lambda user: my_reading.activities_query(user),
-    "training": lambda user: my_reading.activities_query(user, training_only=True),
-    "payments": my_reading.payments_query,
-    "claims": my_reading.claims_query,
+    "activities": lambda user: my_queries.activities_query(user),
+    "training": lambda user: my_queries.activities_query(user, training_only=True),
+    "payments": my_queries.payments_query,
+    "claims": my_queries.claims_query,
 }
 
 
 def as_hours(minutes):
     """Minutes as hours the way the reader's language writes numbers: 1.5, 0.75."""
-    return format_decimal(my_reading.hours(minutes))
+    return format_decimal(my_queries.hours(minutes))
 
 
 def my_payment_preference():
@@ -61,9 +61,9 @@ def mine():
     return render_template(
         "involvement/mine.html",
         show=None,
-        sections=my_reading.latest_lists(current_user, SHORT),
-        totals=my_reading.my_totals(current_user, dates.today()),
-        communities=my_reading.lay_partner_communities(current_user),
+        sections=my_queries.latest_lists(current_user, SHORT),
+        totals=my_queries.my_totals(current_user, dates.today()),
+        communities=my_queries.lay_partner_communities(current_user),
         title=_("My involvement"),
     )
 
@@ -72,7 +72,7 @@ def _period_form():
     """The period asked for, or this tax year (6 April to 5 April) when none is."""
     form = StatementForm(request.args)
     if form.validate() and form.start.data is None:
-        form.start.data, form.end.data = my_reading.tax_year(dates.today())
+        form.start.data, form.end.data = my_queries.tax_year(dates.today())
     return form
 
 
@@ -82,8 +82,8 @@ def _statement_page(form):
         form=form,
         statement=None
         if form.errors
-        else my_reading.statement(current_user, form.start.data, form.end.data),
-        limit=my_reading.STATEMENT_LIMIT,
+        else my_queries.statement(current_user, form.start.data, form.end.data),
+        limit=my_queries.STATEMENT_LIMIT,
         title=_("Your statement"),
     ), 400 if form.errors else 200
 
@@ -99,9 +99,9 @@ def statement_csv():
     form = _period_form()
     if form.errors:
         return _statement_page(form)
-    found = my_reading.statement(current_user, form.start.data, form.end.data)
+    found = my_queries.statement(current_user, form.start.data, form.end.data)
     filename = f"chorus-statement-{found.start.isoformat()}-to-{found.end.isoformat()}.csv"
-    return csv_download(my_reading.statement_rows(found), filename)
+    return csv_download(my_queries.statement_rows(found), filename)
 
 
 @login_required

@@ -9,8 +9,7 @@ from flask_login import current_user, login_required
 from .. import dates, permissions
 from ..communities.services import Refused
 from ..pagination import paginate
-from . import payment_reading as reading
-from . import services
+from . import queries, services
 from .activity_forms import RateForm
 
 RATES_PER_PAGE = 100
@@ -36,13 +35,13 @@ def rates():
         else:
             flash(_("The rate is added."), "success")
             return redirect(url_for("involvement.rates"))
-    page = paginate(reading.rates_query(), RATES_PER_PAGE)
+    page = paginate(queries.rates_query(), RATES_PER_PAGE)
     return render_template(
         "involvement/rates.html",
         form=form,
         page=page,
         groups=[(kind, list(rows)) for kind, rows in groupby(page.items, lambda r: r.kind)],
-        in_force=reading.rates_in_force(dates.today()),
+        in_force=queries.rates_in_force(dates.today()),
         today=dates.today(),
         title=_("Payment rates"),
     ), 400 if form.is_submitted() else 200

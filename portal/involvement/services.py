@@ -16,8 +16,8 @@ from ..communities.models import ACTIVE, LAY_PARTNER, Membership
 from ..communities.services import Refused, require
 from ..consultations.models import Proposal
 from ..db import utcnow
+from ..health import summaries
 from ..links import public_url
-from ..reports import summaries
 from . import money
 from .models import (
     ACCEPTED,

@@ -24,7 +24,7 @@ from ..communities.models import (
 from ..consultations.models import NEW, Contribution, Proposal, Report
 from ..consultations.review import overdue_before, quote_waiting
 from ..db import utcnow
-from ..impact import reading as impact_reading
+from ..impact import queries as impact_reading
 from ..impact.models import ServiceChange
 from ..impact.services import evaluation_is_due
 from ..involvement.models import (
@@ -35,7 +35,7 @@ from ..involvement.models import (
     InvolvementActivity,
     Payment,
 )
-from ..involvement.payment_reading import WAITING_PAYMENTS
+from ..involvement.queries import WAITING_PAYMENTS
 from ..notifications.services import unread_query
 
 SHORT_LIST = 5

@@ -27,7 +27,7 @@ from ..briefings.models import (
     BriefingReader,
     BriefingVersion,
 )
-from ..communities import listing
+from ..communities import member_counts
 from ..communities.models import (
     ACTIVE,
     COORDINATOR,
@@ -369,7 +369,7 @@ def generate(
                 "role": role,
                 "status": status,
                 "use_pseudonym": use_pseudonym,
-                "sort_name": listing.sort_name(name, pseudonym, use_pseudonym),
+                "sort_name": member_counts.sort_name(name, pseudonym, use_pseudonym),
                 "message": None if status in (ACTIVE, "invited", "pending") else "Moved away.",
                 "created_at": joined,
                 "status_changed_at": joined + timedelta(days=1),
@@ -1084,7 +1084,7 @@ def generate(
     out.write(TimelineEvent, timeline_rows(), len(timeline))
     out.next_ids["timeline_events"] = timeline_id
 
-    listing.recount(connection)
+    member_counts.recount(connection)
     out.reset_sequences()
     busiest_community = community_ids[0]
     return {

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from .. import db
 from ..accounts import passwords
 from ..demo import DEMO_PASSWORD
-from ..reports import summaries
+from ..health import summaries
 from .generate import Refused, check, generate
 
 

@@ -31,8 +31,8 @@ from portal.db import utcnow
 from portal.demo import briefings as briefings_demo
 from portal.demo import consultations as consultations_demo
 from portal.demo import impact as impact_demo
+from portal.impact.annual_report import NARRATIVE_LIMIT
 from portal.impact.models import NOT_ADOPTED, Influence, ServiceChange
-from portal.impact.reports import NARRATIVE_LIMIT
 from portal.involvement import expenses as involvement_expenses
 from portal.involvement.models import (
     PART_APPROVED,
@@ -98,8 +98,8 @@ NOT_PAGES = {
     # An expense claim's receipt file: fetched by its owner and coordinators only, in
     # tests/involvement/test_claim_pages.py.
     "involvement.receipt",
-    # Every figure of the community health dashboard as CSV: read in tests/reports/test_health.py.
-    "reports.health_csv",
+    # Every figure of the community health dashboard as CSV: read in tests/health/test_health.py.
+    "health.dashboard_csv",
     # The health check for the load balancer, in JSON: read in tests/main/test_logs_and_health.py.
     "main.healthz",
 }
@@ -2589,19 +2589,19 @@ PAGES = [
     # A community's health, month by month, for its coordinators.
     Page(
         "community health",
-        "reports.health",
+        "health.dashboard",
         "/communities/chemo-day-unit/health",
         MODERATORS,
     ),
     Page(
         "community health: six months of my own",
-        "reports.health",
+        "health.dashboard",
         _months("/communities/chemo-day-unit/health", 8, 3),
         MODERATORS,
     ),
     Page(
         "community health: a period that ends before it starts",
-        "reports.health",
+        "health.dashboard",
         _months("/communities/chemo-day-unit/health", 3, 8),
         MODERATORS,
         status=400,

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from portal import db
 from portal.accounts.models import User
-from portal.communities import listing
+from portal.communities import member_counts
 from portal.communities.models import CommunicationNeeds, Community, Membership
 from tests.conftest import sign_in_as
 
@@ -44,7 +44,7 @@ def _add_members(community, start, count):
             for n in range(start, start + count)
         ],
     )
-    listing.refresh(db.session.connection())  # the inserts above bypass the ORM
+    member_counts.refresh(db.session.connection())  # the inserts above bypass the ORM
     db.session.flush()
 
 

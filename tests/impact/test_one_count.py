@@ -6,8 +6,8 @@ from datetime import date
 import sqlalchemy as sa
 
 from portal import db
+from portal.health import figures
 from portal.impact import board, influence, measures, open_data, reach
-from portal.reports import health
 from tests.conftest import sign_in_as
 from tests.impact.test_mine import _entry
 
@@ -98,6 +98,6 @@ def test_the_impact_report_figures_take_the_direct_effect(impact):
 def test_the_health_dashboard_takes_the_direct_effect(impact):
     _linked_twice(impact)
     month = date.today().replace(day=1)
-    [found] = health.monthly(impact["a"].id, month, month)
-    shaped = found.figures[health.SHAPED_SHARE]
-    assert shaped == measures.percent_of(1, found.figures[health.CONTRIBUTIONS])
+    [found] = figures.monthly(impact["a"].id, month, month)
+    shaped = found.figures[figures.SHAPED_SHARE]
+    assert shaped == measures.percent_of(1, found.figures[figures.CONTRIBUTIONS])

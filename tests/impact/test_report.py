@@ -15,7 +15,7 @@ from portal.communities.services import NotAllowed
 from portal.consultations import moderation, review
 from portal.consultations.models import Contribution, Quote
 from portal.db import utcnow
-from portal.impact import influence, reports, services
+from portal.impact import annual_report, influence, services
 from portal.impact.measures import measures
 from portal.impact.models import ImpactReport
 from tests import factories
@@ -101,7 +101,7 @@ def test_only_coordinators_can_save_the_narrative(client, world, role):
 
 def test_saving_the_narrative_is_refused_to_others_by_the_service(world):
     with pytest.raises(NotAllowed):
-        reports.save_narrative(world["people"]["professional"], world["a"], YEAR, aim="Mine")
+        annual_report.save_narrative(world["people"]["professional"], world["a"], YEAR, aim="Mine")
 
 
 @pytest.mark.parametrize(
@@ -215,7 +215,7 @@ def test_the_files_hold_the_figures_and_changes_of_the_page(client, reported):
         "Evening clinic on Tuesdays and Thursdays",
     ]
     assert document["changes"][0]["progress"] == 40
-    assert document["narrative"] == dict.fromkeys(reports.NARRATIVE_FIELDS, "")
+    assert document["narrative"] == dict.fromkeys(annual_report.NARRATIVE_FIELDS, "")
     assert "=SUM(A1)" in page and "@risk of delay" in page
 
 
@@ -269,16 +269,16 @@ def test_the_narrative_is_saved_and_shown_in_gripp2_order(client, world):
 
 def test_two_first_saves_at_once_keep_one_report(world, monkeypatch):
     coordinator, a = world["people"]["coordinator"], world["a"]
-    reports.save_narrative(coordinator, a, YEAR, aim="Saved first")
+    annual_report.save_narrative(coordinator, a, YEAR, aim="Saved first")
     # The second save looked before the first was stored, so it tries to create one too.
-    real, calls = reports.narrative_of, []
+    real, calls = annual_report.narrative_of, []
 
     def late_look(*args):
         calls.append(args)
         return None if len(calls) == 1 else real(*args)
 
-    monkeypatch.setattr(reports, "narrative_of", late_look)
-    reports.save_narrative(coordinator, a, YEAR, aim="Saved second")
+    monkeypatch.setattr(annual_report, "narrative_of", late_look)
+    annual_report.save_narrative(coordinator, a, YEAR, aim="Saved second")
     assert db.session.scalars(sa.select(ImpactReport.aim)).all() == ["Saved second"]
     assert len(calls) == 2
 
@@ -300,8 +300,8 @@ def test_a_part_too_long_is_refused_and_everything_typed_is_kept(client, world):
 
 
 def test_the_service_refuses_a_part_too_long(world):
-    with pytest.raises(reports.Refused):
-        reports.save_narrative(
+    with pytest.raises(annual_report.Refused):
+        annual_report.save_narrative(
             world["people"]["coordinator"], world["a"], YEAR, reflections="y" * 10001
         )
 
@@ -530,7 +530,7 @@ def test_the_community_page_costs_the_same_statements_for_5_or_300_views(
 
 
 def test_figures_of_the_report_are_those_of_the_measures(reported):
-    report = reports.report_for(reported["people"]["coordinator"], reported["a"], YEAR)
+    report = annual_report.report_for(reported["people"]["coordinator"], reported["a"], YEAR)
     assert report.measures == measures(reported["a"].id, date(YEAR, 1, 1), date(YEAR, 12, 31))
     assert [change.title for change in report.changes] == [reported["change"].title]
     assert [quote.text for quote in report.quotes] == ["Evenings would suit me much better."]
@@ -539,12 +539,12 @@ def test_figures_of_the_report_are_those_of_the_measures(reported):
 def test_a_parent_change_shows_the_progress_of_its_parts(world):
     from datetime import date
 
-    from portal.impact import reports, services
+    from portal.impact import annual_report, services
 
     a, professional = world["a"], world["people"]["professional"]
     parent = factories.make_change(a, professional, title="Evening services")
     part = factories.make_change(a, professional, title="Clinic", parent_id=parent.id)
     services.move_change(professional, part, status="in_progress", note="Half", progress=50)
-    start, end = reports.year_period(date.today().year)
-    rows = {row.title: row.progress for row in reports.changes_moved(a.id, start, end)}
+    start, end = annual_report.year_period(date.today().year)
+    rows = {row.title: row.progress for row in annual_report.changes_moved(a.id, start, end)}
     assert rows == {"Evening services": 50, "Clinic": 50}

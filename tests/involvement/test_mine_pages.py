@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from portal import db
-from portal.involvement import expenses, my_reading, services
+from portal.involvement import expenses, my_queries, services
 from portal.involvement.models import (
     ExpenseClaim,
     InvolvementActivity,
@@ -133,7 +133,7 @@ def add_many(world, user, count, tag):
 
 
 def this_tax_year():
-    start, end = my_reading.tax_year(date.today())
+    start, end = my_queries.tax_year(date.today())
     return {"start": start.isoformat(), "end": end.isoformat()}
 
 
@@ -173,7 +173,7 @@ def test_my_involvement_shows_only_my_activities_payments_claims_and_training(
 def test_my_involvement_adds_up_hours_and_money(client, world, involved):
     sign_in_as(client, involved["lay"])
     page = client.get("/my/involvement").get_data(as_text=True)
-    since = my_reading.tax_year(date.today())[0]
+    since = my_queries.tax_year(date.today())[0]
     assert '<dd class="nhsuk-summary-list__value" id="total-hours">5.5</dd>' in page
     assert f"Paid to you since {long_date(since)}" in page
     assert 'id="total-paid">£57.40</dd>' in page  # £45 payment and £12.40 travel
@@ -215,7 +215,7 @@ def test_each_list_is_paged_through_on_its_own(client, world, involved):
 
 
 def test_the_statement_shows_this_tax_year_unless_asked_and_only_my_own(client, world, involved):
-    start, end = my_reading.tax_year(date.today())
+    start, end = my_queries.tax_year(date.today())
     sign_in_as(client, involved["lay"])
     page = client.get("/my/involvement/statement").get_data(as_text=True)
     assert f"From {long_date(start)} to {long_date(end)}." in page

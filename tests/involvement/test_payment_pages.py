@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from portal import db
 from portal.involvement import expenses, services
 from portal.involvement.models import ExpenseClaim, Payment
-from portal.involvement.payment_reading import working_days_between
+from portal.involvement.queries import working_days_between
 from portal.involvement.reminders import working_days_before
 from tests.conftest import post_form, sign_in_as
 

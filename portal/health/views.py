@@ -9,7 +9,7 @@ from ..communities.services import NotAllowed
 from ..communities.views import community_or_404
 from ..downloads import csv_download
 from ..involvement.labels import EQUALITY_ANSWER_LABELS, EQUALITY_QUESTION_LABELS
-from . import charts, health
+from . import charts, figures
 from .forms import MonthsForm
 from .labels import FIGURE_LABELS, LABELS
 
@@ -28,7 +28,7 @@ def community_health(community):
     cache = g.setdefault("community_health", {})
     if community.id not in cache:
         cache[community.id] = caching.remember(
-            ("health", community.id), lambda: health.year_so_far(community.id)
+            ("health", community.id), lambda: figures.year_so_far(community.id)
         )
     return cache[community.id]
 
@@ -45,14 +45,14 @@ def _chosen(slug):
 
 def _figures(community, form):
     try:
-        return health.dashboard(current_user, community, form.first, form.last)
+        return figures.dashboard(current_user, community, form.first, form.last)
     except NotAllowed:
         abort(403)
 
 
 def _content(community, form, found):
     return caching.render_content(
-        "reports/_health_content.html",
+        "health/_health_content.html",
         community=community,
         form=form,
         report=found,
@@ -62,7 +62,7 @@ def _content(community, form, found):
 
 def _page(community, content, status=200):
     return render_template(
-        "reports/health.html",
+        "health/dashboard.html",
         community=community,
         content=content,
         title=_("Community health: %(name)s", name=community.name),
@@ -99,7 +99,7 @@ def csv_rows(found):
     lay partners active at the end of the period, with small groups as "fewer than 5"."""
     yield [_("Month"), _("Measure"), _("Value"), _("Code")]
     for month in found.months:
-        for key in health.KEYS:
+        for key in figures.KEYS:
             value = month.figures[key]
             yield [
                 dates.month_key(month.first_day),

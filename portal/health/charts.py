@@ -30,7 +30,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from ..dates import month_key  # noqa: E402
 from ..i18n import DATE_LOCALES, percent  # noqa: E402
-from . import health, svg  # noqa: E402
+from . import figures, svg  # noqa: E402
 from .labels import FIGURE_LABELS  # noqa: E402
 
 matplotlib.rcParams.update(
@@ -75,30 +75,30 @@ class ChartSpec:
 
 SPECS = (
     ChartSpec(
-        "active", _l("Active lay partners"), "line", (health.ACTIVE_LAY_PARTNERS,), _l("People")
+        "active", _l("Active lay partners"), "line", (figures.ACTIVE_LAY_PARTNERS,), _l("People")
     ),
     ChartSpec(
         "joined_left",
         _l("Lay partners who joined and left"),
         "bar",
-        (health.JOINED, health.LEFT),
+        (figures.JOINED, figures.LEFT),
         _l("People"),
     ),
-    ChartSpec("contributions", _l("Contributions"), "bar", (health.CONTRIBUTIONS,), _l("Views")),
-    ChartSpec("replies", _l("Days to a first reply"), "line", (health.MEDIAN_DAYS,), _l("Days")),
+    ChartSpec("contributions", _l("Contributions"), "bar", (figures.CONTRIBUTIONS,), _l("Views")),
+    ChartSpec("replies", _l("Days to a first reply"), "line", (figures.MEDIAN_DAYS,), _l("Days")),
     ChartSpec(
         "loop",
         _l("Closing the loop"),
         "line",
-        (health.CLOSING_THE_LOOP, health.SHAPED_SHARE),
+        (figures.CLOSING_THE_LOOP, figures.SHAPED_SHARE),
         _l("Per cent"),
     ),
-    ChartSpec("hours", _l("Hours of involvement"), "bar", (health.HOURS,), _l("Hours")),
+    ChartSpec("hours", _l("Hours of involvement"), "bar", (figures.HOURS,), _l("Hours")),
     ChartSpec(
         "money",
         _l("Payments and expenses paid"),
         "bar",
-        (health.PAYMENTS_PAID, health.EXPENSES_PAID),
+        (figures.PAYMENTS_PAID, figures.EXPENSES_PAID),
         _l("Pounds (£)"),
     ),
 )
@@ -137,7 +137,7 @@ def written(key, value):
     """A figure as people read it: 12, 2.5, 40%, £12.50; None as "" (pages show "—")."""
     if value is None:
         return ""
-    kind = health.KINDS[key]
+    kind = figures.KINDS[key]
     if kind == "percent":
         return percent(value)
     if kind == "money":
@@ -186,8 +186,8 @@ def summary(spec, health_report):
     if spec.key == "joined_left":
         return _(
             "In the period, %(joined)s lay partners joined and %(left)s left.",
-            joined=written(health.JOINED, _total(health.JOINED, health_report)),
-            left=written(health.LEFT, _total(health.LEFT, health_report)),
+            joined=written(figures.JOINED, _total(figures.JOINED, health_report)),
+            left=written(figures.LEFT, _total(figures.LEFT, health_report)),
         )
     if spec.key in ("contributions", "hours"):
         total = written(spec.figures[0], _total(spec.figures[0], health_report))
@@ -200,8 +200,8 @@ def summary(spec, health_report):
     if spec.key == "money":
         return _(
             "In the period, %(payments)s was paid for taking part and %(expenses)s in expenses.",
-            payments=written(health.PAYMENTS_PAID, _total(health.PAYMENTS_PAID, health_report)),
-            expenses=written(health.EXPENSES_PAID, _total(health.EXPENSES_PAID, health_report)),
+            payments=written(figures.PAYMENTS_PAID, _total(figures.PAYMENTS_PAID, health_report)),
+            expenses=written(figures.EXPENSES_PAID, _total(figures.EXPENSES_PAID, health_report)),
         )
     return " ".join(trend(key, health_report) for key in spec.figures)
 
@@ -324,11 +324,11 @@ def draw(spec, labels, series, months):
     axes.set_xlim(-0.6, len(months) - 0.4)
     axes.set_ylabel(str(spec.axis_label))
     top = max(numbers_only, default=0)
-    if health.KINDS[spec.figures[0]] == "percent":
+    if figures.KINDS[spec.figures[0]] == "percent":
         axes.set_ylim(0, 100)
     else:
         axes.set_ylim(0, top * 1.1 if top else 1)
-    integers = health.KINDS[spec.figures[0]] == "count"
+    integers = figures.KINDS[spec.figures[0]] == "count"
     axes.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=integers))
     locale = _locale()
     axes.yaxis.set_major_formatter(

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from portal import dates, db
 from portal.consultations.models import Contribution
+from portal.health import figures, summaries
 from portal.impact.measures import measures
 from portal.involvement.models import (
     ExpenseClaim,
@@ -20,7 +21,6 @@ from portal.involvement.models import (
     Participation,
     Payment,
 )
-from portal.reports import health, summaries
 from tests import factories
 from tests.conftest import sign_in_as
 
@@ -34,7 +34,7 @@ def series(key, months):
 
 
 def january_to_june(place):
-    return health.monthly(place["c"].id, *JANUARY_TO_JUNE)
+    return figures.monthly(place["c"].id, *JANUARY_TO_JUNE)
 
 
 # People -----------------------------------------------------------------------------------
@@ -67,9 +67,9 @@ def test_active_lay_partners_and_who_joined_and_left_follow_the_membership_histo
     history(member(community=d), (at(2025, 1, 10), "active", "lay_partner"))  # elsewhere
 
     months = january_to_june(place)
-    assert series(health.ACTIVE_LAY_PARTNERS, months) == [2, 3, 4, 3, 2, 3]
-    assert series(health.JOINED, months) == [1, 1, 1, 0, 0, 1]
-    assert series(health.LEFT, months) == [0, 0, 0, 1, 1, 0]
+    assert series(figures.ACTIVE_LAY_PARTNERS, months) == [2, 3, 4, 3, 2, 3]
+    assert series(figures.JOINED, months) == [1, 1, 1, 0, 0, 1]
+    assert series(figures.LEFT, months) == [0, 0, 0, 1, 1, 0]
 
 
 # Voices -----------------------------------------------------------------------------------
@@ -112,11 +112,11 @@ def test_contributions_replies_and_outcomes_by_month(place, proposals):
     give(proposals["elsewhere"], at(2025, 3, 5), outcome="shaped")  # another community
 
     months = january_to_june(place)
-    assert series(health.CONTRIBUTIONS, months) == [2, 0, 4, 0, 0, 0]
-    assert series(health.MEDIAN_DAYS, months) == [4, None, 3, None, None, None]
+    assert series(figures.CONTRIBUTIONS, months) == [2, 0, 4, 0, 0, 0]
+    assert series(figures.MEDIAN_DAYS, months) == [4, None, 3, None, None, None]
     # January: 1 of 1 on a decided proposal has an outcome; March: 2 of 4.
-    assert series(health.CLOSING_THE_LOOP, months) == [100, None, 50, None, None, None]
-    assert series(health.SHAPED_SHARE, months) == [50, None, 25, None, None, None]
+    assert series(figures.CLOSING_THE_LOOP, months) == [100, None, 50, None, None, None]
+    assert series(figures.SHAPED_SHARE, months) == [50, None, 25, None, None, None]
 
 
 def test_each_month_agrees_with_the_impact_measures_of_that_month(place, proposals):
@@ -130,10 +130,10 @@ def test_each_month_agrees_with_the_impact_measures_of_that_month(place, proposa
             )
     for month in january_to_june(place):
         impact = measures(place["c"].id, month.first_day, month.last_day)
-        assert month.figures[health.CONTRIBUTIONS] == impact.contributions
-        assert month.figures[health.MEDIAN_DAYS] == impact.median_days
-        assert month.figures[health.CLOSING_THE_LOOP] == impact.closing_rate
-        assert month.figures[health.SHAPED_SHARE] == impact.shaped_share
+        assert month.figures[figures.CONTRIBUTIONS] == impact.contributions
+        assert month.figures[figures.MEDIAN_DAYS] == impact.median_days
+        assert month.figures[figures.CLOSING_THE_LOOP] == impact.closing_rate
+        assert month.figures[figures.SHAPED_SHARE] == impact.shaped_share
 
 
 # Involvement and money ----------------------------------------------------------------------
@@ -147,7 +147,7 @@ def test_hours_count_each_lay_partner_who_attended(place, make_user):
     activity(place["d"], date(2025, 1, 10), 600, people)  # another community
 
     months = january_to_june(place)
-    assert series(health.HOURS, months) == [
+    assert series(figures.HOURS, months) == [
         Decimal("3.0"),
         Decimal("0.0"),
         Decimal("0.8"),
@@ -227,8 +227,8 @@ def test_payments_and_expenses_count_in_the_month_they_were_paid(place, make_use
 
     months = january_to_june(place)
     zero = Decimal("0.00")
-    assert series(health.PAYMENTS_PAID, months) == [zero, Decimal("25.00"), zero, zero, zero, zero]
-    assert series(health.EXPENSES_PAID, months) == [
+    assert series(figures.PAYMENTS_PAID, months) == [zero, Decimal("25.00"), zero, zero, zero, zero]
+    assert series(figures.EXPENSES_PAID, months) == [
         zero,
         Decimal("10.00"),
         zero,
@@ -247,7 +247,7 @@ def test_a_period_is_one_to_24_months():
     ]
     assert dates.twelve_whole_months_to(date(2026, 3, 15)) == (date(2025, 4, 1), date(2026, 3, 1))
     with pytest.raises(ValueError):
-        health.monthly(1, date(2025, 1, 1), date(2027, 1, 1))
+        figures.monthly(1, date(2025, 1, 1), date(2027, 1, 1))
 
 
 # The page ---------------------------------------------------------------------------------
@@ -397,7 +397,7 @@ def test_the_page_and_the_file_show_the_same_figures(client, busy):
     assert rows[0] == ["Month", "Measure", "Value", "Code"]
     in_file = {(code, month): value for month, _measure, value, code in rows[1:]}
     shown = cells(page)
-    assert len(shown) == 12 * len(health.KEYS)
+    assert len(shown) == 12 * len(figures.KEYS)
     for (figure, month), text in shown.items():
         written = text.replace("£", "").replace("%", "").replace(",", "")
         expected = in_file[(figure, month)]

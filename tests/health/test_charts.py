@@ -11,7 +11,7 @@ from babel import dates
 from flask_babel import force_locale
 
 from portal import dates as portal_dates
-from portal.reports import charts, health, svg
+from portal.health import charts, figures, svg
 from tests.conftest import sign_in_as
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -23,10 +23,10 @@ def report(months=6, **series):
     for index, (first, last) in enumerate(
         portal_dates.months_between(date(2025, 1, 1), date(2025, months, 1))
     ):
-        figures = dict(health.EMPTY_MONTH)
-        figures.update({key: values[index] for key, values in series.items()})
-        found.append(health.Month(first, last, figures))
-    return health.Health(community=None, months=found, answered=None, make_up={})
+        month = dict(figures.EMPTY_MONTH)
+        month.update({key: values[index] for key, values in series.items()})
+        found.append(figures.Month(first, last, month))
+    return figures.Health(community=None, months=found, answered=None, make_up={})
 
 
 @pytest.fixture
@@ -129,9 +129,9 @@ def test_each_chart_is_summed_up_in_words(drawn):
 def test_a_figure_with_one_month_or_none_is_summed_up_too():
     only_march = report(median_days_to_first_reply=[None, None, 2.5, None, None, None])
     assert (
-        charts.trend(health.MEDIAN_DAYS, only_march) == "Days to a first reply in March 2025: 2.5."
+        charts.trend(figures.MEDIAN_DAYS, only_march) == "Days to a first reply in March 2025: 2.5."
     )
-    assert charts.trend(health.CLOSING_THE_LOOP, only_march) == (
+    assert charts.trend(figures.CLOSING_THE_LOOP, only_march) == (
         "Closing the loop: there is no figure for this period."
     )
 

@@ -10,18 +10,18 @@ from flask import Blueprint
 
 from . import views
 
-bp = Blueprint("reports", __name__)
+bp = Blueprint("health", __name__)
 
 # views.py
 bp.context_processor(views.figure_labels)
 bp.add_app_template_global(views.health_figure)
 bp.add_app_template_global(views.community_health)
 bp.add_url_rule(
-    "/communities/<slug>/health", view_func=views.dashboard, methods=["GET"], endpoint="health"
+    "/communities/<slug>/health", view_func=views.dashboard, methods=["GET"], endpoint="dashboard"
 )
 bp.add_url_rule(
     "/communities/<slug>/health.csv",
     view_func=views.dashboard_file,
     methods=["GET"],
-    endpoint="health_csv",
+    endpoint="dashboard_csv",
 )

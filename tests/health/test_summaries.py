@@ -21,12 +21,12 @@ from portal.communities.models import Community
 from portal.consultations import moderation, review
 from portal.consultations import services as consultations
 from portal.consultations.contributions import withdraw
+from portal.health import figures, summaries
+from portal.health.models import CommunityMonthFigures
 from portal.impact import influence
 from portal.involvement import expenses
 from portal.involvement import services as involvement
 from portal.involvement.models import CLAIM_PAID, PAYMENT_PAID, ExpenseClaim, Payment
-from portal.reports import health, summaries
-from portal.reports.models import CommunityMonthFigures
 from tests import factories
 
 from .conftest import activity, history
@@ -190,7 +190,7 @@ def test_the_summarised_months_equal_the_raw_computation(place, make_user):
     db.session.flush()
     for day, outcome in ((3, "shaped"), (9, "awaiting"), (17, "not_adopted")):
         db.session.add(
-            health.Contribution(
+            figures.Contribution(
                 proposal_id=proposal.id,
                 identity="anonymous",
                 idempotency_key=f"summary-{day}",
@@ -202,7 +202,7 @@ def test_the_summarised_months_equal_the_raw_computation(place, make_user):
     db.session.flush()
     summaries.rebuild([c.id])
     for period in ((date(2025, 1, 1), date(2025, 6, 1)), (date(2024, 11, 1), date(2026, 10, 1))):
-        assert health.summarised(c.id, *period) == health.monthly(c.id, *period)
+        assert figures.summarised(c.id, *period) == figures.monthly(c.id, *period)
 
 
 def test_the_dashboard_reads_the_summaries_in_the_same_few_statements_at_any_size(
@@ -212,7 +212,7 @@ def test_the_dashboard_reads_the_summaries_in_the_same_few_statements_at_any_siz
 
     def statements():
         with count_queries() as found:
-            health.summarised(c.id, *THIS_YEAR)
+            figures.summarised(c.id, *THIS_YEAR)
         return len(found)
 
     few = statements()
@@ -222,9 +222,9 @@ def test_the_dashboard_reads_the_summaries_in_the_same_few_statements_at_any_siz
         factories.make_contribution(open_place["proposal"], c, person)
     many = statements()
     assert few == many <= 12
-    months = health.summarised(c.id, *THIS_YEAR)
-    assert months[-1].figures[health.CONTRIBUTIONS] == 30
-    assert months[-1].figures[health.ACTIVE_LAY_PARTNERS] == 30
+    months = figures.summarised(c.id, *THIS_YEAR)
+    assert months[-1].figures[figures.CONTRIBUTIONS] == 30
+    assert months[-1].figures[figures.ACTIVE_LAY_PARTNERS] == 30
 
 
 def test_the_rebuild_command_writes_the_rows_from_the_raw_rows(app, place, make_user):
@@ -315,7 +315,7 @@ def test_a_rebuild_of_every_community_leaves_summaries_that_match_the_raw_rows(p
     ):
         given = _months_ago(months_ago, day)
         db.session.add(
-            health.Contribution(
+            figures.Contribution(
                 proposal_id=proposal.id,
                 identity="anonymous",
                 idempotency_key=f"rebuild-{proposal.id}-{day}",
@@ -355,19 +355,19 @@ def test_a_rebuild_of_every_community_leaves_summaries_that_match_the_raw_rows(p
 
     summaries.rebuild()
     for community_id in db.session.scalars(sa.select(Community.id)):
-        assert health.summarised(community_id, *THIS_YEAR) == health.monthly(
+        assert figures.summarised(community_id, *THIS_YEAR) == figures.monthly(
             community_id, *THIS_YEAR
         )
-    months = {month.first_day: month.figures for month in health.summarised(c.id, *THIS_YEAR)}
-    assert months[_months_ago(4).date().replace(day=1)][health.CONTRIBUTIONS] == 3
-    assert months[_months_ago(5).date().replace(day=1)][health.PAYMENTS_PAID] == Decimal("25.50")
+    months = {month.first_day: month.figures for month in figures.summarised(c.id, *THIS_YEAR)}
+    assert months[_months_ago(4).date().replace(day=1)][figures.CONTRIBUTIONS] == 3
+    assert months[_months_ago(5).date().replace(day=1)][figures.PAYMENTS_PAID] == Decimal("25.50")
 
 
 def _medians(community_id, month):
     """(the dashboard's median for `month`, the median worked out from the raw rows)."""
-    (shown,) = health.summarised(community_id, month, month)
-    (raw,) = health.monthly(community_id, month, month)
-    return shown.figures[health.MEDIAN_DAYS], raw.figures[health.MEDIAN_DAYS]
+    (shown,) = figures.summarised(community_id, month, month)
+    (raw,) = figures.monthly(community_id, month, month)
+    return shown.figures[figures.MEDIAN_DAYS], raw.figures[figures.MEDIAN_DAYS]
 
 
 def test_the_median_days_to_a_first_reply_is_stored_by_the_worker_and_right_before_it(
@@ -396,7 +396,7 @@ def test_the_median_days_to_a_first_reply_is_stored_by_the_worker_and_right_befo
 
     assert summaries.work_out_medians() >= 1
     row = db.session.get(CommunityMonthFigures, (c.id, last_month))
-    assert row.median_moves == row.median_of_moves and health.tidy(row.median_days) == raw
+    assert row.median_moves == row.median_of_moves and figures.tidy(row.median_days) == raw
     with count_queries() as statements:
         assert _medians(c.id, last_month)[0] == raw
     ranked = [s for s in statements if "row_number" in s]
@@ -415,5 +415,5 @@ def test_the_median_days_to_a_first_reply_is_stored_by_the_worker_and_right_befo
     # A rebuild stores every month's median itself, with nothing left for the worker.
     summaries.rebuild([c.id])
     row = db.session.get(CommunityMonthFigures, (c.id, last_month))
-    assert row.median_moves == row.median_of_moves and health.tidy(row.median_days) == after
+    assert row.median_moves == row.median_of_moves and figures.tidy(row.median_days) == after
     assert summaries.work_out_medians() == 0

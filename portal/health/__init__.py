@@ -1,4 +1,4 @@
-"""Reports across domains: the community health dashboard, its charts and its file."""
+"""The community health dashboard: figures across domains, its charts and its file."""
 
 from flask import Flask
 

@@ -9,7 +9,7 @@ from wtforms.validators import ValidationError
 from .. import dates
 from ..forms import PeriodForm
 from .charts import month_name
-from .health import MAX_MONTHS
+from .figures import MAX_MONTHS
 
 # The lists go back to January, this many years ago.
 YEARS_BACK = 3

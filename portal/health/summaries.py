@@ -9,7 +9,7 @@ Where a write can change a figure in several ways (a membership's history, an
 activity's attendance), the service takes the part the object played before the write
 (`..._part`) and gives it back afterwards (`..._moved`): only the difference is added.
 
-`rebuild` recomputes every row from the raw rows with the grouped queries of health.py.
+`rebuild` recomputes every row from the raw rows with the grouped queries of figures.py.
 """
 
 from collections import Counter
@@ -109,7 +109,7 @@ def work_out_medians(limit=200):
     """Store the median days to a first reply of months whose median has moved since it was
     last worked out (the worker calls this). A month that moves again meanwhile stays due.
     Returns how many months were worked out."""
-    from . import health
+    from . import figures
 
     table = CommunityMonthFigures.__table__
     due = db.session.execute(
@@ -119,7 +119,7 @@ def work_out_medians(limit=200):
         .limit(limit)
     ).all()
     for community_id, month, moves in due:
-        median = health.median_of_month(community_id, month)
+        median = figures.median_of_month(community_id, month)
         db.session.execute(
             sa.update(table)
             .where(table.c.community_id == community_id, table.c.month == month)
@@ -260,7 +260,7 @@ def claim_paid(claim):
 def rebuild(community_ids=None):
     """Recompute every summary row from the raw rows (all communities by default), from
     each community's first raw row to this month. Returns the number of rows written."""
-    from . import health
+    from . import figures
 
     if community_ids is None:
         community_ids = db.session.scalars(sa.select(Community.id)).all()
@@ -274,11 +274,11 @@ def rebuild(community_ids=None):
         first = _first_month(community_id)
         last = month_of(datetime.now(UTC))
         while first is not None and first <= last:
-            end = min(_plus_months(first, health.MAX_MONTHS - 1), last)
-            for figures in health.raw_figures(community_id, first, end):
-                month, median = figures.pop("month"), figures.pop("median_days")
-                if any(figures.values()):
-                    add(community_id, month, **figures)
+            end = min(_plus_months(first, figures.MAX_MONTHS - 1), last)
+            for found in figures.raw_figures(community_id, first, end):
+                month, median = found.pop("month"), found.pop("median_days")
+                if any(found.values()):
+                    add(community_id, month, **found)
                     written += 1
                 if median is not None:  # a replied view counts, so the row exists
                     _store_median(community_id, month, median)

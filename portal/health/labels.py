@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from ..i18n import Labels
-from .health import (
+from .figures import (
     ACTIVE_LAY_PARTNERS,
     CLOSING_THE_LOOP,
     CONTRIBUTIONS,
