@@ -7,9 +7,13 @@ the person, and changes nothing.
 
 import re
 import unicodedata
+from collections.abc import Collection, Sequence
+from typing import Any, cast
 
 import sqlalchemy as sa
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
+from flask_login import AnonymousUserMixin
 
 from .. import caching, db, outbox, permissions
 from ..accounts.models import User
@@ -39,7 +43,7 @@ from .models import (
 class Refused(Exception):
     """A rule says no. `message` tells the person why, in plain words."""
 
-    def __init__(self, message):
+    def __init__(self, message: str | LazyString) -> None:
         super().__init__(str(message))
         self.message = message
 
@@ -48,7 +52,7 @@ class NotAllowed(Exception):
     """The user may see this, but may not do it (403)."""
 
 
-def require(allowed):
+def require(allowed: bool) -> None:
     """Refuse with NotAllowed (403) unless `allowed`. Shared by every domain's services."""
     if not allowed:
         raise NotAllowed
@@ -57,16 +61,16 @@ def require(allowed):
 # Communities -----------------------------------------------------------------
 
 
-def get_by_slug(slug):
+def get_by_slug(slug: str) -> Community | None:
     return db.session.scalar(sa.select(Community).where(Community.slug == slug))
 
 
-def slugify(text):
+def slugify(text: str) -> str:
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "community"
 
 
-def _unique_slug(base, community=None):
+def _unique_slug(base: str, community: Community | None = None) -> str:
     slug, number = base, 1
     while True:
         query = sa.select(Community.id).where(Community.slug == slug)
@@ -82,7 +86,7 @@ def _unique_slug(base, community=None):
 DIRECTORY = "directory"
 
 
-def create_community(actor, **fields):
+def create_community(actor: User, **fields: Any) -> Community:
     require(permissions.can_admin_communities(actor))
     community = Community(**fields)
     community.slug = _unique_slug(slugify(fields.get("slug") or fields["name"]))
@@ -92,7 +96,7 @@ def create_community(actor, **fields):
     return community
 
 
-def update_community(actor, community, **fields):
+def update_community(actor: User, community: Community, **fields: Any) -> Community:
     require(permissions.can_admin_communities(actor))
     slug = fields.pop("slug", None)
     for name, value in fields.items():
@@ -107,7 +111,7 @@ def update_community(actor, community, **fields):
 WAYS_TO_RESPOND = ("respond_by_post", "respond_by_phone", "respond_in_person")
 
 
-def set_ways_to_respond(actor, community, **ways):
+def set_ways_to_respond(actor: User, community: Community, **ways: str | None) -> None:
     """Keep the community's offline ways to respond; an empty one is not offered."""
     require(permissions.can_set_ways_to_respond(actor, community))
     for name in WAYS_TO_RESPOND:
@@ -115,7 +119,7 @@ def set_ways_to_respond(actor, community, **ways):
     db.session.flush()
 
 
-def archive_community(actor, community):
+def archive_community(actor: User, community: Community) -> None:
     require(permissions.can_admin_communities(actor))
     if community.archived_at is None:
         community.archived_at = utcnow()
@@ -123,19 +127,19 @@ def archive_community(actor, community):
     db.session.flush()
 
 
-def restore_community(actor, community):
+def restore_community(actor: User, community: Community) -> None:
     require(permissions.can_admin_communities(actor))
     community.archived_at = None
     caching.renew_after_commit(DIRECTORY)
     db.session.flush()
 
 
-def member_counts(community):
+def member_counts(community: Community) -> dict[str, int]:
     """Active members by role, as stored on the community row (not counted on each request)."""
     return {role: getattr(community, column) for role, column in COUNT_COLUMNS.items()}
 
 
-def coordinators(community):
+def coordinators(community: Community) -> Sequence[sa.Row[User, bool]]:
     return db.session.execute(
         sa.select(User, Membership.use_pseudonym)
         .join(Membership, Membership.user_id == User.id)
@@ -148,13 +152,20 @@ def coordinators(community):
     ).all()
 
 
-def service_areas():
+def service_areas() -> Sequence[str]:
     return db.session.scalars(
         sa.select(Community.service_area).distinct().order_by(Community.service_area)
     ).all()
 
 
-def directory_query(user, *, search="", service_area="", can_join=False, archived=False):
+def directory_query(
+    user: User | AnonymousUserMixin,
+    *,
+    search: str = "",
+    service_area: str = "",
+    can_join: bool = False,
+    archived: bool = False,
+) -> sa.Select[Community]:
     """Communities for the directory, filtered; paginated by the caller."""
     query = sa.select(Community).order_by(Community.name, Community.id)
     query = query.where(
@@ -184,7 +195,13 @@ def directory_query(user, *, search="", service_area="", can_join=False, archive
 # Joining and leaving ------------------------------------------------------------
 
 
-def set_status(membership, status, actor, note=None, role=None):
+def set_status(
+    membership: Membership,
+    status: str,
+    actor: User | None,
+    note: str | None = None,
+    role: str | None = None,
+) -> None:
     """Change a membership and add the change, with who made it, to its history."""
     before = summaries.membership_part(membership)
     membership.status = status
@@ -204,13 +221,13 @@ def set_status(membership, status, actor, note=None, role=None):
     summaries.membership_moved(membership, before)
 
 
-def record_consent(user, community):
+def record_consent(user: User, community: Community) -> None:
     db.session.add(
         ConsentRecord(user_id=user.id, community_id=community.id, version=CONSENT_VERSION)
     )
 
 
-def join_refusal(user, community):
+def join_refusal(user: User, community: Community) -> LazyString | None:
     """Why this person cannot join (or ask to join) this community now, or None."""
     if community.is_archived:
         return _l("This community is archived and is not taking new members.")
@@ -227,7 +244,14 @@ def join_refusal(user, community):
     return None
 
 
-def join(user, community, *, consent, use_pseudonym=False, requests_url=None):
+def join(
+    user: User,
+    community: Community,
+    *,
+    consent: bool,
+    use_pseudonym: bool = False,
+    requests_url: str | None = None,
+) -> Membership:
     """A lay partner joins an open community, or asks to join a `request` one.
 
     Returns the membership: active for open communities, pending otherwise,
@@ -260,7 +284,7 @@ def join(user, community, *, consent, use_pseudonym=False, requests_url=None):
     return membership
 
 
-def leave(user, community):
+def leave(user: User, community: Community) -> None:
     membership = permissions.membership(user, community)
     if membership is None or membership.status not in (ACTIVE, PENDING):
         raise Refused(_l("You are not a member of this community."))
@@ -270,7 +294,7 @@ def leave(user, community):
     permissions.forget_memberships()
 
 
-def consent_record(user, community):
+def consent_record(user: User, community: Community) -> ConsentRecord | None:
     return db.session.scalars(
         sa.select(ConsentRecord)
         .where(ConsentRecord.user_id == user.id, ConsentRecord.community_id == community.id)
@@ -278,7 +302,7 @@ def consent_record(user, community):
     ).first()
 
 
-def withdraw_consent(user, community):
+def withdraw_consent(user: User, community: Community) -> None:
     """Withdrawing consent ends the membership; the record of it stays."""
     record = consent_record(user, community)
     if record is None or record.withdrawn_at is not None:
@@ -292,8 +316,8 @@ def withdraw_consent(user, community):
     permissions.forget_memberships()
 
 
-def _active_coordinator_count(community_id):
-    return db.session.scalar(
+def _active_coordinator_count(community_id: int) -> int:
+    count = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(Membership)
         .where(
@@ -302,9 +326,10 @@ def _active_coordinator_count(community_id):
             Membership.status == ACTIVE,
         )
     )
+    return cast(int, count)  # COUNT always gives one row
 
 
-def _protect_last_coordinator(membership):
+def _protect_last_coordinator(membership: Membership) -> None:
     if (
         membership.role == COORDINATOR
         and membership.status == ACTIVE
@@ -318,7 +343,7 @@ def _protect_last_coordinator(membership):
 # Running membership ---------------------------------------------------------------
 
 
-def get_membership(community, membership_id):
+def get_membership(community: Community, membership_id: int) -> Membership | None:
     """A membership of this community, or None (so other communities' rows are not found)."""
     return db.session.scalar(
         sa.select(Membership).where(
@@ -327,7 +352,9 @@ def get_membership(community, membership_id):
     )
 
 
-def members_query(community, *, role="", status=ACTIVE):
+def members_query(
+    community: Community, *, role: str = "", status: str = ACTIVE
+) -> sa.Select[Membership, User]:
     query = (
         sa.select(Membership, User)
         .join(User, User.id == Membership.user_id)
@@ -341,7 +368,7 @@ def members_query(community, *, role="", status=ACTIVE):
     return query
 
 
-def needs_for(user_ids):
+def needs_for(user_ids: Collection[int]) -> dict[int, CommunicationNeeds]:
     """Communication needs for these people, in one query: {user_id: CommunicationNeeds}."""
     if not user_ids:
         return {}
@@ -351,7 +378,14 @@ def needs_for(user_ids):
     return {row.user_id: row for row in rows}
 
 
-def decide_requests(actor, community, membership_ids, *, approve, message=""):
+def decide_requests(
+    actor: User,
+    community: Community,
+    membership_ids: Collection[int],
+    *,
+    approve: bool,
+    message: str = "",
+) -> int:
     """Approve or decline several join requests at once. All must still be pending."""
     require(permissions.can_manage_members(actor, community))
     if not membership_ids:
@@ -389,7 +423,7 @@ def decide_requests(actor, community, membership_ids, *, approve, message=""):
     return len(memberships)
 
 
-def change_role(actor, community, membership, role):
+def change_role(actor: User, community: Community, membership: Membership, role: str) -> None:
     require(permissions.can_manage_members(actor, community))
     if membership.status != ACTIVE:
         raise Refused(_l("You can only change the role of an active member."))
@@ -402,7 +436,7 @@ def change_role(actor, community, membership, role):
     permissions.forget_memberships()
 
 
-def remove_member(actor, community, membership, reason):
+def remove_member(actor: User, community: Community, membership: Membership, reason: str) -> None:
     require(permissions.can_manage_members(actor, community))
     if membership.status not in (ACTIVE, PENDING):
         raise Refused(_l("This person is not a member of the community."))
@@ -417,7 +451,7 @@ def remove_member(actor, community, membership, reason):
     permissions.forget_memberships()
 
 
-def appoint_coordinator(actor, community, email):
+def appoint_coordinator(actor: User, community: Community, email: str) -> Membership:
     """Make an existing account an active coordinator of the community."""
     require(permissions.can_admin_communities(actor))
     user = find_by_email(email)
@@ -436,7 +470,7 @@ def appoint_coordinator(actor, community, email):
     return membership
 
 
-def my_memberships_query(user):
+def my_memberships_query(user: User) -> sa.Select[Membership, Community]:
     return (
         sa.select(Membership, Community)
         .join(Community, Community.id == Membership.community_id)
@@ -445,7 +479,7 @@ def my_memberships_query(user):
     )
 
 
-def membership_history(membership):
+def membership_history(membership: Membership) -> Sequence[MembershipEvent]:
     return db.session.scalars(
         sa.select(MembershipEvent)
         .where(MembershipEvent.membership_id == membership.id)
@@ -454,11 +488,12 @@ def membership_history(membership):
     ).all()
 
 
-def get_needs(user):
+def get_needs(user: User) -> CommunicationNeeds | None:
     return db.session.get(CommunicationNeeds, user.id)
 
 
-def save_needs(user, **fields):
+def save_needs(user: User, **fields: str | list[str]) -> CommunicationNeeds:
+
     needs = get_needs(user) or CommunicationNeeds(user_id=user.id)
     for name, value in fields.items():
         setattr(needs, name, value)

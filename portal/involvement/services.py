@@ -6,16 +6,21 @@ queue notifications and flush; the request commits. A refusal raises
 `Refused` and changes nothing.
 """
 
+from collections.abc import Collection, Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from .. import dates, db, outbox, permissions
 from ..accounts.models import User
-from ..communities.models import ACTIVE, LAY_PARTNER, Membership
+from ..communities.models import ACTIVE, LAY_PARTNER, Community, Membership
 from ..communities.services import Refused, require
 from ..consultations.models import Proposal
-from ..db import utcnow
+from ..db import Base, utcnow
 from ..health import summaries
 from ..links import public_url
 from . import money
@@ -45,11 +50,11 @@ MOST_MINUTES = 24 * 60
 # Activities -------------------------------------------------------------------------------
 
 
-def get_activity(activity_id):
+def get_activity(activity_id: int) -> InvolvementActivity | None:
     return db.session.get(InvolvementActivity, activity_id)
 
 
-def _check_activity(community, fields):
+def _check_activity(community: Community, fields: Mapping[str, Any]) -> dict[str, object]:
     kind = fields.get("kind")
     if kind not in ACTIVITY_KINDS:
         raise Refused(_l("Choose what kind of activity it was"))
@@ -79,7 +84,7 @@ def _check_activity(community, fields):
     }
 
 
-def create_activity(actor, community, **fields):
+def create_activity(actor: User, community: Community, **fields: Any) -> InvolvementActivity:
     require(permissions.can_manage_involvement(actor, community))
     activity = InvolvementActivity(
         community_id=community.id, created_by_id=actor.id, **_check_activity(community, fields)
@@ -89,7 +94,9 @@ def create_activity(actor, community, **fields):
     return activity
 
 
-def update_activity(actor, activity, community, **fields):
+def update_activity(
+    actor: User, activity: InvolvementActivity, community: Community, **fields: Any
+) -> InvolvementActivity:
     """Change an activity. Payments already offered keep their amounts."""
     require(permissions.can_manage_involvement(actor, community))
     checked = _check_activity(community, fields)
@@ -101,7 +108,7 @@ def update_activity(actor, activity, community, **fields):
     return activity
 
 
-def lay_partner_ids(community, user_ids):
+def lay_partner_ids(community: Community, user_ids: Collection[int]) -> set[int]:
     """The ids among these that are active lay partners of the community."""
     if not user_ids:
         return set()
@@ -117,7 +124,14 @@ def lay_partner_ids(community, user_ids):
     )
 
 
-def record_attendance(actor, activity, community, user_ids, *, attended=True):
+def record_attendance(
+    actor: User,
+    activity: InvolvementActivity,
+    community: Community,
+    user_ids: Iterable[int],
+    *,
+    attended: bool = True,
+) -> int:
     """Add these lay partners to the activity (in bulk, from the member list).
 
     For training, `attended=False` records that it was offered to them.
@@ -156,7 +170,7 @@ def record_attendance(actor, activity, community, user_ids, *, attended=True):
     return changed
 
 
-def _added_once(row):
+def _added_once(row: Base) -> int:
     """Add a row kept unique by the database; 0 if another request added it at the same moment.
 
     Two coordinators may record the same person at once: the unique key keeps
@@ -171,7 +185,9 @@ def _added_once(row):
     return 1
 
 
-def remove_participant(actor, activity, community, user_id):
+def remove_participant(
+    actor: User, activity: InvolvementActivity, community: Community, user_id: int
+) -> None:
     """Take someone off an activity, with any payment not yet approved."""
     require(permissions.can_manage_involvement(actor, community))
     payment = _payment_of(activity.id, user_id)
@@ -191,7 +207,7 @@ def remove_participant(actor, activity, community, user_id):
 # Payment rates ------------------------------------------------------------------------------
 
 
-def rate_on(kind, day):
+def rate_on(kind: str, day: date) -> PaymentRate | None:
     """The rate in force for this kind of activity on `day`, or None."""
     return db.session.scalar(
         sa.select(PaymentRate)
@@ -201,7 +217,15 @@ def rate_on(kind, day):
     )
 
 
-def add_rate(actor, *, kind, unit, amount, effective_from, note=""):
+def add_rate(
+    actor: User,
+    *,
+    kind: str,
+    unit: str,
+    amount: Decimal | None,
+    effective_from: date | None,
+    note: str | None = "",
+) -> PaymentRate:
     """A new rate from a date. Earlier rates and payments made at them stay as they were."""
     require(permissions.can_manage_rates(actor))
     if kind not in ACTIVITY_KINDS:
@@ -235,12 +259,12 @@ def add_rate(actor, *, kind, unit, amount, effective_from, note=""):
 # Payments -----------------------------------------------------------------------------------
 
 
-def preference_of(user_id):
+def preference_of(user_id: int) -> str:
     found = db.session.get(PaymentPreference, user_id)
     return found.preference if found is not None else PAID
 
 
-def set_preference(user, preference):
+def set_preference(user: User, preference: str) -> PaymentPreference:
     if preference not in PREFERENCES:
         raise Refused(_l("Choose how you would like to be paid"))
     found = db.session.get(PaymentPreference, user.id)
@@ -253,13 +277,13 @@ def set_preference(user, preference):
     return found
 
 
-def _payment_of(activity_id, user_id):
+def _payment_of(activity_id: int, user_id: int) -> Payment | None:
     return db.session.scalar(
         sa.select(Payment).where(Payment.activity_id == activity_id, Payment.user_id == user_id)
     )
 
 
-def offer_payments(activity):
+def offer_payments(activity: InvolvementActivity) -> list[Payment]:
     """Offer a payment to each person who attended and has none for this activity yet.
 
     The amount comes from the rate in force on the activity's date and is
@@ -315,7 +339,15 @@ MOVES = {
 }
 
 
-def move_payment(actor, payment, community, action, *, paid_on=None, reference=""):
+def move_payment(
+    actor: User,
+    payment: Payment,
+    community: Community,
+    action: str,
+    *,
+    paid_on: date | None = None,
+    reference: str | None = "",
+) -> Payment:
     """Mark a payment accepted or declined, approved, or paid (with a date and reference).
 
     A paid payment is final: nobody is paid twice for one activity.
@@ -348,7 +380,8 @@ def move_payment(actor, payment, community, action, *, paid_on=None, reference="
     return payment
 
 
-def _tell_payment(payment):
+def _tell_payment(payment: Payment) -> None:
+
     person = db.session.get(User, payment.user_id) if payment.user_id else None
     if person is None:
         return

@@ -1,8 +1,13 @@
 """In-app notifications: unread count, marking read, and delivery preferences."""
 
+from collections.abc import Mapping
+from typing import cast
+
 import sqlalchemy as sa
+from flask_login import AnonymousUserMixin
 
 from .. import db
+from ..accounts.models import User
 from ..db import utcnow
 from ..outbox import DIGEST, IN_APP_ONLY, PENDING, OutboxMessage
 from .models import NotificationSettings
@@ -18,22 +23,22 @@ from .preferences import (
 )
 
 
-def _own_in_app(user):
+def _own_in_app(user: User) -> sa.ColumnElement[bool]:
     return _in_app_of(user.id)
 
 
-def _in_app_of(user_id):
+def _in_app_of(user_id: int | sa.BindParameter[int]) -> sa.ColumnElement[bool]:
     return sa.and_(OutboxMessage.user_id == user_id, OutboxMessage.in_app.is_(True))
 
 
-def unread_query(user_id):
+def unread_query(user_id: int | sa.BindParameter[int]) -> sa.Select[int]:
     """A row for each of a person's unread in-app notifications, read from an index alone.
 
     `user_id` is their id, or a bound parameter standing for it."""
     return sa.select(sa.literal(1)).where(_in_app_of(user_id), OutboxMessage.read_at.is_(None))
 
 
-def unread_count(user) -> int:
+def unread_count(user: User | AnonymousUserMixin | None) -> int:
     """How many of the person's in-app notifications are unread: one indexed COUNT."""
     if user is None or not getattr(user, "is_authenticated", False):
         return 0
@@ -41,7 +46,7 @@ def unread_count(user) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(unread)) or 0
 
 
-def mark_read(user, message_id):
+def mark_read(user: User, message_id: int) -> OutboxMessage | None:
     """Mark one of the person's own notifications read; None if it is not theirs."""
     message = db.session.scalar(
         sa.select(OutboxMessage).where(OutboxMessage.id == message_id, _own_in_app(user))
@@ -54,7 +59,7 @@ def mark_read(user, message_id):
     return message
 
 
-def mark_all_read(user) -> int:
+def mark_all_read(user: User) -> int:
     """Mark every unread notification of the person read; returns how many."""
     result = db.session.execute(
         sa.update(OutboxMessage)
@@ -62,10 +67,13 @@ def mark_all_read(user) -> int:
         .values(read_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount  # type: ignore[attr-defined]  # an UPDATE's CursorResult
+    # An UPDATE gives a CursorResult, though execute() is typed to return a Result.
+    return cast("sa.CursorResult[()]", result).rowcount
 
 
-def save_preferences(user, deliveries, *, digest_hour, digest_weekday):
+def save_preferences(
+    user: User, deliveries: Mapping[str, str], *, digest_hour: int, digest_weekday: int
+) -> NotificationSettings:
     """Store how the person wants each topic delivered, and when digests go out.
 
     Messages already waiting for a digest move to the new time (or go out at
@@ -73,7 +81,8 @@ def save_preferences(user, deliveries, *, digest_hour, digest_weekday):
     Choosing email for any topic turns emails back on for someone who had
     chosen "in Chorus only" on their profile.
     """
-    settings = settings_for(user)
+    settings: NotificationSettings | None = settings_for(user)
+
     if settings is None:
         settings = NotificationSettings(user_id=user.id)
         db.session.add(settings)
