@@ -7,13 +7,16 @@ instead of storing another.
 """
 
 import secrets
-from datetime import timedelta
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from .. import caching, db, outbox, permissions
+from ..accounts.models import User
 from ..communities.models import Community
 from ..communities.services import NotAllowed, Refused, require
 from ..db import utcnow
@@ -33,30 +36,34 @@ from .models import (
     ContributionRevision,
     HeldForm,
     Proposal,
+    Question,
 )
 
 __all__ = ["NotAllowed", "Refused"]
 
 HELD_FOR = timedelta(days=1)
 
+# Question id: (text, scale, choices), as the contribution form gives them.
+Answers = Mapping[int, tuple[str, int | None, Sequence[str]]]
 
-def _require_open(proposal):
+
+def _require_open(proposal: Proposal) -> None:
     if proposal.status() != OPEN:
         raise Refused(_l("This proposal is not open for views."))
 
 
-def new_key():
+def new_key() -> str:
     return secrets.token_urlsafe(24)
 
 
 # Drafts and held answers --------------------------------------------------------------
 
 
-def get_draft(user, proposal):
+def get_draft(user: User, proposal: Proposal) -> ContributionDraft | None:
     return db.session.get(ContributionDraft, (user.id, proposal.id))
 
 
-def save_draft(user, proposal, data):
+def save_draft(user: User, proposal: Proposal, data: dict[str, Any]) -> ContributionDraft:
     """Keep unfinished answers (the form's fields, as sent) to finish later."""
     community = proposal.community
     require(permissions.can_contribute(user, community))
@@ -71,7 +78,9 @@ def save_draft(user, proposal, data):
     return draft
 
 
-def drafts_of(user, limit=20):
+def drafts_of(
+    user: User, limit: int = 20
+) -> Sequence[sa.Row[ContributionDraft, str, datetime | None]]:
     """The person's unfinished answers, newest first, with their proposals."""
     return db.session.execute(
         sa.select(ContributionDraft, Proposal.title, Proposal.closes_at)
@@ -82,7 +91,7 @@ def drafts_of(user, limit=20):
     ).all()
 
 
-def hold(proposal, data):
+def hold(proposal: Proposal, data: dict[str, Any]) -> str:
     """Keep answers sent without a live session; return the token to find them again."""
     db.session.execute(sa.delete(HeldForm).where(HeldForm.created_at < utcnow() - HELD_FOR))
     token = secrets.token_urlsafe(32)
@@ -91,7 +100,7 @@ def hold(proposal, data):
     return token
 
 
-def take_held(token, proposal):
+def take_held(token: str | None, proposal: Proposal) -> dict[str, Any] | None:
     """The held answers for this proposal, once; None if unknown or too old."""
     held = db.session.get(HeldForm, token) if token else None
     if held is None or held.proposal_id != proposal.id:
@@ -105,13 +114,13 @@ def take_held(token, proposal):
 # Answers -------------------------------------------------------------------------------
 
 
-def answers_of(contribution):
+def answers_of(contribution: Contribution) -> dict[int, Answer]:
     """{question id: Answer}"""
     rows = db.session.scalars(sa.select(Answer).where(Answer.contribution_id == contribution.id))
     return {answer.question_id: answer for answer in rows}
 
 
-def check_answers(questions, answers):
+def check_answers(questions: Iterable[Question], answers: Answers) -> None:
     """`answers` maps question id to (text, scale, choices). Required ones must be answered."""
     for question in questions:
         text, scale, choices = answers.get(question.id, ("", None, []))
@@ -126,7 +135,9 @@ def check_answers(questions, answers):
             raise Refused(_l("Answer every question marked as needing an answer"))
 
 
-def write_answers(contribution, questions, answers):
+def write_answers(
+    contribution: Contribution, questions: Iterable[Question], answers: Answers
+) -> None:
     existing = answers_of(contribution)
     for question in questions:
         text, scale, choices = answers.get(question.id, ("", None, []))
@@ -143,7 +154,7 @@ def write_answers(contribution, questions, answers):
         answer.choices = list(choices) if question.kind in (SINGLE, MULTIPLE) else []
 
 
-def snapshot(contribution):
+def snapshot(contribution: Contribution) -> dict[str, dict[str, Any]]:
     """The answers as stored now, for the history."""
     return {
         str(question_id): {"text": a.text, "scale": a.scale, "choices": a.choices}
@@ -154,7 +165,7 @@ def snapshot(contribution):
 # Giving, changing and withdrawing --------------------------------------------------------
 
 
-def own(user, proposal):
+def own(user: User, proposal: Proposal) -> Contribution | None:
     """The person's own online contribution to a proposal (not withdrawn), if any."""
     return db.session.scalar(
         sa.select(Contribution)
@@ -169,7 +180,16 @@ def own(user, proposal):
     )
 
 
-def submit(user, proposal, questions, *, key, identity, quote_consent, answers):
+def submit(
+    user: User,
+    proposal: Proposal,
+    questions: Iterable[Question],
+    *,
+    key: str,
+    identity: str,
+    quote_consent: bool,
+    answers: Answers,
+) -> tuple[Contribution, bool]:
     """Store a contribution once.
 
     Returns (contribution, True) when new. The same form sent again (same key)
@@ -211,7 +231,7 @@ def submit(user, proposal, questions, *, key, identity, quote_consent, answers):
             db.session.add(contribution)
             db.session.flush()
     except IntegrityError:  # the same form, sent at the same moment by another request
-        return _by_key(proposal, key), False
+        return cast(Contribution, _by_key(proposal, key)), False
     summaries.contribution_added(contribution, proposal)
     caching.renew_after_commit(caching.proposal_figures(proposal.id))
     write_answers(contribution, questions, answers)
@@ -232,7 +252,7 @@ def submit(user, proposal, questions, *, key, identity, quote_consent, answers):
     return contribution, True
 
 
-def _by_key(proposal, key):
+def _by_key(proposal: Proposal, key: str) -> Contribution | None:
     return db.session.scalar(
         sa.select(Contribution).where(
             Contribution.proposal_id == proposal.id, Contribution.idempotency_key == key
@@ -240,7 +260,16 @@ def _by_key(proposal, key):
     )
 
 
-def change(user, contribution, proposal, questions, *, identity, quote_consent, answers):
+def change(
+    user: User,
+    contribution: Contribution,
+    proposal: Proposal,
+    questions: Iterable[Question],
+    *,
+    identity: str,
+    quote_consent: bool,
+    answers: Answers,
+) -> None:
     """Change one's answers while the proposal is open; the earlier answers are kept."""
     require(contribution.author_id == user.id and contribution.source == ONLINE)
     _require_open(proposal)
@@ -263,7 +292,7 @@ def change(user, contribution, proposal, questions, *, identity, quote_consent, 
     db.session.flush()
 
 
-def withdraw(user, contribution, proposal):
+def withdraw(user: User, contribution: Contribution, proposal: Proposal) -> None:
     """Take a contribution back while the proposal is open. It is kept, marked withdrawn."""
     require(contribution.author_id == user.id and contribution.source == ONLINE)
     _require_open(proposal)
@@ -275,7 +304,9 @@ def withdraw(user, contribution, proposal):
     db.session.flush()
 
 
-def get_own(user, contribution_id):
+def get_own(
+    user: User, contribution_id: int
+) -> tuple[Contribution, Proposal, Community] | tuple[None, None, None]:
     """A contribution of the person's own with its proposal and community, or (None,)*3."""
     row = db.session.execute(
         sa.select(Contribution, Proposal, Community)
@@ -283,10 +314,11 @@ def get_own(user, contribution_id):
         .join(Community, Community.id == Proposal.community_id)
         .where(Contribution.id == contribution_id, Contribution.author_id == user.id)
     ).first()
-    return tuple(row) if row else (None, None, None)
+    # tuple() of a Row loses the type of each column.
+    return cast(tuple[Contribution, Proposal, Community], tuple(row)) if row else (None, None, None)
 
 
-def revisions(contribution):
+def revisions(contribution: Contribution) -> Sequence[ContributionRevision]:
     return db.session.scalars(
         sa.select(ContributionRevision)
         .where(ContributionRevision.contribution_id == contribution.id)
@@ -294,7 +326,7 @@ def revisions(contribution):
     ).all()
 
 
-def mine_query(user):
+def mine_query(user: User) -> sa.Select[Contribution, Proposal, str]:
     """The person's contributions, newest first, with proposal and community names."""
     return (
         sa.select(Contribution, Proposal, Community.name)

@@ -6,9 +6,13 @@ A rule that refuses raises `Refused` (a message for the person) or
 """
 
 import types
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_login import AnonymousUserMixin
 from sqlalchemy.orm import contains_eager, joinedload
 
 from .. import db, outbox, permissions
@@ -17,7 +21,7 @@ from ..briefings import glossary, readability
 from ..briefings.models import LATEST_VERSION, Briefing, BriefingVersion
 from ..briefings.services import readable_by
 from ..communities import timeline
-from ..communities.models import ACTIVE, LAY_PARTNER, Membership
+from ..communities.models import ACTIVE, LAY_PARTNER, Community, Membership
 from ..communities.services import NotAllowed, Refused, require
 from ..db import utcnow
 from ..links import public_url
@@ -50,7 +54,7 @@ class BadChoices(Refused):
     """A list question needs 2 to 10 different choices."""
 
 
-def get(proposal_id):
+def get(proposal_id: int) -> Proposal | None:
     """A proposal with its community, or None."""
     return db.session.scalar(
         sa.select(Proposal)
@@ -59,7 +63,7 @@ def get(proposal_id):
     )
 
 
-def _editable(proposal):
+def _editable(proposal: Proposal) -> None:
     """Texts, window and questions change only before the proposal opens."""
     if proposal.status() not in ("draft", UPCOMING):
         raise Refused(_l("This proposal is open or closed. Its words and questions are fixed."))
@@ -68,7 +72,9 @@ def _editable(proposal):
 # Writing -----------------------------------------------------------------------------
 
 
-def create(actor, community, *, briefing_ids=(), **fields):
+def create(
+    actor: User, community: Community, *, briefing_ids: Iterable[int] = (), **fields: Any
+) -> Proposal:
     require(permissions.can_author(actor, community))
     if community.is_archived:
         raise Refused(_l("This community is archived. It is not taking new proposals."))
@@ -80,7 +86,9 @@ def create(actor, community, *, briefing_ids=(), **fields):
     return proposal
 
 
-def update(actor, proposal, *, briefing_ids=(), **fields):
+def update(
+    actor: User, proposal: Proposal, *, briefing_ids: Iterable[int] = (), **fields: Any
+) -> None:
     community = proposal.community
     require(permissions.can_author(actor, community))
     _editable(proposal)
@@ -95,7 +103,7 @@ def update(actor, proposal, *, briefing_ids=(), **fields):
     db.session.flush()
 
 
-def _apply(proposal, fields):
+def _apply(proposal: Proposal, fields: Mapping[str, Any]) -> None:
     for name in TEXT_FIELDS:
         if name in fields:
             setattr(proposal, name, (fields[name] or "").strip())
@@ -104,7 +112,7 @@ def _apply(proposal, fields):
             setattr(proposal, name, fields[name])
 
 
-def set_briefings(proposal, briefing_ids):
+def set_briefings(proposal: Proposal, briefing_ids: Iterable[int]) -> None:
     """Link published briefings of the same community (others are ignored)."""
     allowed = set(
         db.session.scalars(
@@ -123,7 +131,7 @@ def set_briefings(proposal, briefing_ids):
     )
 
 
-def briefing_choices(community, limit=100):
+def briefing_choices(community: Community, limit: int = 100) -> Sequence[sa.Row[int, str]]:
     """Published briefings an author may link, newest first."""
     return db.session.execute(
         sa.select(Briefing.id, BriefingVersion.title)
@@ -134,7 +142,7 @@ def briefing_choices(community, limit=100):
     ).all()
 
 
-def linked_briefing_ids(proposal):
+def linked_briefing_ids(proposal: Proposal) -> list[int]:
     return list(
         db.session.scalars(
             sa.select(ProposalBriefing.briefing_id).where(
@@ -144,7 +152,9 @@ def linked_briefing_ids(proposal):
     )
 
 
-def linked_briefings(proposal, user):
+def linked_briefings(
+    proposal: Proposal, user: User | AnonymousUserMixin
+) -> Sequence[sa.Row[int, str, str]]:
     """The linked briefings `user` may read: (id, language, title) rows."""
     query = (
         sa.select(Briefing.id, Briefing.language, BriefingVersion.title)
@@ -156,7 +166,7 @@ def linked_briefings(proposal, user):
     return db.session.execute(readable_by(query, user)).all()
 
 
-def proposals_linking(briefing):
+def proposals_linking(briefing: Briefing) -> Sequence[sa.Row[int, str]]:
     """Published proposals that link to a briefing, for its insights page."""
     return db.session.execute(
         sa.select(Proposal.id, Proposal.title)
@@ -173,7 +183,7 @@ def proposals_linking(briefing):
 # Questions ---------------------------------------------------------------------------
 
 
-def questions(proposal):
+def questions(proposal: Proposal) -> list[Question]:
     return list(
         db.session.scalars(
             sa.select(Question)
@@ -183,7 +193,7 @@ def questions(proposal):
     )
 
 
-def question_prompts(proposal_id):
+def question_prompts(proposal_id: int) -> Sequence[sa.Row[int, str]]:
     """(id, prompt) of a proposal's questions in their order, for a filter's choices."""
     return db.session.execute(
         sa.select(Question.id, Question.prompt)
@@ -192,14 +202,14 @@ def question_prompts(proposal_id):
     ).all()
 
 
-def get_question(proposal, question_id):
+def get_question(proposal: Proposal, question_id: int) -> Question | None:
     """A question of this proposal, or None (so other proposals' questions are not found)."""
     return db.session.scalar(
         sa.select(Question).where(Question.id == question_id, Question.proposal_id == proposal.id)
     )
 
 
-def _check_options(kind, options):
+def _check_options(kind: str, options: Iterable[str]) -> list[str]:
     options = [o.strip() for o in options if o.strip()]
     if kind in (SINGLE, MULTIPLE):
         if not 2 <= len(options) <= 10:
@@ -210,7 +220,14 @@ def _check_options(kind, options):
     return []
 
 
-def save_question(actor, proposal, *, question=None, added_note="", **fields):
+def save_question(
+    actor: User,
+    proposal: Proposal,
+    *,
+    question: Question | None = None,
+    added_note: str = "",
+    **fields: Any,
+) -> Question:
     """Add a question, or change one before the proposal opens.
 
     Once it is open, people may have answered: questions cannot change, but a
@@ -243,7 +260,7 @@ def save_question(actor, proposal, *, question=None, added_note="", **fields):
     return question
 
 
-def move_question(actor, proposal, question, offset):
+def move_question(actor: User, proposal: Proposal, question: Question, offset: int) -> None:
     """Swap a question with the one before (offset -1) or after (offset 1)."""
     community = proposal.community
     require(permissions.can_author(actor, community))
@@ -258,7 +275,7 @@ def move_question(actor, proposal, question, offset):
         db.session.flush()
 
 
-def delete_question(actor, proposal, question):
+def delete_question(actor: User, proposal: Proposal, question: Question) -> None:
     community = proposal.community
     require(permissions.can_author(actor, community))
     _editable(proposal)
@@ -269,14 +286,21 @@ def delete_question(actor, proposal, question):
 # Publishing --------------------------------------------------------------------------
 
 
-def check(proposal):
+def check(proposal: Proposal) -> readability.Report:
     """The readability report for the summary (the part every reader reads)."""
     community = proposal.community
     terms = glossary.terms_for(community.id, "en")
-    return readability.analyse(proposal.summary, "", "en", terms)
+    report: readability.Report = readability.analyse(proposal.summary, "", "en", terms)
+    return report
 
 
-def publish(actor, proposal, *, override_reason="", now=None):
+def publish(
+    actor: User,
+    proposal: Proposal,
+    *,
+    override_reason: str | None = "",
+    now: datetime | None = None,
+) -> Proposal:
     """Publish: it opens at `opens_at` (or now, when none is set) and closes at `closes_at`.
 
     A summary above the community's target reading age needs a coordinator
@@ -327,7 +351,7 @@ def publish(actor, proposal, *, override_reason="", now=None):
     return proposal
 
 
-def announce(proposal, now=None):
+def announce(proposal: Proposal, now: datetime | None = None) -> None:
     """Tell the community's active lay partners that a proposal is open for their views."""
     community = proposal.community
     proposal.announced_at = now or utcnow()
@@ -352,7 +376,7 @@ def announce(proposal, now=None):
     db.session.flush()
 
 
-def announce_due(now=None):
+def announce_due(now: datetime | None = None) -> int:
     """Announce every published proposal whose opening time has come. For the worker."""
     now = now or utcnow()
     due = db.session.scalars(
@@ -367,7 +391,8 @@ def announce_due(now=None):
         .with_for_update(skip_locked=True, of=Proposal)
     ).all()
     for proposal in due:
-        if proposal.closes_at > now:
+        # A published proposal has a closing time (Proposal.status says so too).
+        if cast(datetime, proposal.closes_at) > now:
             announce(proposal, now)
         else:
             proposal.announced_at = now  # it closed before anyone could be told
@@ -378,7 +403,9 @@ def announce_due(now=None):
 # Lists -------------------------------------------------------------------------------
 
 
-def by_status(community, status, now=None, limit=None):
+def by_status(
+    community: Community, status: str, now: datetime | None = None, limit: int | None = None
+) -> sa.Select[Proposal]:
     """Published proposals of a community in one status, most relevant first."""
     now = utcnow() if now is None else now
     query = sa.select(Proposal).where(
@@ -401,11 +428,14 @@ def by_status(community, status, now=None, limit=None):
     return query
 
 
-def _first_of(status, limit):
+def _first_of(status: str, limit: int) -> sa.Select[int, str, datetime | None, datetime | None]:
     """The first few proposals of a community in one status, as `by_status` orders them,
     with only the columns the community page shows; built once, bound per page."""
-    community = types.SimpleNamespace(id=sa.bindparam("community_id", type_=sa.Integer))
-    now = sa.bindparam("now", type_=Proposal.closes_at.type)
+    # by_status compares with the community's id and with `now`: here, bound parameters.
+    community = cast(
+        Community, types.SimpleNamespace(id=sa.bindparam("community_id", type_=sa.Integer))
+    )
+    now = cast(datetime, sa.bindparam("now", type_=Proposal.closes_at.type))
     return by_status(community, status, now=now, limit=limit).with_only_columns(
         Proposal.id, Proposal.title, Proposal.opens_at, Proposal.closes_at
     )
@@ -415,7 +445,9 @@ FIRST_OPEN = _first_of(OPEN, 5)
 FIRST_UPCOMING = _first_of(UPCOMING, 3)
 
 
-def first_open_and_upcoming(community, now=None):
+def first_open_and_upcoming(
+    community: Community, now: datetime | None = None
+) -> dict[str, Sequence[sa.Row[int, str, datetime | None, datetime | None]]]:
     """{OPEN: the five closing first, UPCOMING: the three opening first} of a community:
     (id, title, opens_at, closes_at) rows, read from `ix_proposals_undecided_*`."""
     params = {"community_id": community.id, "now": now or utcnow()}
@@ -425,7 +457,7 @@ def first_open_and_upcoming(community, now=None):
     }
 
 
-def drafts_query(community):
+def drafts_query(community: Community) -> sa.Select[Proposal]:
     return (
         sa.select(Proposal)
         .where(Proposal.community_id == community.id, Proposal.published_at.is_(None))

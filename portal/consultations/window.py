@@ -6,6 +6,10 @@ are not withdrawn is told, privately, of an early close and of a new closing
 date. Services flush; the request commits.
 """
 
+from collections.abc import Collection, Sequence
+from datetime import date, datetime
+from typing import Any, cast
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -22,6 +26,7 @@ from .models import (
     PAUSED,
     RESUMED,
     Contribution,
+    Proposal,
     ProposalEvent,
 )
 
@@ -36,14 +41,21 @@ class BadOutcomeDate(Refused):
     """The day the outcome is due must stay after the closing day."""
 
 
-def _reason(reason):
+def _reason(reason: str | None) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise Refused(_l("Give the reason"))
     return reason
 
 
-def _record(actor, proposal, kind, reason, old_closes_at, now):
+def _record(
+    actor: User,
+    proposal: Proposal,
+    kind: str,
+    reason: str,
+    old_closes_at: datetime | None,
+    now: datetime,
+) -> None:
     db.session.add(
         ProposalEvent(
             proposal_id=proposal.id,
@@ -60,12 +72,16 @@ def _record(actor, proposal, kind, reason, old_closes_at, now):
     signals.proposal_moved.send(proposal, what=kind, by=actor)
 
 
-def _still_open(proposal, now, allowed=(OPEN, PAUSED)):
+def _still_open(
+    proposal: Proposal, now: datetime, allowed: Collection[str] = (OPEN, PAUSED)
+) -> None:
     if proposal.status(now) not in allowed:
         raise Refused(_l("This consultation is not open, so its closing time cannot change."))
 
 
-def close_early(actor, proposal, *, reason, now=None):
+def close_early(
+    actor: User, proposal: Proposal, *, reason: str | None, now: datetime | None = None
+) -> None:
     """Close the consultation now. Contributors are told, and held outcomes are released."""
     require(permissions.can_steer_proposal(actor, proposal))
     now = now or utcnow()
@@ -78,7 +94,15 @@ def close_early(actor, proposal, *, reason, now=None):
     _record(actor, proposal, CLOSED_EARLY, reason, old, now)
 
 
-def extend(actor, proposal, *, closes_at, reason, outcome_due_on=None, now=None):
+def extend(
+    actor: User,
+    proposal: Proposal,
+    *,
+    closes_at: datetime | None,
+    reason: str | None,
+    outcome_due_on: date | None = None,
+    now: datetime | None = None,
+) -> None:
     """Move the closing time later. Contributors are told the new date.
 
     The day the outcome is due moves too when one is given. Without one, the
@@ -89,7 +113,8 @@ def extend(actor, proposal, *, closes_at, reason, outcome_due_on=None, now=None)
     now = now or utcnow()
     reason = _reason(reason)
     _still_open(proposal, now)
-    if closes_at is None or closes_at <= max(now, proposal.closes_at):
+    # An open or paused proposal has a closing time.
+    if closes_at is None or closes_at <= max(now, cast(datetime, proposal.closes_at)):
         raise BadClosingTime(_l("Choose a closing time later than the current one"))
     due = outcome_due_on or proposal.outcome_due_on
     if due is not None and due <= closes_at.date():
@@ -105,7 +130,9 @@ def extend(actor, proposal, *, closes_at, reason, outcome_due_on=None, now=None)
     _record(actor, proposal, EXTENDED, reason, old, now)
 
 
-def pause(actor, proposal, *, reason, now=None):
+def pause(
+    actor: User, proposal: Proposal, *, reason: str | None, now: datetime | None = None
+) -> None:
     """Stop taking views for now; the closing time stays as it is."""
     require(permissions.can_steer_proposal(actor, proposal))
     now = now or utcnow()
@@ -116,7 +143,9 @@ def pause(actor, proposal, *, reason, now=None):
     _record(actor, proposal, PAUSE, reason, proposal.closes_at, now)
 
 
-def resume(actor, proposal, *, reason, now=None):
+def resume(
+    actor: User, proposal: Proposal, *, reason: str | None, now: datetime | None = None
+) -> None:
     """Take views again after a pause."""
     require(permissions.can_steer_proposal(actor, proposal))
     now = now or utcnow()
@@ -127,7 +156,7 @@ def resume(actor, proposal, *, reason, now=None):
     _record(actor, proposal, RESUMED, reason, proposal.closes_at, now)
 
 
-def contributors(proposal):
+def contributors(proposal: Proposal) -> sa.ScalarResult[User]:
     """Everyone whose views on the proposal are not withdrawn (anonymous ones too), once each."""
     return db.session.scalars(
         sa.select(User)
@@ -144,7 +173,7 @@ def contributors(proposal):
     )
 
 
-def _tell_contributors(proposal, kind, **context):
+def _tell_contributors(proposal: Proposal, kind: str, **context: Any) -> None:
     """A private message to each contributor, in their own language (outbox renders per person)."""
     community = proposal.community
     link = public_url("consultations.show", proposal_id=proposal.id)
@@ -152,7 +181,7 @@ def _tell_contributors(proposal, kind, **context):
         outbox.queue(person, kind, link=link, proposal=proposal, community=community, **context)
 
 
-def history(proposal):
+def history(proposal: Proposal) -> Sequence[sa.Row[ProposalEvent, str | None]]:
     """The proposal's window moves, newest first: (ProposalEvent, actor's display name) rows."""
     return db.session.execute(
         sa.select(ProposalEvent, User.display_name)
