@@ -13,7 +13,10 @@ counts and lists need no join; `refresh` keeps it right after any change of
 links or themes, and tells each author once per new outcome.
 """
 
+from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime
 from functools import cache
+from typing import TYPE_CHECKING, Any, cast
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -38,8 +41,11 @@ from .models import (
     ServiceChange,
 )
 
+if TYPE_CHECKING:
+    from ..communities.models import Community
 
-def derive(effects):
+
+def derive(effects: Iterable[str]) -> str:
     """The outcome of a contribution from the effects of the links that reach it."""
     effects = set(effects)
     if not effects:
@@ -49,7 +55,9 @@ def derive(effects):
     return SHAPED
 
 
-def _target(proposal, target):
+def _target(
+    proposal: Proposal, target: str | None
+) -> tuple[Decision, None] | tuple[None, ServiceChange]:
     """(decision, change) from a "decision:ID" or "change:ID" choice: the proposal's own
     decision, or a change connected to it (`queries.connected_to`). Another proposal's
     decision or change is refused, so views are never linked to it by mistake."""
@@ -81,7 +89,7 @@ def _target(proposal, target):
     )
 
 
-def _checked(effect, rationale):
+def _checked(effect: str | None, rationale: str | None) -> tuple[str, str]:
     if effect not in EFFECTS:
         raise Refused(_l("Choose what effect it had"))
     rationale = (rationale or "").strip()
@@ -92,7 +100,7 @@ def _checked(effect, rationale):
     return effect, rationale
 
 
-def _revision(influence, actor, action):
+def _revision(influence: Influence, actor: User, action: str) -> None:
     db.session.add(
         InfluenceRevision(
             influence_id=influence.id,
@@ -104,7 +112,16 @@ def _revision(influence, actor, action):
     )
 
 
-def link(actor, proposal, *, target, effect, rationale, contributions=(), theme=None):
+def link(
+    actor: User,
+    proposal: Proposal,
+    *,
+    target: str | None,
+    effect: str | None,
+    rationale: str | None,
+    contributions: Collection[Contribution] = (),
+    theme: Theme | None = None,
+) -> list[Influence]:
     """Link contributions of the proposal (or one of its themes) to a decision or change.
 
     A contribution or theme already linked to the same target has that link
@@ -133,7 +150,8 @@ def link(actor, proposal, *, target, effect, rationale, contributions=(), theme=
                 getattr(Influence, f"{kind}_id") == source_id,
                 Influence.decision_id == decision.id
                 if decision is not None
-                else Influence.change_id == change.id,
+                # _target gives a change when it gives no decision.
+                else Influence.change_id == cast(ServiceChange, change).id,
             )
         )
         if existing is not None:
@@ -157,7 +175,7 @@ def link(actor, proposal, *, target, effect, rationale, contributions=(), theme=
     return made
 
 
-def _change(actor, influence, effect, rationale):
+def _change(actor: User, influence: Influence, effect: str, rationale: str) -> Influence:
     if (influence.effect, influence.rationale) != (effect, rationale):
         influence.effect = effect
         influence.rationale = rationale
@@ -166,7 +184,7 @@ def _change(actor, influence, effect, rationale):
     return influence
 
 
-def get(influence_id):
+def get(influence_id: int) -> "tuple[Influence | None, Proposal | None, Community | None]":
     """The link with its proposal and community, or Nones."""
     from ..communities.models import Community
 
@@ -176,10 +194,17 @@ def get(influence_id):
         .join(Community, Community.id == Proposal.community_id)
         .where(Influence.id == influence_id)
     ).first()
-    return tuple(row) if row else (None, None, None)
+    return cast("tuple[Influence, Proposal, Community]", tuple(row)) if row else (None, None, None)
 
 
-def update(actor, influence, community, *, effect, rationale):
+def update(
+    actor: User,
+    influence: Influence,
+    community: "Community",
+    *,
+    effect: str | None,
+    rationale: str | None,
+) -> Influence:
     """Change a link's effect or rationale; the earlier wording stays in its history."""
     require(permissions.can_review(actor, community))
     if influence.removed_at is not None:
@@ -191,7 +216,7 @@ def update(actor, influence, community, *, effect, rationale):
     return influence
 
 
-def remove(actor, influence, community):
+def remove(actor: User, influence: Influence, community: "Community") -> None:
     require(permissions.can_review(actor, community))
     if influence.removed_at is None:
         influence.removed_at = utcnow()
@@ -200,7 +225,7 @@ def remove(actor, influence, community):
         refresh(_reached([influence.id]))
 
 
-def revisions(influence):
+def revisions(influence: Influence) -> Sequence[sa.Row[InfluenceRevision, str | None]]:
     return db.session.execute(
         sa.select(InfluenceRevision, User.display_name)
         .outerjoin(User, User.id == InfluenceRevision.actor_id)
@@ -209,7 +234,7 @@ def revisions(influence):
     ).all()
 
 
-def _reached(influence_ids):
+def _reached(influence_ids: Collection[int]) -> list[int]:
     """The ids of the contributions that these links reach, directly or through a theme."""
     if not influence_ids:
         return []
@@ -224,13 +249,13 @@ def _reached(influence_ids):
     return list(db.session.scalars(sa.union(direct, themed)))
 
 
-def effects_of(contribution_ids):
+def effects_of(contribution_ids: Collection[int]) -> dict[int, list[str]]:
     """{contribution id: [effect, ...]}: one effect per decision or change it reaches.
 
     A contribution linked directly and through its theme to the same target
     has the direct link's effect (see reach.effective).
     """
-    effects = {cid: [] for cid in contribution_ids}
+    effects: dict[int, list[str]] = {cid: [] for cid in contribution_ids}
     if not contribution_ids:
         return effects
     found = reach.effective(contribution_ids=contribution_ids, counted=False)
@@ -242,7 +267,7 @@ def effects_of(contribution_ids):
 BATCH = 500
 
 
-def refresh(contribution_ids):
+def refresh(contribution_ids: Iterable[int]) -> int:
     """Store the outcome of these contributions again, and tell authors of new outcomes.
 
     Withdrawn contributions keep `awaiting`: they no longer count. So do those
@@ -253,7 +278,7 @@ def refresh(contribution_ids):
     """
     now = utcnow()
     changed = 0
-    moves = {}
+    moves: dict[int, tuple[str, str]] = {}
     ids = sorted(set(contribution_ids))
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
@@ -269,7 +294,7 @@ def refresh(contribution_ids):
             .join(Proposal, Proposal.id == Contribution.proposal_id)
             .where(Contribution.id.in_(batch))
         ).all()
-        by_outcome = {}
+        by_outcome: dict[str, list[int]] = {}
         for cid, proposal_id, current, withdrawn_at, held in rows:
             # Its links, themes or outcome moved: the proposal's kept counts are out of date.
             caching.renew_after_commit(caching.proposal_figures(proposal_id))
@@ -292,12 +317,12 @@ def refresh(contribution_ids):
     return changed
 
 
-def _held(now):
+def _held(now: datetime) -> sa.Label[bool]:
     """SQL: the contribution's proposal is still open, so its outcome waits (join Proposal)."""
     return sa.and_(Proposal.decided_at.is_(None), Proposal.closes_at > now).label("held")
 
 
-def release(proposal, now=None):
+def release(proposal: Proposal, now: datetime | None = None) -> int:
     """Store and tell, once each, the outcomes held while the proposal was open.
 
     Call when it closes: early (`proposal_moved` "closed_early"), by decision,
@@ -315,7 +340,7 @@ def release(proposal, now=None):
     return refresh(ids)
 
 
-def release_due(now=None, limit=100):
+def release_due(now: datetime | None = None, limit: int = 100) -> int:
     """For the worker: release the held outcomes of proposals that have closed since.
 
     Safe with several workers: each proposal row is locked (skipped by the
@@ -342,13 +367,15 @@ def release_due(now=None, limit=100):
     return len(due)
 
 
-def on_proposal_moved(proposal, what=None, by=None, **_details):
+def on_proposal_moved(
+    proposal: Proposal, what: str | None = None, by: User | None = None, **_details: Any
+) -> None:
     """A proposal closed early or was decided: tell the outcomes held while it was open."""
     if what in ("closed_early", "decision") and proposal.outcomes_released_at is None:
         release(proposal)
 
 
-def _tell(contribution_ids, outcome):
+def _tell(contribution_ids: Collection[int], outcome: str) -> None:
     """Tell each author of these contributions, once, of their new outcome.
 
     Anonymous authors are told too: the message goes to them alone and no
@@ -389,10 +416,10 @@ def _tell(contribution_ids, outcome):
 
 
 @cache
-def _links_statement():
+def _links_statement() -> sa.Select[*tuple[Any, ...]]:
     """The statement of `links_of`, built once per process: each call binds its ids.
     Building it afresh cost more than running it."""
-    ids = sa.bindparam("contribution_ids", expanding=True)
+    ids: sa.BindParameter[list[int]] = sa.bindparam("contribution_ids", expanding=True)
     source = reach.effective(contribution_ids=ids, counted=False)
     decided = sa.orm.aliased(Proposal)
     also = sa.orm.aliased(Theme)
@@ -420,7 +447,7 @@ def _links_statement():
     )
 
 
-def links_of(contribution_ids):
+def links_of(contribution_ids: Collection[int]) -> dict[int, list[sa.Row[*tuple[Any, ...]]]]:
     """{contribution id: [link row, ...]}: one row per decision or change reaching it.
 
     Each row has effect, rationale, theme (the name of the theme whose link
@@ -429,7 +456,7 @@ def links_of(contribution_ids):
     title or the decided proposal's title), change status and progress. The
     direct link wins over a theme's (reach.effective). One query.
     """
-    found = {cid: [] for cid in contribution_ids}
+    found: dict[int, list[sa.Row[*tuple[Any, ...]]]] = {cid: [] for cid in contribution_ids}
     if not contribution_ids:
         return found
     rows = db.session.execute(_links_statement(), {"contribution_ids": list(contribution_ids)})
@@ -438,12 +465,12 @@ def links_of(contribution_ids):
     return found
 
 
-def on_themes_changed(_sender, contribution_ids, **_details):
+def on_themes_changed(_sender: object, contribution_ids: Iterable[int], **_details: Any) -> None:
     """Contributions gained or lost a theme: their outcomes follow their themes' links."""
     refresh(contribution_ids)
 
 
-def on_theme_merging(theme, into, **_details):
+def on_theme_merging(theme: Theme, into: Theme, **_details: Any) -> None:
     """A theme merged into another hands its links over, so no outcome is lost."""
     db.session.execute(
         sa.update(Influence).where(Influence.theme_id == theme.id).values(theme_id=into.id)

@@ -4,7 +4,12 @@ Services check permission, validate, write, record timeline events and
 flush; the request commits. A refusal raises `Refused` and changes nothing.
 """
 
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any, cast
+
 import sqlalchemy as sa
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
@@ -40,14 +45,14 @@ from .models import (
 _WITH_COMMUNITY = joinedload(Decision.community, innerjoin=True)
 
 
-def decision_of(proposal):
+def decision_of(proposal: Proposal) -> Decision | None:
     """The decision on the proposal, with its community, or None."""
     return db.session.scalar(
         sa.select(Decision).options(_WITH_COMMUNITY).where(Decision.proposal_id == proposal.id)
     )
 
 
-def decision_and_owner(proposal):
+def decision_and_owner(proposal: Proposal) -> tuple[Decision | None, str | None]:
     """(decision, its owner's display name) of the proposal, in one statement; (None, None)
     when there is none."""
     row = db.session.execute(
@@ -56,10 +61,12 @@ def decision_and_owner(proposal):
         .outerjoin(User, User.id == Decision.owner_id)
         .where(Decision.proposal_id == proposal.id)
     ).first()
-    return tuple(row) if row else (None, None)
+    return cast("tuple[Decision, str | None]", tuple(row)) if row else (None, None)
 
 
-def _text(fields, name, message, limit=None):
+def _text(
+    fields: Mapping[str, Any], name: str, message: LazyString, limit: int | None = None
+) -> str:
     value = (fields.get(name) or "").strip()
     if not value:
         raise Refused(message)
@@ -68,7 +75,7 @@ def _text(fields, name, message, limit=None):
     return value
 
 
-def staff_of(community):
+def staff_of(community: Community) -> Sequence[sa.Row[int, str]]:
     """(id, display name) of the community's active professionals and coordinators."""
     return db.session.execute(
         sa.select(User.id, User.display_name)
@@ -83,13 +90,13 @@ def staff_of(community):
     ).all()
 
 
-def _staff_member(community, owner_id):
+def _staff_member(community: Community, owner_id: int | None) -> int:
     if owner_id and any(row.id == owner_id for row in staff_of(community)):
         return owner_id
     raise Refused(_l("Choose who is accountable"))
 
 
-def owner_names(user_ids):
+def owner_names(user_ids: Iterable[int | None]) -> dict[int, str]:
     """{user id: display name} for these owners, in one statement."""
     ids = {user_id for user_id in user_ids if user_id}
     if not ids:
@@ -100,18 +107,18 @@ def owner_names(user_ids):
 
 
 def record_decision(
-    actor,
-    proposal,
+    actor: User,
+    proposal: Proposal,
     *,
-    summary,
-    reasons,
-    decided_by,
-    decided_on,
-    kind=None,
-    owner_id=None,
-    target_on=None,
-    visibility=PUBLIC,
-):
+    summary: str | None,
+    reasons: str | None,
+    decided_by: str | None,
+    decided_on: date | None,
+    kind: str | None = None,
+    owner_id: int | None = None,
+    target_on: date | None = None,
+    visibility: str = PUBLIC,
+) -> Decision:
     """Record (or correct) what was decided on a closed proposal. It becomes `decided`.
 
     The first time, every contributor is told (`tell_contributors`) and the
@@ -168,7 +175,7 @@ def record_decision(
     return decision
 
 
-def tell_contributors(proposal, decision):
+def tell_contributors(proposal: Proposal, decision: Decision) -> int:
     """Tell each author of a view on the proposal (not withdrawn), once, of the decision.
 
     Anonymous and pseudonymous authors are told too, privately: the message
@@ -204,7 +211,7 @@ def tell_contributors(proposal, decision):
     return len(authors)
 
 
-def decisions_of_community(community, limit=200):
+def decisions_of_community(community: Community, limit: int = 200) -> Sequence[sa.Row[int, str]]:
     """(id, proposal title) of the community's decisions, newest first, for choosing links."""
     return db.session.execute(
         sa.select(Decision.id, Proposal.title)
@@ -218,7 +225,7 @@ def decisions_of_community(community, limit=200):
 # Service changes --------------------------------------------------------------------------
 
 
-def get_change(change_id):
+def get_change(change_id: int) -> ServiceChange | None:
     """The change with its community, or None."""
     return db.session.scalar(
         sa.select(ServiceChange)
@@ -227,7 +234,9 @@ def get_change(change_id):
     )
 
 
-def _check_change(community, fields, change=None):
+def _check_change(
+    community: Community, fields: Mapping[str, Any], change: ServiceChange | None = None
+) -> dict[str, Any]:
     title = _text(fields, "title", _l("Enter a title"), limit=150)
     description = _text(fields, "description", _l("Describe the change in plain words"))
     service_area = _text(fields, "service_area", _l("Enter the service area"), limit=80)
@@ -265,7 +274,7 @@ def _check_change(community, fields, change=None):
     }
 
 
-def _is_within(candidate, change):
+def _is_within(candidate: ServiceChange | None, change: ServiceChange) -> bool:
     """Whether `candidate` is `change` or one of its descendants (walking up from candidate)."""
     seen = set()
     while candidate is not None and candidate.id not in seen:
@@ -278,7 +287,7 @@ def _is_within(candidate, change):
     return False
 
 
-def _valid_decisions(community, decision_ids):
+def _valid_decisions(community: Community, decision_ids: Collection[int]) -> list[int]:
     if not decision_ids:
         return []
     found = db.session.scalars(
@@ -291,7 +300,14 @@ def _valid_decisions(community, decision_ids):
     return sorted(set(found))
 
 
-def create_change(actor, community, *, decision_ids=(), note="", **fields):
+def create_change(
+    actor: User,
+    community: Community,
+    *,
+    decision_ids: Collection[int] = (),
+    note: str | None = "",
+    **fields: Any,
+) -> ServiceChange:
     """A new change, planned as of today, with its first history entry."""
     require(permissions.can_author(actor, community))
     values = _check_change(community, fields)
@@ -316,7 +332,9 @@ def create_change(actor, community, *, decision_ids=(), note="", **fields):
     return change
 
 
-def update_change(actor, change, *, decision_ids=(), **fields):
+def update_change(
+    actor: User, change: ServiceChange, *, decision_ids: Collection[int] = (), **fields: Any
+) -> ServiceChange:
     community = change.community
     require(permissions.can_author(actor, community))
     values = _check_change(community, fields, change)
@@ -332,14 +350,14 @@ def update_change(actor, change, *, decision_ids=(), **fields):
     return change
 
 
-def _set_decisions(change, decision_ids):
+def _set_decisions(change: ServiceChange, decision_ids: Iterable[int]) -> None:
     db.session.execute(sa.delete(ChangeDecision).where(ChangeDecision.change_id == change.id))
     for decision_id in decision_ids:
         db.session.add(ChangeDecision(change_id=change.id, decision_id=decision_id))
     db.session.flush()
 
 
-def decision_ids_of(change):
+def decision_ids_of(change: ServiceChange) -> list[int]:
     return list(
         db.session.scalars(
             sa.select(ChangeDecision.decision_id).where(ChangeDecision.change_id == change.id)
@@ -347,7 +365,7 @@ def decision_ids_of(change):
     )
 
 
-def has_children(change):
+def has_children(change: ServiceChange) -> bool:
     return (
         db.session.scalar(
             sa.select(ServiceChange.id).where(ServiceChange.parent_id == change.id).limit(1)
@@ -356,7 +374,7 @@ def has_children(change):
     )
 
 
-def parent_progress(children):
+def parent_progress(children: Iterable[tuple[int, int | None]]) -> int:
     """A parent's progress from its children's: weighted where weights are given, else the mean.
 
     `children` are (progress, weight) pairs. A child without a weight counts
@@ -371,7 +389,7 @@ def parent_progress(children):
     return round(sum(progress for progress, _weight in children) / len(children))
 
 
-def _refresh_parent(parent_id):
+def _refresh_parent(parent_id: int | None) -> None:
     """Recompute a parent's progress from its children, and its parent's, up the tree."""
     seen = set()
     while parent_id and parent_id not in seen:
@@ -391,7 +409,15 @@ def _refresh_parent(parent_id):
     db.session.flush()
 
 
-def move_change(actor, change, *, status, note, progress=None, occurred_on=None):
+def move_change(
+    actor: User,
+    change: ServiceChange,
+    *,
+    status: str | None,
+    note: str | None,
+    progress: int | None = None,
+    occurred_on: date | None = None,
+) -> ServiceChange:
     """Add a dated step to the change's history: a new status or new progress, with a note.
 
     A parent's progress comes from its parts, so it cannot be set by hand.
@@ -435,7 +461,7 @@ def move_change(actor, change, *, status, note, progress=None, occurred_on=None)
     return change
 
 
-def _status_event(change, status, actor):
+def _status_event(change: ServiceChange, status: str, actor: User) -> None:
     community = change.community
     number = db.session.scalar(
         sa.select(sa.func.count()).where(ChangeStatusEntry.change_id == change.id)
@@ -452,7 +478,7 @@ def _status_event(change, status, actor):
     )
 
 
-def history(change):
+def history(change: ServiceChange) -> Sequence[sa.Row[ChangeStatusEntry, str | None]]:
     return db.session.execute(
         sa.select(ChangeStatusEntry, User.display_name)
         .outerjoin(User, User.id == ChangeStatusEntry.actor_id)
@@ -461,7 +487,14 @@ def history(change):
     ).all()
 
 
-def add_milestone(actor, change, *, due_on, title, note=""):
+def add_milestone(
+    actor: User,
+    change: ServiceChange,
+    *,
+    due_on: date | None,
+    title: str | None,
+    note: str | None = "",
+) -> Milestone:
     community = change.community
     require(permissions.can_author(actor, community))
     title = _text({"title": title}, "title", _l("Enter a title for the milestone"), limit=150)
@@ -475,13 +508,13 @@ def add_milestone(actor, change, *, due_on, title, note=""):
     return milestone
 
 
-def milestones(change):
+def milestones(change: ServiceChange) -> Sequence[Milestone]:
     return db.session.scalars(
         sa.select(Milestone).where(Milestone.change_id == change.id).order_by(Milestone.due_on)
     ).all()
 
 
-def children(change):
+def children(change: ServiceChange) -> Sequence[ServiceChange]:
     return db.session.scalars(
         sa.select(ServiceChange)
         .where(ServiceChange.parent_id == change.id)
@@ -489,11 +522,18 @@ def children(change):
     ).all()
 
 
-def evaluation_of(change):
+def evaluation_of(change: ServiceChange) -> Evaluation | None:
     return db.session.get(Evaluation, change.id)
 
 
-def record_evaluation(actor, change, *, worked, measured, learned):
+def record_evaluation(
+    actor: User,
+    change: ServiceChange,
+    *,
+    worked: str | None,
+    measured: str | None,
+    learned: str | None,
+) -> Evaluation:
     """Record whether the change worked. An implemented change moves on to `evaluated`."""
     community = change.community
     require(permissions.can_author(actor, community))
@@ -504,8 +544,7 @@ def record_evaluation(actor, change, *, worked, measured, learned):
     if change.status == STOPPED:
         raise Refused(_l("This change was stopped, so it cannot be evaluated."))
     evaluation = evaluation_of(change)
-    first = evaluation is None
-    if first:
+    if evaluation is None:
         evaluation = Evaluation(change_id=change.id)
         db.session.add(evaluation)
     evaluation.worked = worked
@@ -529,7 +568,7 @@ def record_evaluation(actor, change, *, worked, measured, learned):
     return evaluation
 
 
-def evaluation_is_due(today):
+def evaluation_is_due(today: date) -> sa.ColumnElement[bool]:
     """On ServiceChange: its evaluation date has come, it is not stopped, and no
     evaluation is recorded yet."""
     evaluated = sa.select(Evaluation.change_id).where(Evaluation.change_id == ServiceChange.id)
@@ -540,7 +579,7 @@ def evaluation_is_due(today):
     )
 
 
-def remind_evaluations_due(today=None):
+def remind_evaluations_due(today: date | None = None) -> int:
     """Tell each coordinator of the community once when a change's evaluation falls due."""
     today = today or dates.today()
     due = db.session.execute(
