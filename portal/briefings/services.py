@@ -5,11 +5,14 @@ A rule that refuses raises `Refused` (a message for the person) or
 `NotAllowed` (403), and changes nothing.
 """
 
-from datetime import timedelta
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
+from flask_login import AnonymousUserMixin
 from sqlalchemy.orm import joinedload, load_only
 
 from .. import db, permissions
@@ -31,6 +34,9 @@ from .rendering import render_markdown
 
 __all__ = ["NeedsReason", "NotAllowed", "Refused"]
 
+# Any query of briefings: `readable_by` filters it and hands back the same kind.
+_Query = TypeVar("_Query", bound=sa.Select[*tuple[Any, ...]])
+
 
 class NeedsReason(Refused):
     """A coordinator publishing above the target reading age must say why."""
@@ -40,7 +46,7 @@ DRAFT_FIELDS = ("title", "summary", "body", "easy_read", "visibility", "review_b
 TEXT_FIELDS = ("title", "summary", "body", "easy_read")
 
 
-def get(briefing_id):
+def get(briefing_id: int) -> Briefing | None:
     """A briefing with its community, or None. Its latest version comes along."""
     row = db.session.execute(
         sa.select(Briefing, BriefingVersion)
@@ -54,11 +60,14 @@ def get(briefing_id):
     return row[0]
 
 
-def _latest_cache():
-    return g.setdefault("latest_versions", {}) if has_request_context() else {}
+def _latest_cache() -> dict[int, BriefingVersion | None]:
+    cache: dict[int, BriefingVersion | None] = (
+        g.setdefault("latest_versions", {}) if has_request_context() else {}
+    )
+    return cache
 
 
-def latest_version(briefing):
+def latest_version(briefing: Briefing) -> BriefingVersion | None:
     if not briefing.is_published:
         return None
     cache = _latest_cache()
@@ -68,7 +77,7 @@ def latest_version(briefing):
     return version
 
 
-def get_version(briefing, number):
+def get_version(briefing: Briefing, number: int) -> BriefingVersion | None:
     return db.session.scalar(
         sa.select(BriefingVersion).where(
             BriefingVersion.briefing_id == briefing.id, BriefingVersion.number == number
@@ -76,7 +85,7 @@ def get_version(briefing, number):
     )
 
 
-def versions_query(briefing):
+def versions_query(briefing: Briefing) -> sa.Select[BriefingVersion, str]:
     """Every published version, newest first, with the name of its author."""
     return (
         sa.select(BriefingVersion, User.display_name)
@@ -89,7 +98,9 @@ def versions_query(briefing):
 # Writing ---------------------------------------------------------------------------
 
 
-def create(actor, community, *, linked_ids=(), **fields):
+def create(
+    actor: User, community: Community, *, linked_ids: Iterable[int] = (), **fields: Any
+) -> Briefing:
     """A new draft briefing in `community`, in English."""
     require(permissions.can_author(actor, community))
     if community.is_archived:
@@ -102,7 +113,9 @@ def create(actor, community, *, linked_ids=(), **fields):
     return briefing
 
 
-def update_draft(actor, briefing, *, linked_ids=None, **fields):
+def update_draft(
+    actor: User, briefing: Briefing, *, linked_ids: Iterable[int] | None = None, **fields: Any
+) -> None:
     """Save the working copy. Readers keep seeing the last published version."""
     community = briefing.community
     require(permissions.can_author(actor, community))
@@ -113,7 +126,7 @@ def update_draft(actor, briefing, *, linked_ids=None, **fields):
     db.session.flush()
 
 
-def _apply(briefing, fields):
+def _apply(briefing: Briefing, fields: dict[str, Any]) -> bool:
     """Set the given fields; True if any of them changed."""
     changed = False
     for name in DRAFT_FIELDS:
@@ -126,7 +139,7 @@ def _apply(briefing, fields):
     return changed
 
 
-def set_links(briefing, linked_ids):
+def set_links(briefing: Briefing, linked_ids: Iterable[int]) -> None:
     """Point readers to other briefings of the same community (not to itself)."""
     allowed = set(
         db.session.scalars(
@@ -141,7 +154,7 @@ def set_links(briefing, linked_ids):
     db.session.add_all(BriefingLink(briefing_id=briefing.id, linked_id=i) for i in sorted(allowed))
 
 
-def linked_ids(briefing):
+def linked_ids(briefing: Briefing) -> list[int]:
     return list(
         db.session.scalars(
             sa.select(BriefingLink.linked_id).where(BriefingLink.briefing_id == briefing.id)
@@ -149,7 +162,9 @@ def linked_ids(briefing):
     )
 
 
-def link_choices(community, briefing=None, limit=100):
+def link_choices(
+    community: Community, briefing: Briefing | None = None, limit: int = 100
+) -> Sequence[sa.Row[int, str]]:
     """Briefings an author may link to: the community's others, newest first."""
     query = (
         sa.select(Briefing.id, Briefing.title)
@@ -162,14 +177,19 @@ def link_choices(community, briefing=None, limit=100):
     return db.session.execute(query).all()
 
 
-def check(briefing):
+def check(briefing: Briefing) -> readability.Report:
     """The readability report for the working copy."""
     community = briefing.community
     terms = glossary.terms_for(community.id, briefing.language)
-    return readability.analyse(briefing.summary, briefing.body, briefing.language, terms)
+    report: readability.Report = readability.analyse(
+        briefing.summary, briefing.body, briefing.language, terms
+    )
+    return report
 
 
-def publish(actor, briefing, *, change_note, override_reason=""):
+def publish(
+    actor: User, briefing: Briefing, *, change_note: str | None, override_reason: str | None = ""
+) -> BriefingVersion:
     """Publish the working copy as the next numbered version.
 
     Above the community's target reading age only a coordinator may publish,
@@ -239,7 +259,7 @@ def publish(actor, briefing, *, change_note, override_reason=""):
 # Translations ----------------------------------------------------------------------
 
 
-def translations(briefing):
+def translations(briefing: Briefing) -> Sequence[sa.Row[int, str, int]]:
     """The original and its translations, as (id, language, published) rows."""
     original_id = briefing.original_id or briefing.id
     return db.session.execute(
@@ -249,7 +269,7 @@ def translations(briefing):
     ).all()
 
 
-def add_translation(actor, original, language):
+def add_translation(actor: User, original: Briefing, language: str) -> Briefing:
     """A draft translation, started from the original's words for the translator to replace."""
     community = original.community
     require(permissions.can_author(actor, community))
@@ -275,7 +295,7 @@ def add_translation(actor, original, language):
     return translation
 
 
-def in_language(briefing, language):
+def in_language(briefing: Briefing, language: str) -> Briefing | None:
     """The published translation of `briefing` in `language`, if there is one."""
     if briefing.language == language:
         return briefing
@@ -294,7 +314,7 @@ def in_language(briefing, language):
 # Reading ---------------------------------------------------------------------------
 
 
-def record_view(briefing, user):
+def record_view(briefing: Briefing, user: User | AnonymousUserMixin) -> None:
     readership.record(
         briefing.id,
         user.id if getattr(user, "is_authenticated", False) else None,
@@ -302,7 +322,7 @@ def record_view(briefing, user):
     )
 
 
-def related(briefing, user):
+def related(briefing: Briefing, user: User | AnonymousUserMixin) -> Sequence[sa.Row[int, str, str]]:
     """Published briefings that `user` may read, linked from this one or its original."""
     query = (
         sa.select(Briefing.id, Briefing.language, BriefingVersion.title)
@@ -314,7 +334,7 @@ def related(briefing, user):
     return db.session.execute(readable_by(query, user)).all()
 
 
-def readable_by(query, user):
+def readable_by(query: _Query, user: User | AnonymousUserMixin) -> _Query:
     """Only public briefings, and members-only ones of the user's communities."""
     if not getattr(user, "is_authenticated", False):
         return query.where(Briefing.visibility == PUBLIC)
@@ -324,7 +344,13 @@ def readable_by(query, user):
     return query.where(sa.or_(Briefing.visibility == PUBLIC, Briefing.community_id.in_(mine)))
 
 
-def listing_query(user, *, search="", community_id=None, language=""):
+def listing_query(
+    user: User | AnonymousUserMixin,
+    *,
+    search: str = "",
+    community_id: int | None = None,
+    language: str = "",
+) -> sa.Select[Briefing, str, str, str]:
     """Published briefings `user` may read, newest first; paginated by the caller."""
     query = (
         sa.select(Briefing, BriefingVersion.title, BriefingVersion.summary, Community.name)
@@ -357,7 +383,7 @@ def listing_query(user, *, search="", community_id=None, language=""):
     return readable_by(query, user)
 
 
-def drafts_query(community):
+def drafts_query(community: Community) -> sa.Select[Briefing]:
     """Every briefing of the community, drafts first then newest, for its authors."""
     return (
         sa.select(Briefing)
@@ -371,7 +397,7 @@ def drafts_query(community):
 # Feedback and insights -------------------------------------------------------------
 
 
-def feedback_of(user, briefing):
+def feedback_of(user: User | AnonymousUserMixin, briefing: Briefing) -> BriefingFeedback | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return db.session.scalar(
@@ -381,7 +407,9 @@ def feedback_of(user, briefing):
     )
 
 
-def save_feedback(user, briefing, *, useful, comment=""):
+def save_feedback(
+    user: User, briefing: Briefing, *, useful: bool, comment: str | None = ""
+) -> BriefingFeedback:
     """Record or change the reader's answer to "Was this useful?"."""
     require(permissions.can_read_briefing(user, briefing) and briefing.is_published)
     answer = feedback_of(user, briefing)
@@ -395,7 +423,7 @@ def save_feedback(user, briefing, *, useful, comment=""):
     return answer
 
 
-def insights(briefing):
+def insights(briefing: Briefing) -> dict[str, int]:
     """Views, readers and usefulness totals, in two statements."""
     views, recent, readers = readership.totals(briefing.id, utcnow().date() - timedelta(days=29))
     useful, not_useful = db.session.execute(
@@ -413,7 +441,7 @@ def insights(briefing):
     }
 
 
-def comments_query(briefing):
+def comments_query(briefing: Briefing) -> sa.Select[bool, str, datetime]:
     """Readers' comments, newest first, without who wrote them."""
     return (
         sa.select(BriefingFeedback.useful, BriefingFeedback.comment, BriefingFeedback.updated_at)

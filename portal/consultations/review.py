@@ -6,12 +6,16 @@ empty for anonymous contributions; the author's id never leaves the database
 for them.
 """
 
-from datetime import timedelta
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import load_only
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from .. import db, outbox, permissions, signals
 from ..accounts.models import User
@@ -42,13 +46,13 @@ from .search import contributions_matching
 __all__ = ["NotAllowed", "Refused"]
 
 
-def _themes_changed(contribution_ids):
+def _themes_changed(contribution_ids: Sequence[int]) -> None:
     """Announce that these contributions gained or lost a theme (see `signals`)."""
     if contribution_ids:
         signals.themes_changed.send(contribution_ids=contribution_ids)
 
 
-def reviewed_community_ids(reviewer):
+def reviewed_community_ids(reviewer: User) -> sa.Select[int]:
     """Communities whose contributions `reviewer` reviews (as a professional or coordinator)."""
     return sa.select(Membership.community_id).where(
         Membership.user_id == reviewer.id,
@@ -81,19 +85,19 @@ _NEWEST_PROPOSALS = (
 )
 
 
-def reviewed_communities(reviewer):
+def reviewed_communities(reviewer: User) -> Sequence[sa.Row[int, str]]:
     """(id, name) of the communities `reviewer` reviews, by name."""
     return db.session.execute(_REVIEWED_COMMUNITIES, {"reviewer_id": reviewer.id}).all()
 
 
-def newest_proposals(community_ids):
+def newest_proposals(community_ids: Sequence[int]) -> Sequence[sa.Row[int, str]]:
     """(id, title) of the newest published proposals of these communities."""
     if not community_ids:
         return []
     return db.session.execute(_NEWEST_PROPOSALS, {"community_ids": community_ids}).all()
 
 
-def shown_name():
+def shown_name() -> sa.Label[str | None]:
     """The author's name as reviewers may see it: nothing for anonymous contributions."""
     return sa.case(
         (Contribution.identity == NAMED, User.display_name),
@@ -106,7 +110,7 @@ def shown_name():
     ).label("shown_name")
 
 
-def without_author():
+def without_author() -> LoaderOption:
     """Load a contribution for reviewers without its author: touching it raises an error."""
     columns = [
         getattr(Contribution, attribute.key)
@@ -116,16 +120,16 @@ def without_author():
     return load_only(*columns, raiseload=True)
 
 
-def unnamed():
+def unnamed() -> sa.Label[bool]:
     """True for views recorded from people who were not named (a meeting, say)."""
     return Contribution.author_id.is_(None).label("unnamed")
 
 
-def overdue_before(now=None):
+def overdue_before(now: datetime | None = None) -> datetime:
     return (now or utcnow()) - timedelta(days=current_app.config["REVIEW_OVERDUE_DAYS"])
 
 
-def is_overdue(contribution, now=None):
+def is_overdue(contribution: Contribution, now: datetime | None = None) -> bool:
     return (
         contribution.first_response_at is None
         and contribution.withdrawn_at is None
@@ -133,7 +137,7 @@ def is_overdue(contribution, now=None):
     )
 
 
-def quote_waiting():
+def quote_waiting() -> sa.ColumnElement[bool]:
     """On Contribution: its author agreed to be quoted, it is shown, and no quote is approved."""
     return sa.and_(
         Contribution.quote_consent.is_(True),
@@ -144,20 +148,20 @@ def quote_waiting():
 
 
 def inbox_query(
-    reviewer,
+    reviewer: User,
     *,
-    community_id=None,
-    proposal_id=None,
-    question_id=None,
-    status="",
-    theme_id=None,
-    source="",
-    overdue=False,
-    quote_waiting_only=False,
-    search="",
-    oldest_first=False,
-    reviewed_ids=None,
-):
+    community_id: int | None = None,
+    proposal_id: int | None = None,
+    question_id: int | None = None,
+    status: str = "",
+    theme_id: int | None = None,
+    source: str = "",
+    overdue: bool = False,
+    quote_waiting_only: bool = False,
+    search: str = "",
+    oldest_first: bool = False,
+    reviewed_ids: list[int] | None = None,
+) -> sa.Select[int, datetime]:
     """The ids (and send times) of the contributions to the reviewer's communities,
     filtered; paginated by the caller, which reads the rows it shows with `inbox_rows`.
 
@@ -240,7 +244,7 @@ _INBOX_ROWS = (
 )
 
 
-def inbox_rows(contribution_ids):
+def inbox_rows(contribution_ids: Sequence[int]) -> list[sa.Row[*tuple[Any, ...]]]:
     """The inbox's rows for these ids, in their order, in one statement (a view withdrawn
     since the ids were read is left out)."""
     if not contribution_ids:
@@ -249,7 +253,7 @@ def inbox_rows(contribution_ids):
     return [found[i] for i in contribution_ids if i in found]
 
 
-def excerpts(contribution_ids):
+def excerpts(contribution_ids: Collection[int]) -> dict[int, str]:
     """The first written answer of each contribution, in one statement."""
     rows = db.session.execute(
         sa.select(Answer.contribution_id, Answer.text)
@@ -257,13 +261,13 @@ def excerpts(contribution_ids):
         .where(Answer.contribution_id.in_(contribution_ids), Answer.text != "")
         .order_by(Answer.contribution_id, Question.position, Question.id)
     )
-    found = {}
+    found: dict[int, str] = {}
     for contribution_id, text in rows:
         found.setdefault(contribution_id, text)
     return found
 
 
-def themes_of(contribution_ids):
+def themes_of(contribution_ids: Collection[int]) -> dict[int, list[str]]:
     """{contribution id: [theme names]} in one statement."""
     rows = db.session.execute(
         sa.select(ContributionTheme.contribution_id, Theme.name)
@@ -271,13 +275,15 @@ def themes_of(contribution_ids):
         .where(ContributionTheme.contribution_id.in_(contribution_ids))
         .order_by(Theme.name)
     )
-    found = {}
+    found: dict[int, list[str]] = {}
     for contribution_id, name in rows:
         found.setdefault(contribution_id, []).append(name)
     return found
 
 
-def get_for_review(reviewer, contribution_id):
+def get_for_review(
+    reviewer: User, contribution_id: int
+) -> tuple[Contribution, Proposal, Community, str | LazyString] | tuple[None, None, None, None]:
     """(contribution, proposal, community, name to show), or Nones if not the reviewer's."""
     row = db.session.execute(
         sa.select(Contribution, Proposal, Community, shown_name(), unnamed())
@@ -296,7 +302,7 @@ def get_for_review(reviewer, contribution_id):
     return contribution, proposal, community, name or anonymous_label(contribution, is_unnamed)
 
 
-def reviewable(reviewer, contribution_ids):
+def reviewable(reviewer: User, contribution_ids: Collection[int]) -> Sequence[Contribution]:
     """The contributions among `contribution_ids` that `reviewer` may review."""
     return db.session.scalars(
         sa.select(Contribution)
@@ -309,7 +315,7 @@ def reviewable(reviewer, contribution_ids):
     ).all()
 
 
-def author_of(contribution):
+def author_of(contribution: Contribution) -> User | None:
     """The author, to send them a notification; never for showing to a reviewer."""
     return db.session.scalar(
         sa.select(User)
@@ -318,7 +324,7 @@ def author_of(contribution):
     )
 
 
-def _event(contribution, actor, kind, detail=""):
+def _event(contribution: Contribution, actor: User, kind: str, detail: str = "") -> None:
     db.session.add(
         ReviewEvent(contribution_id=contribution.id, actor_id=actor.id, kind=kind, detail=detail)
     )
@@ -327,7 +333,7 @@ def _event(contribution, actor, kind, detail=""):
 # Actions -------------------------------------------------------------------------------
 
 
-def acknowledge(reviewer, contributions):
+def acknowledge(reviewer: User, contributions: Iterable[Contribution]) -> int:
     """Mark new contributions as seen. Returns how many changed."""
     changed = 0
     for contribution in contributions:
@@ -339,7 +345,7 @@ def acknowledge(reviewer, contributions):
     return changed
 
 
-def respond(reviewer, contributions, body):
+def respond(reviewer: User, contributions: Sequence[Contribution], body: str | None) -> int:
     """Reply to each contribution; its author sees the reply and is told (if there is one)."""
     body = (body or "").strip()
     if not body:
@@ -361,7 +367,7 @@ def respond(reviewer, contributions, body):
     return len(contributions)
 
 
-def proposal_themes(proposal_id):
+def proposal_themes(proposal_id: int) -> Sequence[Theme]:
     return db.session.scalars(
         sa.select(Theme).where(Theme.proposal_id == proposal_id).order_by(Theme.name)
     ).all()
@@ -374,12 +380,12 @@ _THEME_CHOICES = (
 )
 
 
-def theme_choices(proposal_id):
+def theme_choices(proposal_id: int) -> Sequence[sa.Row[int, str]]:
     """(id, name) of the proposal's themes, by name."""
     return db.session.execute(_THEME_CHOICES, {"proposal_id": proposal_id}).all()
 
 
-def theme_named(proposal, name):
+def theme_named(proposal: Proposal, name: str | None) -> Theme:
     """The proposal's theme with this name (any case), made if it does not exist."""
     name = " ".join((name or "").split())
     if not name:
@@ -396,13 +402,13 @@ def theme_named(proposal, name):
     return theme
 
 
-def get_theme(proposal, theme_id):
+def get_theme(proposal: Proposal, theme_id: int | None) -> Theme | None:
     return db.session.scalar(
         sa.select(Theme).where(Theme.id == theme_id, Theme.proposal_id == proposal.id)
     )
 
 
-def add_theme(reviewer, contributions, theme):
+def add_theme(reviewer: User, contributions: Sequence[Contribution], theme: Theme) -> int:
     """Put contributions of the theme's proposal under the theme (others are skipped)."""
     added = 0
     for contribution in contributions:
@@ -417,7 +423,7 @@ def add_theme(reviewer, contributions, theme):
     return added
 
 
-def set_themes(reviewer, contribution, theme_ids):
+def set_themes(reviewer: User, contribution: Contribution, theme_ids: Collection[int]) -> None:
     """The contribution's themes become exactly these (themes of its own proposal)."""
     wanted = {t.id: t for t in proposal_themes(contribution.proposal_id) if t.id in set(theme_ids)}
     current = set(
@@ -438,7 +444,7 @@ def set_themes(reviewer, contribution, theme_ids):
         _themes_changed([contribution.id])
 
 
-def rename_theme(reviewer, proposal, theme, name):
+def rename_theme(reviewer: User, proposal: Proposal, theme: Theme, name: str | None) -> None:
     community = proposal.community
     require(permissions.can_review(reviewer, community))
     name = " ".join((name or "").split())
@@ -457,7 +463,7 @@ def rename_theme(reviewer, proposal, theme, name):
     db.session.flush()
 
 
-def merge_themes(reviewer, proposal, theme, into):
+def merge_themes(reviewer: User, proposal: Proposal, theme: Theme, into: Theme) -> None:
     """Move every contribution of `theme` under `into`, then remove `theme`."""
     community = proposal.community
     require(permissions.can_review(reviewer, community))
@@ -488,7 +494,7 @@ def merge_themes(reviewer, proposal, theme, into):
     _themes_changed(moved)
 
 
-def history(contribution):
+def history(contribution: Contribution) -> Sequence[sa.Row[ReviewEvent, str]]:
     """Review events and replies, oldest first, with reviewers' names."""
     events = db.session.execute(
         sa.select(ReviewEvent, User.display_name)
@@ -499,7 +505,7 @@ def history(contribution):
     return events
 
 
-def responses(contribution):
+def responses(contribution: Contribution) -> Sequence[sa.Row[Response, str]]:
     return db.session.execute(
         sa.select(Response, User.display_name)
         .outerjoin(User, User.id == Response.author_id)
@@ -508,14 +514,14 @@ def responses(contribution):
     ).all()
 
 
-def anonymous_label(contribution, is_unnamed):
+def anonymous_label(contribution: Contribution, is_unnamed: bool) -> LazyString:
     """How reviewers see who wrote a contribution without a name to show."""
     if is_unnamed:
         return _l("Unnamed lay partners (%(count)d)", count=contribution.people_count)
     return _l("Anonymous")
 
 
-def theme_counts(proposal_id):
+def theme_counts(proposal_id: int) -> dict[int, int]:
     """{theme id: contributions under it} in one statement."""
     rows = db.session.execute(
         sa.select(ContributionTheme.theme_id, sa.func.count())
@@ -529,7 +535,7 @@ def theme_counts(proposal_id):
 # Summary and export ------------------------------------------------------------------------
 
 
-def summary(proposal, questions):
+def summary(proposal: Proposal, questions: Iterable[Question]) -> dict[str, Any]:
     """Counts by status, theme and source, and each scale question's spread, in four statements.
 
     Withdrawn contributions are left out; hidden ones still count.
@@ -557,7 +563,7 @@ def summary(proposal, questions):
         .group_by(Theme.id, Theme.name)
         .order_by(sa.func.count(ContributionTheme.contribution_id).desc(), Theme.name)
     ).all()
-    spread = {}
+    spread: dict[int, dict[int | None, int]] = {}
     for question_id, value, count in db.session.execute(
         sa.select(Answer.question_id, Answer.scale, sa.func.count())
         .join(Contribution, Contribution.id == Answer.contribution_id)
@@ -565,7 +571,7 @@ def summary(proposal, questions):
         .group_by(Answer.question_id, Answer.scale)
     ):
         spread.setdefault(question_id, {})[value] = count
-    scales = []
+    scales: list[dict[str, Any]] = []
     for question in questions:
         if question.kind != "scale":
             continue
@@ -578,7 +584,9 @@ def summary(proposal, questions):
     return {"by_status": by_status, "by_source": by_source, "by_theme": by_theme, "scales": scales}
 
 
-def export_rows(proposal, questions, labels):
+def export_rows(
+    proposal: Proposal, questions: Sequence[Question], labels: Mapping[str, str | LazyString]
+) -> Iterator[list[str]]:
     """The header and one row per contribution, for CSV.
 
     Anonymous rows carry no name, and hidden contributions no words. `labels`
@@ -611,7 +619,7 @@ def export_rows(proposal, questions, labels):
             .where(Contribution.id.in_(ids))
             .order_by(Contribution.submitted_at, Contribution.id)
         ).all()
-        answers = {}
+        answers: dict[int, dict[int, Answer]] = {}
         for answer in db.session.scalars(sa.select(Answer).where(Answer.contribution_id.in_(ids))):
             answers.setdefault(answer.contribution_id, {})[answer.question_id] = answer
         themes = themes_of(ids)
@@ -637,10 +645,10 @@ def export_rows(proposal, questions, labels):
             ]
 
 
-def _answer_text(answer):
+def _answer_text(answer: Answer | None) -> str:
     if answer is None:
         return ""
-    parts = []
+    parts: list[str] = []
     if answer.scale:
         parts.append(str(answer.scale))
     if answer.choices:
