@@ -29,7 +29,9 @@ def alembic_config(connection=None):
 
 
 def upgrade(revision="head"):
-    with db.engine().begin() as connection:
+    # Outside a transaction, so that migrations/env.py can switch SQLite's foreign keys
+    # off for the migrations' own transaction.
+    with db.engine().connect() as connection:
         command.upgrade(alembic_config(connection), revision)
 
 
@@ -45,7 +47,7 @@ def upgrade_command(revision):
 @click.argument("revision")
 def downgrade_command(revision):
     """Step the schema back to REVISION (for example -1)."""
-    with db.engine().begin() as connection:
+    with db.engine().connect() as connection:
         command.downgrade(alembic_config(connection), revision)
 
 
